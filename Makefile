@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xenmb: the module (kbuild, through Kbuild), the helper, the tests.
+#   make                 module for the running kernel + helper
+#   make module KDIR=... module for another kernel tree
+#   make helper          helper/xenmb
+#   make check           every test (installs what it needs)
+#   make demo            the emulated dom0 in QEMU, end to end
+#   make install         module (kbuild modules_install) + helper
+#   make dkms-install    register and build the module with DKMS
+
+VERSION := 0.1.0
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr
+BUILD := build
+
+CC ?= cc
+WARN := -Wall -Wextra -Werror
+HELPER_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(CFLAGS)
+HELPER_LIBS := -ljson-c
+PURE_SRCS := driver/policy.c driver/tpm_cmd.c
+HELPER_SRCS := helper/xenmb.c helper/xenmb_dev.c $(PURE_SRCS)
+HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
+
+.PHONY: all module helper check demo install dkms-install dkms-remove \
+	clean format style deps
+
+all: module helper
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+helper: $(BUILD)/xenmb
+
+$(BUILD)/xenmb: $(HELPER_SRCS) $(HELPER_HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(HELPER_CFLAGS) -o $@ $(HELPER_SRCS) $(HELPER_LIBS)
+
+deps:
+	tests/deps.sh
+
+check:
+	tests/check.sh
+
+demo:
+	tests/qemu/demo.sh
+
+style:
+	tests/style.sh
+
+format:
+	clang-format -i helper/*.c helper/*.h tests/unit/*.c
+
+install: helper
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)$(PREFIX)/bin/xenmb
+	install -D -m 0644 uapi/linux/xenmb.h \
+		$(DESTDIR)$(PREFIX)/include/linux/xenmb.h
+
+dkms-install:
+	rm -rf /usr/src/xenmb-$(VERSION)
+	mkdir -p /usr/src/xenmb-$(VERSION)
+	cp -r Kbuild Makefile dkms.conf driver uapi /usr/src/xenmb-$(VERSION)/
+	dkms add -m xenmb -v $(VERSION)
+	dkms build -m xenmb -v $(VERSION)
+	dkms install -m xenmb -v $(VERSION)
+
+dkms-remove:
+	dkms remove -m xenmb -v $(VERSION) --all
+	rm -rf /usr/src/xenmb-$(VERSION)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf $(BUILD)/xenmb $(BUILD)/test

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenmb: the command line over /dev/xenmb.
+ *
+ * Exit codes (also in the README and in 'xenmb --help'):
+ *   0  success (for 'tpm send': the TPM answered TPM_RC_SUCCESS)
+ *   1  the TPM answered with an error code (the response is still printed)
+ *   2  usage error
+ *   3  /dev/xenmb cannot be opened
+ *   4  the kernel refused or could not complete the request
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../driver/policy.h"
+#include "../driver/tpm_cmd.h"
+#include "xenmb_dev.h"
+
+enum {
+	EXIT_TPM_ERROR = 1,
+	EXIT_USAGE = 2,
+	EXIT_NO_DEVICE = 3,
+	EXIT_KERNEL = 4,
+};
+
+static const char usage_text[] =
+	"usage: xenmb info [--json]\n"
+	"       xenmb tpm send --locality N [--json] HEX|-\n"
+	"\n"
+	"  info      what /dev/xenmb and its TPM are: family, interface,\n"
+	"            usable localities, policy, counters\n"
+	"  tpm send  send one raw TPM command (HEX, or hex on stdin for -)\n"
+	"            at locality N (0..3); prints the response and the TPM\n"
+	"            return code by name\n"
+	"\n"
+	"exit codes: 0 success, 1 the TPM answered with an error code,\n"
+	"            2 usage error, 3 /dev/xenmb cannot be opened,\n"
+	"            4 the kernel refused or failed the request\n";
+
+static int usage_error(const char *what)
+{
+	fprintf(stderr, "xenmb: %s; see 'xenmb --help'\n", what);
+	return EXIT_USAGE;
+}
+
+static int open_device(void)
+{
+	int fd = xenmb_open();
+
+	if (fd < 0)
+		fprintf(stderr, "xenmb: cannot open %s: %s\n",
+			XENMB_DEVICE_PATH, xenmb_open_strerror(fd));
+	return fd;
+}
+
+static void print_json(struct json_object *obj)
+{
+	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+						 JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+}
+
+static void print_info_json(const struct xenmb_info *info)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *locs = json_object_new_array();
+	struct json_object *counters = json_object_new_object();
+	unsigned int l;
+
+	for (l = 0; l <= XENMB_LOCALITY_MAX; l++)
+		if (info->localities & (1U << l))
+			json_object_array_add(locs, json_object_new_int((int)l));
+	json_object_object_add(obj, "abi_version",
+			       json_object_new_int((int)info->abi_version));
+	json_object_object_add(
+		obj, "tpm_family",
+		json_object_new_string(xenmb_family_name(info->tpm_family)));
+	json_object_object_add(obj, "chip",
+			       json_object_new_string(info->chip_name));
+	json_object_object_add(
+		obj, "interface",
+		json_object_new_string(xenmb_interface_name(info->interface)));
+	json_object_object_add(obj, "localities", locs);
+	json_object_object_add(
+		obj, "policy",
+		json_object_new_string(xenmb_policy_name(info->policy) ?: "?"));
+	json_object_object_add(counters, "commands",
+			       json_object_new_int64((int64_t)info->commands));
+	json_object_object_add(counters, "denials",
+			       json_object_new_int64((int64_t)info->denials));
+	json_object_object_add(counters, "tpm_errors",
+			       json_object_new_int64((int64_t)info->tpm_errors));
+	json_object_object_add(counters, "timeouts",
+			       json_object_new_int64((int64_t)info->timeouts));
+	json_object_object_add(counters, "io_errors",
+			       json_object_new_int64((int64_t)info->io_errors));
+	json_object_object_add(obj, "counters", counters);
+	print_json(obj);
+}
+
+static void print_info_text(const struct xenmb_info *info)
+{
+	unsigned int l;
+
+	printf("abi_version: %u\n", info->abi_version);
+	if (info->tpm_family == XENMB_TPM_FAMILY_NONE)
+		printf("tpm: none\n");
+	else
+		printf("tpm: %s (%s, %s)\n",
+		       xenmb_family_name(info->tpm_family), info->chip_name,
+		       xenmb_interface_name(info->interface));
+	printf("localities:");
+	for (l = 0; l <= XENMB_LOCALITY_MAX; l++)
+		if (info->localities & (1U << l))
+			printf(" %u", l);
+	printf("\npolicy: %s\n", xenmb_policy_name(info->policy) ?: "?");
+	printf("commands: %llu\ndenials: %llu\ntpm_errors: %llu\n"
+	       "timeouts: %llu\nio_errors: %llu\n",
+	       (unsigned long long)info->commands,
+	       (unsigned long long)info->denials,
+	       (unsigned long long)info->tpm_errors,
+	       (unsigned long long)info->timeouts,
+	       (unsigned long long)info->io_errors);
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct xenmb_info info;
+	bool json = false;
+	int fd, ret, c;
+
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+		if (c != 'j')
+			return usage_error("unknown option to 'info'");
+		json = true;
+	}
+	if (optind != argc)
+		return usage_error("'info' takes no arguments");
+
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_NO_DEVICE;
+	ret = xenmb_get_info(fd, &info);
+	close(fd);
+	if (ret) {
+		fprintf(stderr, "xenmb: XENMB_IOC_INFO failed: %s\n",
+			strerror(-ret));
+		return EXIT_KERNEL;
+	}
+	if (json)
+		print_info_json(&info);
+	else
+		print_info_text(&info);
+	return 0;
+}
+
+/* Parses hex text, ignoring white space; returns the byte count or -1. */
+static long parse_hex(const char *text, uint8_t *out, size_t size)
+{
+	size_t n = 0;
+	int hi = -1;
+
+	for (; *text; text++) {
+		int v;
+
+		if (isspace((unsigned char)*text))
+			continue;
+		if (!isxdigit((unsigned char)*text))
+			return -1;
+		v = isdigit((unsigned char)*text) ?
+			    *text - '0' :
+			    tolower((unsigned char)*text) - 'a' + 10;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == size)
+			return -1;
+		out[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	return hi < 0 ? (long)n : -1;
+}
+
+static char *read_stdin_text(void)
+{
+	size_t cap = 2 * XENMB_TPM_BUF_MAX * 2 + 2, len = 0;
+	char *text = malloc(cap);
+	size_t got;
+
+	if (!text)
+		return NULL;
+	while ((got = fread(text + len, 1, cap - 1 - len, stdin)) > 0) {
+		len += got;
+		if (len == cap - 1)
+			break;
+	}
+	text[len] = '\0';
+	return text;
+}
+
+static char *hex_string(const uint8_t *data, size_t len)
+{
+	char *s = malloc(2 * len + 1);
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < len; i++)
+		sprintf(s + 2 * i, "%02x", data[i]);
+	s[2 * len] = '\0';
+	return s;
+}
+
+static int print_response(const struct xenmb_response *rsp, uint32_t family,
+			  bool json)
+{
+	char rc_name[64];
+	char *hex = hex_string(rsp->data, rsp->len);
+
+	if (!hex) {
+		fprintf(stderr, "xenmb: out of memory\n");
+		return EXIT_KERNEL;
+	}
+	tpm_rc_describe(family, rsp->tpm_rc, rc_name, sizeof(rc_name));
+	if (json) {
+		struct json_object *obj = json_object_new_object();
+
+		json_object_object_add(obj, "response",
+				       json_object_new_string(hex));
+		json_object_object_add(obj, "tpm_rc",
+				       json_object_new_int64(rsp->tpm_rc));
+		json_object_object_add(obj, "tpm_rc_name",
+				       json_object_new_string(rc_name));
+		json_object_object_add(
+			obj, "duration_ns",
+			json_object_new_int64((int64_t)rsp->duration_ns));
+		print_json(obj);
+	} else {
+		printf("response: %s\ntpm_rc: 0x%x %s\n", hex, rsp->tpm_rc,
+		       rc_name);
+	}
+	free(hex);
+	return rsp->tpm_rc ? EXIT_TPM_ERROR : 0;
+}
+
+static int cmd_tpm_send(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "locality", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct xenmb_response rsp;
+	uint8_t cmd[XENMB_TPM_BUF_MAX];
+	struct xenmb_info info;
+	long locality = -1, len;
+	char *text, *end;
+	bool json = false;
+	int fd, ret, c;
+
+	while ((c = getopt_long(argc, argv, "l:j", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			errno = 0;
+			locality = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || locality < 0)
+				return usage_error("--locality takes 0..4");
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			return usage_error("unknown option to 'tpm send'");
+		}
+	}
+	if (locality < 0)
+		return usage_error("'tpm send' needs --locality N");
+	if (optind + 1 != argc)
+		return usage_error("'tpm send' takes one command: HEX or -");
+
+	text = strcmp(argv[optind], "-") ? strdup(argv[optind]) :
+					   read_stdin_text();
+	if (!text) {
+		fprintf(stderr, "xenmb: out of memory\n");
+		return EXIT_KERNEL;
+	}
+	len = parse_hex(text, cmd, sizeof(cmd));
+	free(text);
+	if (len < 0)
+		return usage_error("the command must be an even number of hex "
+				   "digits, at most 4096 bytes");
+
+	fd = open_device();
+	if (fd < 0)
+		return EXIT_NO_DEVICE;
+	ret = xenmb_get_info(fd, &info);
+	if (!ret)
+		ret = xenmb_tpm_transmit(fd, (unsigned int)locality, cmd,
+					 (size_t)len, &rsp);
+	close(fd);
+	if (ret) {
+		fprintf(stderr, "xenmb: TPM command at locality %ld refused: "
+				"%s (%s)\n",
+			locality, xenmb_cmd_strerror(ret, (unsigned int)locality),
+			strerror(-ret));
+		return EXIT_KERNEL;
+	}
+	return print_response(&rsp, info.tpm_family, json);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("missing command");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "info"))
+		return cmd_info(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "tpm") && argc >= 3 && !strcmp(argv[2], "send"))
+		return cmd_tpm_send(argc - 2, argv + 2);
+	return usage_error("unknown command");
+}
