@@ -10,9 +10,11 @@
 
 #include "xenmb.h"
 
-static const char *family_name(u32 family)
+static const char *family_name(const struct xenmb_cmd_outcome *out)
 {
-	switch (family) {
+	if (!out->have_family)
+		return "?";
+	switch (out->family) {
 	case XENMB_TPM_FAMILY_1_2:
 		return "1.2";
 	case XENMB_TPM_FAMILY_2_0:
@@ -31,8 +33,12 @@ void xenmb_audit_cmd(const struct xenmb_cmd_outcome *out)
 	if (!ab)
 		return;
 
-	audit_log_format(ab, "op=xenmb_tpm_cmd tpm=%s locality=%d",
-			 family_name(out->family), out->locality);
+	audit_log_format(ab, "op=xenmb_tpm_cmd tpm=%s",
+			 family_name(out));
+	if (out->have_locality)
+		audit_log_format(ab, " locality=%u", out->locality);
+	else
+		audit_log_format(ab, " locality=?");
 	if (out->have_header) {
 		name = tpm_cmd_name(out->family, out->hdr.code);
 		audit_log_format(ab, " cmd=%s code=0x%x", name ?: "unknown",

@@ -113,6 +113,7 @@ static int tpm_cmd(void __user *uarg, struct xenmb_cmd_outcome *out)
 				 uarg, &usize);
 	if (ret)
 		return ret;
+	out->have_locality = true;
 	out->locality = arg.locality;
 	out->len = arg.cmd_len;
 	if (arg.flags || arg.reserved0 ||
@@ -159,7 +160,7 @@ out_free:
 
 static long xenmb_ioctl_tpm_cmd(void __user *uarg)
 {
-	struct xenmb_cmd_outcome out = { .locality = -1 };
+	struct xenmb_cmd_outcome out = { 0 };
 
 	out.err = tpm_cmd(uarg, &out);
 	if (out.err && !out.sent)

@@ -154,7 +154,9 @@ int xenmb_policy_check(const struct xenmb_policy_request *req,
 		return -EOPNOTSUPP;
 	if (!(xenmb_policy_localities(req->policy) & (1U << req->locality)))
 		return -EACCES;
-	if (req->policy == XENMB_POLICY_READ_ONLY &&
+	/* A level this code does not know is taken as the strictest. */
+	if (req->policy != XENMB_POLICY_DEFAULT &&
+	    req->policy != XENMB_POLICY_LOCALITY0 &&
 	    !is_read_only(req->family, hdr->code))
 		return -EACCES;
 	if (req->locality == 0)

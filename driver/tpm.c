@@ -209,6 +209,7 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 	bool counted = true;
 	int ret;
 
+	out->have_family = true;
 	chip = tpm_default_chip();
 	if (!chip)
 		return -ENODEV;

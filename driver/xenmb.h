@@ -38,7 +38,9 @@ void xenmb_tpm_describe(struct xenmb_chip_info *info);
  * record is written from it.
  */
 struct xenmb_cmd_outcome {
-	int locality;			/* -1 until known */
+	bool have_locality;
+	u32 locality;
+	bool have_family;		/* the chip was looked up */
 	u32 family;
 	u32 len;
 	bool have_header;

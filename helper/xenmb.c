@@ -31,18 +31,18 @@ enum {
 };
 
 static const char usage_text[] =
-	"usage: xenmb info [--json]\n"
-	"       xenmb tpm send --locality N [--json] HEX|-\n"
-	"\n"
-	"  info      what /dev/xenmb and its TPM are: family, interface,\n"
-	"            usable localities, policy, counters\n"
-	"  tpm send  send one raw TPM command (HEX, or hex on stdin for -)\n"
-	"            at locality N (0..3); prints the response and the TPM\n"
-	"            return code by name\n"
-	"\n"
-	"exit codes: 0 success, 1 the TPM answered with an error code,\n"
-	"            2 usage error, 3 /dev/xenmb cannot be opened,\n"
-	"            4 the kernel refused or failed the request\n";
+    "usage: xenmb info [--json]\n"
+    "       xenmb tpm send --locality N [--json] HEX|-\n"
+    "\n"
+    "  info      what /dev/xenmb and its TPM are: family, interface,\n"
+    "            usable localities, policy, counters\n"
+    "  tpm send  send one raw TPM command (HEX, or hex on stdin for -)\n"
+    "            at locality N (0..3); prints the response and the TPM\n"
+    "            return code by name\n"
+    "\n"
+    "exit codes: 0 success, 1 the TPM answered with an error code,\n"
+    "            2 usage error, 3 /dev/xenmb cannot be opened,\n"
+    "            4 the kernel refused or failed the request\n";
 
 static int usage_error(const char *what)
 {
@@ -62,8 +62,8 @@ static int open_device(void)
 
 static void print_json(struct json_object *obj)
 {
-	puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-						 JSON_C_TO_STRING_NOSLASHESCAPE));
+	puts(json_object_to_json_string_ext(
+	    obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
 }
 
@@ -76,27 +76,29 @@ static void print_info_json(const struct xenmb_info *info)
 
 	for (l = 0; l <= XENMB_LOCALITY_MAX; l++)
 		if (info->localities & (1U << l))
-			json_object_array_add(locs, json_object_new_int((int)l));
+			json_object_array_add(locs,
+					      json_object_new_int((int)l));
 	json_object_object_add(obj, "abi_version",
 			       json_object_new_int((int)info->abi_version));
 	json_object_object_add(
-		obj, "tpm_family",
-		json_object_new_string(xenmb_family_name(info->tpm_family)));
+	    obj, "tpm_family",
+	    json_object_new_string(xenmb_family_name(info->tpm_family)));
 	json_object_object_add(obj, "chip",
 			       json_object_new_string(info->chip_name));
 	json_object_object_add(
-		obj, "interface",
-		json_object_new_string(xenmb_interface_name(info->interface)));
+	    obj, "interface",
+	    json_object_new_string(xenmb_interface_name(info->interface)));
 	json_object_object_add(obj, "localities", locs);
 	json_object_object_add(
-		obj, "policy",
-		json_object_new_string(xenmb_policy_name(info->policy) ?: "?"));
+	    obj, "policy",
+	    json_object_new_string(xenmb_policy_name(info->policy) ?: "?"));
 	json_object_object_add(counters, "commands",
 			       json_object_new_int64((int64_t)info->commands));
 	json_object_object_add(counters, "denials",
 			       json_object_new_int64((int64_t)info->denials));
-	json_object_object_add(counters, "tpm_errors",
-			       json_object_new_int64((int64_t)info->tpm_errors));
+	json_object_object_add(
+	    counters, "tpm_errors",
+	    json_object_new_int64((int64_t)info->tpm_errors));
 	json_object_object_add(counters, "timeouts",
 			       json_object_new_int64((int64_t)info->timeouts));
 	json_object_object_add(counters, "io_errors",
@@ -133,8 +135,8 @@ static void print_info_text(const struct xenmb_info *info)
 static int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct xenmb_info info;
 	bool json = false;
@@ -178,9 +180,9 @@ static long parse_hex(const char *text, uint8_t *out, size_t size)
 			continue;
 		if (!isxdigit((unsigned char)*text))
 			return -1;
-		v = isdigit((unsigned char)*text) ?
-			    *text - '0' :
-			    tolower((unsigned char)*text) - 'a' + 10;
+		v = isdigit((unsigned char)*text)
+			? *text - '0'
+			: tolower((unsigned char)*text) - 'a' + 10;
 		if (hi < 0) {
 			hi = v;
 			continue;
@@ -244,8 +246,8 @@ static int print_response(const struct xenmb_response *rsp, uint32_t family,
 		json_object_object_add(obj, "tpm_rc_name",
 				       json_object_new_string(rc_name));
 		json_object_object_add(
-			obj, "duration_ns",
-			json_object_new_int64((int64_t)rsp->duration_ns));
+		    obj, "duration_ns",
+		    json_object_new_int64((int64_t)rsp->duration_ns));
 		print_json(obj);
 	} else {
 		printf("response: %s\ntpm_rc: 0x%x %s\n", hex, rsp->tpm_rc,
@@ -258,9 +260,9 @@ static int print_response(const struct xenmb_response *rsp, uint32_t family,
 static int cmd_tpm_send(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "locality", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+	    {"locality", required_argument, NULL, 'l'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	static struct xenmb_response rsp;
 	uint8_t cmd[XENMB_TPM_BUF_MAX];
@@ -290,8 +292,8 @@ static int cmd_tpm_send(int argc, char **argv)
 	if (optind + 1 != argc)
 		return usage_error("'tpm send' takes one command: HEX or -");
 
-	text = strcmp(argv[optind], "-") ? strdup(argv[optind]) :
-					   read_stdin_text();
+	text = strcmp(argv[optind], "-") ? strdup(argv[optind])
+					 : read_stdin_text();
 	if (!text) {
 		fprintf(stderr, "xenmb: out of memory\n");
 		return EXIT_KERNEL;
@@ -311,9 +313,11 @@ static int cmd_tpm_send(int argc, char **argv)
 					 (size_t)len, &rsp);
 	close(fd);
 	if (ret) {
-		fprintf(stderr, "xenmb: TPM command at locality %ld refused: "
-				"%s (%s)\n",
-			locality, xenmb_cmd_strerror(ret, (unsigned int)locality),
+		fprintf(stderr,
+			"xenmb: TPM command at locality %ld refused: "
+			"%s (%s)\n",
+			locality,
+			xenmb_cmd_strerror(ret, (unsigned int)locality),
 			strerror(-ret));
 		return EXIT_KERNEL;
 	}

@@ -25,12 +25,12 @@ int xenmb_tpm_transmit(int fd, unsigned int locality, const uint8_t *cmd,
 		       size_t len, struct xenmb_response *rsp)
 {
 	struct xenmb_tpm_cmd arg = {
-		.size = sizeof(arg),
-		.locality = locality,
-		.cmd_len = (uint32_t)len,
-		.cmd_ptr = (uintptr_t)cmd,
-		.rsp_ptr = (uintptr_t)rsp->data,
-		.rsp_size = sizeof(rsp->data),
+	    .size = sizeof(arg),
+	    .locality = locality,
+	    .cmd_len = (uint32_t)len,
+	    .cmd_ptr = (uintptr_t)cmd,
+	    .rsp_ptr = (uintptr_t)rsp->data,
+	    .rsp_size = sizeof(rsp->data),
 	};
 
 	if (len > XENMB_TPM_BUF_MAX)
@@ -50,7 +50,7 @@ const char *xenmb_open_strerror(int err)
 	case ENXIO:
 	case ENODEV:
 		return XENMB_DEVICE_PATH
-			" is missing: load the module (modprobe xenmb)";
+		    " is missing: load the module (modprobe xenmb)";
 	case EACCES:
 	case EPERM:
 		return XENMB_DEVICE_PATH " is root's: run as root";

@@ -1,0 +1,245 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Host side of the QEMU tests: build a guest, boot it, read what it did.
+
+A test writes the guest's scenario as a list of steps (shell commands). The
+guest runs them in order, saving each step's stdout, stderr and exit code;
+the host then asserts on those files, on the kernel log and on the audit
+records. Knowledge of what a step must produce stays in the host test.
+"""
+import hashlib
+import json
+import os
+import re
+import shlex
+import struct
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.path.join(REPO, "build")
+
+# Kernel log lines that mean the kernel itself went wrong.
+KERNEL_PROBLEMS = re.compile(
+    r"Oops|BUG:|WARNING:|Call Trace|general protection|"
+    r"unreferenced object|kmemleak|list_(add|del) corruption|refcount_t:|"
+    r"soft lockup|hung_task|blocked for more than|UBSAN|KASAN|"
+    r"scheduling while atomic|sleeping function called"
+)
+
+
+class Checker:
+    """Counts assertions; prints TAP-like lines and a closing tally."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, cond, what, detail=""):
+        if cond:
+            self.passed += 1
+            print(f"ok - {self.name}: {what}")
+        else:
+            self.failed += 1
+            print(f"not ok - {self.name}: {what}" + (f"\n    {detail}" if detail else ""))
+        sys.stdout.flush()
+        return bool(cond)
+
+    def equal(self, got, want, what):
+        return self.check(got == want, what, f"got {got!r}, want {want!r}")
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed")
+        return 0 if self.failed == 0 else 1
+
+
+class Step:
+    def __init__(self, name, command, stdin=None):
+        self.name = name
+        self.command = command
+        self.stdin = stdin
+
+
+def guest_script(steps, prologue=""):
+    """The /scenario.sh that runs each step into /results/NAME.{out,err,rc}."""
+    lines = [
+        "#!/bin/sh",
+        'R="$1"',
+        "export PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+        prologue,
+    ]
+    for s in steps:
+        redirect = f'>"$R/{s.name}.out" 2>"$R/{s.name}.err"'
+        if s.stdin is not None:
+            redirect += f' <<"XENMB_EOF"\n{s.stdin}\nXENMB_EOF'
+            lines.append(f"( {s.command} ) {redirect}")
+        else:
+            lines.append(f"( {s.command} ) {redirect} </dev/null")
+        lines.append(f'echo $? >"$R/{s.name}.rc"')
+    lines.append("exit 0")
+    return "\n".join(lines) + "\n"
+
+
+class Guest:
+    """One boot of the test guest and what it left behind."""
+
+    def __init__(self, results):
+        self.results = results
+
+    def out(self, step):
+        return self._read(step, "out")
+
+    def err(self, step):
+        return self._read(step, "err")
+
+    def rc(self, step):
+        text = self._read(step, "rc").strip()
+        return int(text) if text else None
+
+    def json(self, step):
+        try:
+            return json.loads(self.out(step))
+        except ValueError:
+            return None
+
+    def json_lines(self, step):
+        """JSON objects, one a line, of a step's stdout (or of a file)."""
+        items = []
+        for line in self.out(step).splitlines():
+            line = line.strip()
+            if line.startswith("{"):
+                items.append(json.loads(line))
+        return items
+
+    def dmesg(self):
+        return self._read(None, "dmesg.txt")
+
+    def _read(self, step, what):
+        name = what if step is None else f"{step}.{what}"
+        try:
+            with open(os.path.join(self.results, name), errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+
+def guest_binaries():
+    """Builds the module for the guest kernel, the helper and the probe."""
+    env = load_env()
+    kheaders = env["KHEADERS"]
+    run(["make", "-s", "-C", REPO, "module", f"KDIR={kheaders}"])
+    run(["make", "-s", "-C", REPO, "helper"])
+    probe = os.path.join(BUILD, "test", "xenmb-probe")
+    os.makedirs(os.path.dirname(probe), exist_ok=True)
+    run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", probe,
+         os.path.join(HERE, "xenmb-probe.c")])
+    return {
+        "module": os.path.join(REPO, "xenmb.ko"),
+        "bins": [os.path.join(BUILD, "xenmb"), probe],
+    }
+
+
+def load_env():
+    out = subprocess.run(
+        ["bash", "-c", f". {shlex.quote(os.path.join(HERE, 'env.sh'))} && env"],
+        check=True, capture_output=True, text=True).stdout
+    env = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    return env
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def boot(name, tpm, state, steps, binaries, prologue="", append="",
+         timeout=300, extra_args=()):
+    """Builds an initramfs for @steps and boots it; returns a Guest."""
+    work = os.path.join(BUILD, "qemu", name)
+    os.makedirs(work, exist_ok=True)
+    scenario = os.path.join(work, "scenario.sh")
+    with open(scenario, "w") as f:
+        f.write(guest_script(steps, prologue))
+    os.chmod(scenario, 0o755)
+    initrd = os.path.join(work, "initrd.gz")
+    cmd = [os.path.join(HERE, "mkinitramfs.sh"), "--out", initrd,
+           "--scenario", scenario, "--module", binaries["module"]]
+    for b in binaries["bins"]:
+        cmd += ["--bin", b]
+    run(cmd)
+    out = os.path.join(work, "out")
+    cmd = [os.path.join(HERE, "boot.sh"), "--tpm", tpm, "--initrd", initrd,
+           "--out", out, "--timeout", str(timeout)]
+    if state:
+        cmd += ["--state", state]
+    # The default 128 KiB kernel log would lose early audit records.
+    cmd += ["--append", ("log_buf_len=16M " + append).strip()]
+    cmd += list(extra_args)
+    proc = subprocess.run(cmd)
+    if proc.returncode == 2:
+        raise RuntimeError(f"{name}: the guest delivered no results")
+    return Guest(os.path.join(out, "results"))
+
+
+def fresh_state(name):
+    state = tempfile.mkdtemp(prefix=f"xenmb-{name}-", dir=os.path.join(BUILD))
+    return state
+
+
+AUDIT_RE = re.compile(r"audit: type=(\d+) audit\(([\d.]+):(\d+)\): (.*)$")
+FIELD_RE = re.compile(r'(\w+)=("[^"]*"|\S+)')
+
+
+def audit_records(dmesg, type_=1316):
+    """The audit records of @type_ in the kernel log, as dicts, in order."""
+    records = []
+    for line in dmesg.splitlines():
+        m = AUDIT_RE.search(line)
+        if not m or int(m.group(1)) != type_:
+            continue
+        fields = {k: v.strip('"') for k, v in FIELD_RE.findall(m.group(4))}
+        fields["_serial"] = int(m.group(3))
+        fields["_raw"] = m.group(4)
+        records.append(fields)
+    return records
+
+
+def kernel_problems(dmesg):
+    return [line for line in dmesg.splitlines() if KERNEL_PROBLEMS.search(line)]
+
+
+CTRL_SET_LOCALITY = 5
+
+
+def swtpm_commands(log_text):
+    """(locality, command bytes) of each command swtpm executed, in order.
+
+    Reads swtpm's log (level 4 or more): hex dumps of the control channel
+    ("Ctrl Cmd", where code 5 is SET_LOCALITY) and of the data channel
+    ("SWTPM_IO_Read" is a command arriving). This is what the TPM really
+    saw, independent of what the guest kernel claims.
+    """
+    commands = []
+    locality = 0
+    lines = log_text.splitlines()
+    i = 0
+    while i < len(lines):
+        head = lines[i].strip()
+        data = bytearray()
+        j = i + 1
+        while j < len(lines) and re.fullmatch(r"([0-9A-F]{2} ?)+", lines[j].strip() or "x"):
+            data += bytes.fromhex(lines[j].strip())
+            j += 1
+        if head.startswith("Ctrl Cmd:") and len(data) >= 5 and \
+                struct.unpack(">I", data[:4])[0] == CTRL_SET_LOCALITY:
+            locality = data[4]
+        elif head.startswith("SWTPM_IO_Read:"):
+            commands.append((locality, bytes(data)))
+        i = j
+    return commands
+
+
+def pcr_extend(family, old, digest):
+    h = hashlib.sha256 if family == "2.0" else hashlib.sha1
+    return h(old + digest).digest()

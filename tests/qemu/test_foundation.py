@@ -1,0 +1,382 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The foundation scenarios: /dev/xenmb on TPM 2.0 (TIS), TPM 1.2 (TIS) and
+TPM 2.0 (CRB), each in a fresh swtpm, asserted on the host.
+
+  test_foundation.py [tpm2|tpm12|crb]...      (default: all three)
+"""
+import errno
+import os
+import struct
+import sys
+
+import harness
+
+# Per mode: TPM family, interface, the localities INFO must list, and how
+# the TPM answers a PCR 22 extend from the wrong locality.
+MODES = {
+    "tpm2": dict(family="2.0", iface="tis", locs=[0, 1, 2, 3],
+                 loc_rc=0x907, loc_rc_name="TPM_RC_LOCALITY"),
+    # libtpms (TPM 1.2) gives TPM_BAD_LOCALITY for PCR 17-22 from a locality
+    # the PC Client attributes do not allow.
+    "tpm12": dict(family="1.2", iface="tis", locs=[0, 1, 2, 3],
+                  loc_rc=0x3D, loc_rc_name="TPM_BAD_LOCALITY"),
+    "crb": dict(family="2.0", iface="crb", locs=[0],
+                loc_rc=0x907, loc_rc_name="TPM_RC_LOCALITY"),
+}
+
+EXIT_TPM_ERROR, EXIT_NO_DEVICE, EXIT_KERNEL = 1, 3, 4
+
+
+# --- TPM commands, built here from the specs so the test owes nothing to
+# --- the code under test.
+
+def tpm2_pcr_read(pcr):
+    select = bytearray(3)
+    select[pcr // 8] |= 1 << (pcr % 8)
+    body = struct.pack(">IHB", 1, 0x000B, 3) + bytes(select)
+    return struct.pack(">HII", 0x8001, 10 + len(body), 0x17E) + body
+
+
+def tpm2_extend(pcr, digest):
+    auth = struct.pack(">IHBH", 0x40000009, 0, 0, 0)      # TPM_RS_PW, empty
+    body = (struct.pack(">I", pcr) + struct.pack(">I", len(auth)) + auth +
+            struct.pack(">IH", 1, 0x000B) + digest)
+    return struct.pack(">HII", 0x8002, 10 + len(body), 0x182) + body
+
+
+def tpm2_get_random(n):
+    return struct.pack(">HIIH", 0x8001, 12, 0x17B, n)
+
+
+def tpm12_pcr_read(pcr):
+    return struct.pack(">HIII", 0x00C1, 14, 0x15, pcr)
+
+
+def tpm12_extend(pcr, digest):
+    return struct.pack(">HIII", 0x00C1, 34, 0x14, pcr) + digest
+
+
+def tpm12_get_random(n):
+    return struct.pack(">HIII", 0x00C1, 14, 0x46, n)
+
+
+class Family:
+    def __init__(self, name):
+        self.name = name
+        self.tpm2 = name == "2.0"
+        self.digest_len = 32 if self.tpm2 else 20
+
+    def pcr_read(self, pcr):
+        return tpm2_pcr_read(pcr) if self.tpm2 else tpm12_pcr_read(pcr)
+
+    def extend(self, pcr, digest):
+        return tpm2_extend(pcr, digest) if self.tpm2 else tpm12_extend(pcr, digest)
+
+    def get_random(self, n):
+        return tpm2_get_random(n) if self.tpm2 else tpm12_get_random(n)
+
+    def pcr_value(self, response):
+        """The PCR value in a PCR read response."""
+        if self.tpm2:
+            count, size = struct.unpack(">IH", response[24:30])
+            assert count == 1 and size == 32, "one SHA-256 digest"
+            return response[30:62]
+        return response[10:30]
+
+    def code(self, cmd):
+        return struct.unpack(">I", cmd[6:10])[0]
+
+
+def digest_of(family, seed):
+    return bytes([seed]) * family.digest_len
+
+
+class Send:
+    """One 'xenmb tpm send' step with what it must do."""
+
+    def __init__(self, name, locality, cmd, exit_code=0, tpm_rc=0,
+                 err=0, stdin=False):
+        self.name, self.locality, self.cmd = name, locality, cmd
+        self.exit_code, self.tpm_rc, self.err = exit_code, tpm_rc, err
+        self.stdin = stdin
+
+    def step(self):
+        if self.stdin:
+            return harness.Step(self.name, f"xenmb tpm send --locality {self.locality} -",
+                                stdin=self.cmd.hex())
+        return harness.Step(self.name, f"xenmb tpm send --locality {self.locality} {self.cmd.hex()}")
+
+
+def response_of(guest, name):
+    for line in guest.out(name).splitlines():
+        if line.startswith("response: "):
+            return bytes.fromhex(line.split(": ", 1)[1])
+    return None
+
+
+def plan(mode):
+    """The steps of one boot, in order, and the 'tpm send' expectations."""
+    m = MODES[mode]
+    fam = Family(m["family"])
+    tis = m["iface"] == "tis"
+    d1, d2, d3 = (digest_of(fam, s) for s in (0x11, 0x22, 0x33))
+
+    sends = [
+        Send("read22_a", 0, fam.pcr_read(22)),
+        # The allowed locality for PCR 22 on TIS; CRB cannot switch.
+        Send("ext22_l2", 2, fam.extend(22, d1),
+             **({} if tis else dict(exit_code=EXIT_KERNEL, tpm_rc=None, err=errno.EOPNOTSUPP))),
+        Send("read22_b", 0, fam.pcr_read(22)),
+        Send("ext22_l0", 0, fam.extend(22, d2), exit_code=EXIT_TPM_ERROR, tpm_rc=m["loc_rc"]),
+        Send("read22_c", 0, fam.pcr_read(22)),
+        Send("read23_a", 0, fam.pcr_read(23)),
+        Send("ext23_l0", 0, fam.extend(23, d3)),
+        Send("read23_b", 0, fam.pcr_read(23)),
+        Send("ext23_l4", 4, fam.extend(23, d3), exit_code=EXIT_KERNEL, tpm_rc=None, err=errno.EPERM),
+        Send("random_stdin", 0, fam.get_random(8), stdin=True),
+    ]
+    if tis:
+        # The TPM, not xenmb, refuses PCR 22 at locality 1 and 3.
+        sends += [
+            Send("ext22_l1", 1, fam.extend(22, d2), exit_code=EXIT_TPM_ERROR, tpm_rc=m["loc_rc"]),
+            Send("ext22_l3", 3, fam.extend(22, d2), exit_code=EXIT_TPM_ERROR, tpm_rc=m["loc_rc"]),
+            Send("random_l3", 3, fam.get_random(8)),
+            Send("read22_d", 0, fam.pcr_read(22)),
+        ]
+    policy_sends = [
+        Send("ext23_ro", 0, fam.extend(23, d3), exit_code=EXIT_KERNEL, tpm_rc=None, err=errno.EACCES),
+        Send("read23_ro", 0, fam.pcr_read(23)),
+    ]
+    if tis:
+        policy_sends.append(Send("read22_ro_l2", 2, fam.pcr_read(22), exit_code=EXIT_KERNEL,
+                                 tpm_rc=None, err=errno.EACCES))
+
+    steps = [harness.Step("insmod", "insmod /lib/modules/xenmb/xenmb.ko"),
+             harness.Step("devnode", "stat -c '%a %U %F' /dev/xenmb"),
+             harness.Step("info", "xenmb info --json")]
+    steps += [s.step() for s in sends]
+    steps += [
+        harness.Step("nonroot_info", "as-nobody xenmb info"),
+        harness.Step("nonroot_open", "as-nobody xenmb-probe open"),
+        harness.Step("malformed", "xenmb-probe malformed"),
+        harness.Step("nocap", "xenmb-probe nocap"),
+        harness.Step("info_counters", "xenmb info --json"),
+        harness.Step("policy_ro", "echo read-only > /sys/module/xenmb/parameters/policy"),
+        harness.Step("policy_loosen", "echo default > /sys/module/xenmb/parameters/policy"),
+        harness.Step("policy_param", "cat /sys/module/xenmb/parameters/policy"),
+        harness.Step("info_ro", "xenmb info --json"),
+    ]
+    steps += [s.step() for s in policy_sends]
+    steps += [
+        # Unload and load while a client keeps using the device.
+        harness.Step("reload", "rmmod xenmb && insmod /lib/modules/xenmb/xenmb.ko"),
+        harness.Step("cycles", """
+            xenmb-probe loop 12 > "$R/loop.out" &
+            P=$!
+            n=0; i=0
+            while [ $i -lt 100 ]; do
+                i=$((i + 1))
+                if rmmod xenmb 2>/dev/null; then
+                    n=$((n + 1))
+                    insmod /lib/modules/xenmb/xenmb.ko || echo insmod-failed
+                fi
+                sleep 0.05
+            done
+            wait $P
+            echo $n"""),
+        harness.Step("final_rmmod", "rmmod xenmb && ! grep -q '^xenmb ' /proc/modules"),
+    ]
+    return fam, sends + policy_sends, steps
+
+
+# errnos by which the kernel refuses a call before the TPM sees it; EFAULT
+# too, unless the command was read (then only the response copy failed).
+REFUSALS = {errno.EINVAL, errno.E2BIG, errno.EPERM, errno.EACCES, errno.EOPNOTSUPP,
+            errno.ENOSPC, errno.ENODEV}
+
+
+def refused_before_tpm(want):
+    err = -int(want["errno"])
+    return err in REFUSALS or (err == errno.EFAULT and want["code"] == "?")
+
+
+def check_boot(c, mode, fam, sends, g):
+    m = MODES[mode]
+    tis = m["iface"] == "tis"
+
+    c.equal(g.rc("insmod"), 0, "the module loads")
+    c.equal(g.out("devnode").strip(), "600 root character special file",
+            "/dev/xenmb is a root-only character device")
+    info = g.json("info") or {}
+    c.equal(info.get("tpm_family"), m["family"], "INFO reports the TPM family")
+    c.equal(info.get("interface"), m["iface"], "INFO reports the interface")
+    c.equal(info.get("localities"), m["locs"], "INFO lists the usable localities")
+    c.equal(info.get("abi_version"), 1, "INFO reports ABI version 1")
+    c.equal(info.get("chip"), "tpm0", "INFO names the chip")
+    c.equal(info.get("policy"), "default", "the default policy is in force")
+
+    # Every 'tpm send': exit code, TPM return code by name, errno message.
+    for s in sends:
+        c.equal(g.rc(s.name), s.exit_code, f"{s.name}: exit code")
+        if s.tpm_rc is not None:
+            rsp = response_of(g, s.name)
+            c.check(rsp is not None and struct.unpack(">I", rsp[6:10])[0] == s.tpm_rc,
+                    f"{s.name}: TPM return code 0x{s.tpm_rc:x}", g.out(s.name) + g.err(s.name))
+            if s.tpm_rc:
+                c.check(m["loc_rc_name"] in g.out(s.name),
+                        f"{s.name}: return code printed by name", g.out(s.name))
+        else:
+            c.check(os.strerror(s.err) in g.err(s.name),
+                    f"{s.name}: refused with {errno.errorcode[s.err]}", g.err(s.name))
+
+    # PCR 22 moves only for the allowed locality; PCR 23 at locality 0.
+    p22 = [fam.pcr_value(response_of(g, n) or b"\0" * 64) for n in ("read22_a", "read22_b", "read22_c")]
+    d1, d3 = digest_of(fam, 0x11), digest_of(fam, 0x33)
+    if tis:
+        c.equal(p22[1], harness.pcr_extend(fam.name, p22[0], d1),
+                "PCR 22 = H(old || digest) after the locality-2 extend")
+    else:
+        c.equal(p22[1], p22[0], "PCR 22 unchanged: CRB refused locality 2")
+    c.equal(p22[2], p22[1], "PCR 22 unchanged after the locality-0 extend")
+    if tis:
+        c.equal(fam.pcr_value(response_of(g, "read22_d") or b"\0" * 64), p22[2],
+                "PCR 22 unchanged after the locality-1 and -3 extends")
+    p23 = [fam.pcr_value(response_of(g, n) or b"\0" * 64) for n in ("read23_a", "read23_b")]
+    c.equal(p23[1], harness.pcr_extend(fam.name, p23[0], d3), "PCR 23 extends at locality 0")
+    c.equal(fam.pcr_value(response_of(g, "read23_ro") or b"\0" * 64), p23[1],
+            "PCR 23 unchanged by the extend the read-only policy refused")
+
+    # What swtpm itself saw: each extend arrived at the locality asked for.
+    with open(os.path.join(os.path.dirname(g.results), "swtpm.log"), errors="replace") as f:
+        seen = harness.swtpm_commands(f.read())
+    at = {}
+    for loc, cmd in seen:
+        if len(cmd) >= 14 and fam.code(cmd) in (0x182, 0x14):
+            pcr = struct.unpack(">I", cmd[10:14])[0]
+            at.setdefault((pcr, cmd[-1]), set()).add(loc)
+    if tis:
+        c.equal(at.get((22, 0x11)), {2}, "swtpm ran the PCR 22 extend at locality 2")
+        c.equal(at.get((22, 0x22)), {0, 1, 3}, "swtpm ran the refused PCR 22 extends at 0, 1 and 3")
+    else:
+        c.equal(at.get((22, 0x11)), None, "swtpm never saw the locality-2 extend on CRB")
+        c.check(all(loc == 0 for loc, _ in seen), "swtpm saw locality 0 only on CRB")
+    c.equal(at.get((23, 0x33)), {0}, "swtpm ran the PCR 23 extend at locality 0")
+
+    # Non-root: the device node itself refuses.
+    c.equal(g.rc("nonroot_info"), EXIT_NO_DEVICE, "non-root 'xenmb info' exits 3")
+    c.check("run as root" in g.err("nonroot_info"), "non-root is told to run as root",
+            g.err("nonroot_info"))
+    opened = g.json_lines("nonroot_open")
+    c.equal(opened[0]["errno"] if opened else None, errno.EACCES, "non-root open gets EACCES")
+
+    # Malformed arguments: each with the errno the uapi header promises.
+    ledger = g.json_lines("malformed")
+    c.equal(g.rc("malformed"), 0, "xenmb-probe malformed ran every case")
+    c.check(len(ledger) >= 28, f"{len(ledger)} malformed-argument cases ran")
+    for e in ledger:
+        c.equal(e["errno"], e["expected"], f"malformed {e['case']}: errno {errno.errorcode.get(e['expected'])}")
+    nocap = g.json_lines("nocap")
+    c.check(nocap and nocap[0]["errno"] == errno.EPERM, "without CAP_SYS_ADMIN: EPERM", g.out("nocap"))
+
+    # The audit trail: exactly one record per TPM_CMD ioctl, in order.
+    records = [r for r in harness.audit_records(g.dmesg()) if r.get("op") == "xenmb_tpm_cmd"]
+    expected = []
+    # Order of the boot: the sends before the probes, the probes, then the
+    # sends under the read-only policy, then the unload loop.
+    first = [s for s in sends if s.name not in ("ext23_ro", "read23_ro", "read22_ro_l2")]
+    last = [s for s in sends if s.name in ("ext23_ro", "read23_ro", "read22_ro_l2")]
+    def send_record(s):
+        return dict(comm="xenmb", locality=str(s.locality), code=f"0x{fam.code(s.cmd):x}",
+                    len=str(len(s.cmd)), errno=str(-s.err),
+                    tpm_rc=None if s.tpm_rc is None else f"0x{s.tpm_rc:x}")
+
+    expected += [send_record(s) for s in first]
+    for e in ledger + nocap:
+        if not e["audited"]:
+            continue
+        expected.append(dict(comm="xenmb-probe", pid=str(e["pid"]),
+                             locality="?" if e["locality"] is None else str(e["locality"]),
+                             code="?" if e["code"] is None else f"0x{e['code']:x}",
+                             errno=str(-e["errno"]),
+                             tpm_rc=None if e["tpm_rc"] is None else f"0x{e['tpm_rc']:x}"))
+    expected += [send_record(s) for s in last]
+
+    head = records[:len(expected)]
+    c.check(len(records) >= len(expected), f"at least {len(expected)} audit records before the unload loop",
+            f"got {len(records)}")
+    mismatches = []
+    for i, (want, got) in enumerate(zip(expected, head)):
+        for k, v in want.items():
+            if v is None:
+                continue
+            if got.get(k) != v:
+                mismatches.append(f"record {i}: {k}={got.get(k)!r}, want {v!r} ({got['_raw'][:160]})")
+        if refused_before_tpm(want) and got.get("tpm_rc") != "?":
+            mismatches.append(f"record {i}: refused command shows tpm_rc={got.get('tpm_rc')}")
+        for field in ("pid", "uid", "auid", "comm", "exe", "duration_ns", "len", "res", "tpm"):
+            if field not in got:
+                mismatches.append(f"record {i}: no {field}=")
+    c.check(not mismatches, "each audit record matches its command (who, locality, command, "
+            "length, errno, TPM rc)", "\n    ".join(mismatches[:10]))
+    c.check(all(r.get("tpm") == m["family"] for r in head if r.get("code") != "?"),
+            "audit records of parsed commands name the TPM family")
+    c.check(all(r.get("exe") == "/usr/bin/" + r.get("comm") for r in head),
+            "audit records carry the executable")
+    named = [r for r in head if r.get("code") == "0x182" or r.get("code") == "0x14"]
+    c.check(named and all(r.get("cmd") in ("TPM2_PCR_Extend", "TPM_ORD_Extend") for r in named),
+            "audit records name the command")
+
+    # Counters in INFO add up with the audit records before it.
+    counters = (g.json("info_counters") or {}).get("counters", {})
+    before = records[:len(expected) - len(last)]
+    sent = [r for r in before if r.get("tpm_rc") != "?"]
+    c.equal(counters.get("commands"), len(sent), "INFO counts the commands handed to the TPM")
+    c.equal(counters.get("denials"), len(before) - len(sent), "INFO counts the refused commands")
+    c.equal(counters.get("tpm_errors"), len([r for r in sent if r.get("tpm_rc") != "0x0"]),
+            "INFO counts the TPM error answers")
+    c.equal(counters.get("timeouts"), 0, "no timeouts")
+
+    # The policy only gets stricter at run time.
+    c.equal(g.rc("policy_ro"), 0, "policy can be made read-only at run time")
+    c.check(g.rc("policy_loosen") != 0, "policy cannot be loosened at run time")
+    c.equal(g.out("policy_param").strip(), "read-only", "the policy parameter reads back")
+    info_ro = g.json("info_ro") or {}
+    c.equal(info_ro.get("policy"), "read-only", "INFO reports the read-only policy")
+    c.equal(info_ro.get("localities"), [0], "read-only policy leaves locality 0 only")
+
+    # Unload / load while a client loops; no kernel complaint anywhere.
+    c.equal(g.rc("reload"), 0, "rmmod + insmod")
+    cycles = g.out("cycles").split()
+    n = int(cycles[-1]) if cycles and cycles[-1].isdigit() else 0
+    c.check(n >= 5 and "insmod-failed" not in g.out("cycles"),
+            f"{n} unload/load cycles while a client looped", g.out("cycles"))
+    loop = (g.json_lines("loop") or [{}])[-1]
+    c.check(loop.get("ok", 0) > 0 and loop.get("absent", 0) > 0 and loop.get("other", 1) == 0,
+            "the looping client only saw successes or an absent device", repr(loop))
+    c.equal(g.rc("final_rmmod"), 0, "the module unloads cleanly at the end")
+    problems = harness.kernel_problems(g.dmesg())
+    c.check(not problems, "no oops, WARN, BUG or leak report in the kernel log", "\n    ".join(problems[:5]))
+    c.check("audit: backlog limit exceeded" not in g.dmesg() and "audit_lost" not in g.dmesg(),
+            "no audit record was lost")
+
+
+def main(argv):
+    modes = argv[1:] or list(MODES)
+    c = harness.Checker("foundation")
+    binaries = harness.guest_binaries()
+    for mode in modes:
+        fam, sends, steps = plan(mode)
+        state = harness.fresh_state(mode)
+        try:
+            g = harness.boot(f"foundation-{mode}", mode, state, steps, binaries)
+        except RuntimeError as e:
+            c.check(False, f"{mode}: boot", str(e))
+            continue
+        c.name = f"foundation/{mode}"
+        check_boot(c, mode, fam, sends, g)
+    return c.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
