@@ -85,16 +85,16 @@ static int tpm2_allowed_above_locality0(const struct tpm_cmd_header *hdr,
 					const u8 *cmd, u32 len)
 {
 	switch (hdr->code) {
-	case TPM2_CC_PCR_EXTEND:
-	case TPM2_CC_PCR_EVENT:
-	case TPM2_CC_PCR_RESET:
+	case TPM2_CMD_PCR_EXTEND:
+	case TPM2_CMD_PCR_EVENT:
+	case TPM2_CMD_PCR_RESET:
 		return first_handle_is_drtm_pcr(cmd, len);
-	case TPM2_CC_PCR_READ:
-	case TPM2_CC_NV_READ:
-	case TPM2_CC_NV_WRITE:
-	case TPM2_CC_NV_READ_PUBLIC:
-	case TPM2_CC_GET_CAPABILITY:
-	case TPM2_CC_GET_RANDOM:
+	case TPM2_CMD_PCR_READ:
+	case TPM2_CMD_NV_READ:
+	case TPM2_CMD_NV_WRITE:
+	case TPM2_CMD_NV_READ_PUBLIC:
+	case TPM2_CMD_GET_CAPABILITY:
+	case TPM2_CMD_GET_RANDOM:
 		return 1;
 	default:
 		return 0;
@@ -126,10 +126,10 @@ static int tpm12_allowed_above_locality0(const struct tpm_cmd_header *hdr,
 static bool is_read_only(u32 family, u32 code)
 {
 	if (family == XENMB_TPM_FAMILY_2_0)
-		return code == TPM2_CC_PCR_READ || code == TPM2_CC_NV_READ ||
-		       code == TPM2_CC_NV_READ_PUBLIC ||
-		       code == TPM2_CC_GET_CAPABILITY ||
-		       code == TPM2_CC_GET_RANDOM;
+		return code == TPM2_CMD_PCR_READ || code == TPM2_CMD_NV_READ ||
+		       code == TPM2_CMD_NV_READ_PUBLIC ||
+		       code == TPM2_CMD_GET_CAPABILITY ||
+		       code == TPM2_CMD_GET_RANDOM;
 	return code == TPM12_ORD_PCR_READ || code == TPM12_ORD_NV_READ_VALUE ||
 	       code == TPM12_ORD_NV_READ_VALUE_AUTH ||
 	       code == TPM12_ORD_GET_CAPABILITY ||

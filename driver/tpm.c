@@ -80,7 +80,7 @@ static bool tis_window_map(struct tpm_chip *chip)
 		tis_window = ioremap(res->start, need);
 		tis_window_start = res->start;
 	}
-	ok = tis_window != NULL;
+	ok = !!tis_window;
 	mutex_unlock(&tis_window_lock);
 	return ok;
 }

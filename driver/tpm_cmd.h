@@ -31,21 +31,24 @@
 #define TPM12_ORD_NV_READ_VALUE		0x000000CF
 #define TPM12_ORD_NV_READ_VALUE_AUTH	0x000000D0
 
-/* TPM 2.0 command codes the policy and the tests name. */
-#define TPM2_CC_NV_WRITE	0x00000137
-#define TPM2_CC_PCR_EVENT	0x0000013C
-#define TPM2_CC_PCR_RESET	0x0000013D
-#define TPM2_CC_NV_READ		0x0000014E
-#define TPM2_CC_NV_READ_PUBLIC	0x00000169
-#define TPM2_CC_GET_CAPABILITY	0x0000017A
-#define TPM2_CC_GET_RANDOM	0x0000017B
-#define TPM2_CC_PCR_READ	0x0000017E
-#define TPM2_CC_PCR_EXTEND	0x00000182
+/*
+ * TPM 2.0 command codes the policy and the tests name; named apart from the
+ * TPM2_CC_* enum of <linux/tpm.h>, which kernel files include too.
+ */
+#define TPM2_CMD_NV_WRITE	0x00000137
+#define TPM2_CMD_PCR_EVENT	0x0000013C
+#define TPM2_CMD_PCR_RESET	0x0000013D
+#define TPM2_CMD_NV_READ		0x0000014E
+#define TPM2_CMD_NV_READ_PUBLIC	0x00000169
+#define TPM2_CMD_GET_CAPABILITY	0x0000017A
+#define TPM2_CMD_GET_RANDOM	0x0000017B
+#define TPM2_CMD_PCR_READ	0x0000017E
+#define TPM2_CMD_PCR_EXTEND	0x00000182
 
 /* Return codes the tests and the helper name. */
-#define TPM2_RC_SUCCESS		0x000
-#define TPM2_RC_LOCALITY	0x907
-#define TPM12_RC_BAD_LOCALITY	0x03D
+#define TPM2_RESP_SUCCESS		0x000
+#define TPM2_RESP_LOCALITY	0x907
+#define TPM12_RESP_BAD_LOCALITY	0x03D
 
 /* The PCRs whose extend and reset are bound to localities (PTP). */
 #define TPM_PCR_DRTM_FIRST	16

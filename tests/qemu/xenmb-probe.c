@@ -36,7 +36,7 @@ static size_t build_get_random(uint32_t family, uint8_t *cmd)
 	if (family == XENMB_TPM_FAMILY_2_0) {
 		xenmb_put_be16(cmd, TPM2_TAG_NO_SESSIONS);
 		xenmb_put_be32(cmd + 2, 12);
-		xenmb_put_be32(cmd + 6, TPM2_CC_GET_RANDOM);
+		xenmb_put_be32(cmd + 6, TPM2_CMD_GET_RANDOM);
 		xenmb_put_be16(cmd + 10, 8);
 		return 12;
 	}
@@ -56,7 +56,7 @@ static size_t build_extend(uint32_t family, uint32_t pcr, uint8_t *cmd)
 		memset(cmd, 0, len);
 		xenmb_put_be16(cmd, TPM2_TAG_SESSIONS);
 		xenmb_put_be32(cmd + 2, (uint32_t)len);
-		xenmb_put_be32(cmd + 6, TPM2_CC_PCR_EXTEND);
+		xenmb_put_be32(cmd + 6, TPM2_CMD_PCR_EXTEND);
 		xenmb_put_be32(cmd + 10, pcr);
 		xenmb_put_be32(cmd + 14, 9);	      /* authorization size */
 		xenmb_put_be32(cmd + 18, 0x40000009); /* TPM_RS_PW */
