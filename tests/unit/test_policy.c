@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * User-space run of the shared vectors (tests/policy_cases.h) against
+ * driver/policy.c and driver/tpm_cmd.c. Each vector is one "ok"/"not ok"
+ * line; the last line is "N passed, N failed", which CI reads.
+ *
+ * Inputs are copied into heap buffers of their exact size, so that
+ * AddressSanitizer reports any read past what the code was given.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "../policy_cases.h"
+
+static unsigned int passed, failed;
+
+static void report(bool ok, const char *name, const char *fmt, ...)
+{
+	unsigned int n = passed + failed + 1;
+	va_list ap;
+
+	if (ok) {
+		passed++;
+		printf("ok %u - %s\n", n, name);
+		return;
+	}
+	failed++;
+	printf("not ok %u - %s: ", n, name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void *dup_exact(const void *src, size_t len)
+{
+	void *p = malloc(len ? len : 1);
+
+	if (!p) {
+		perror("malloc");
+		exit(2);
+	}
+	memcpy(p, src, len);
+	return p;
+}
+
+static void run_policy_case(const struct policy_case *c)
+{
+	u8 *cmd = dup_exact(c->cmd, c->cmd_len);
+	struct xenmb_policy_request req = {
+	    .family = c->family,
+	    .policy = c->policy,
+	    .iface_localities = c->iface_localities,
+	    .locality = c->locality,
+	    .cmd = cmd,
+	    .cmd_len = c->cmd_len,
+	};
+	struct tpm_cmd_header hdr;
+	int ret;
+
+	/* The check must set every field, whatever was there before. */
+	memset(&hdr, 0xA5, sizeof(hdr));
+	ret = xenmb_policy_check(&req, &hdr);
+	report(ret == c->ret && hdr.code == c->code, c->desc,
+	       "returned %d code 0x%x, expected %d code 0x%x", ret, hdr.code,
+	       c->ret, c->code);
+	free(cmd);
+}
+
+static void run_cmd_name_case(const struct cmd_name_case *c)
+{
+	const char *name = tpm_cmd_name(c->family, c->code);
+	char desc[80];
+	bool ok;
+
+	snprintf(desc, sizeof(desc), "tpm_cmd_name(%u, 0x%x)", c->family,
+		 c->code);
+	if (c->name)
+		ok = name && !strcmp(name, c->name);
+	else
+		ok = !name;
+	report(ok, desc, "got \"%s\", expected \"%s\"", name ? name : "(null)",
+	       c->name ? c->name : "(null)");
+}
+
+static void run_rc_case(const struct rc_case *c)
+{
+	size_t size = c->size ? c->size : 64;
+	char *out = malloc(size);
+	const char *ret;
+	char desc[80];
+
+	if (!out) {
+		perror("malloc");
+		exit(2);
+	}
+	snprintf(desc, sizeof(desc), "tpm_rc_describe(%u, 0x%x, size %zu)",
+		 c->family, c->rc, size);
+	ret = tpm_rc_describe(c->family, c->rc, out, size);
+	report(ret == out && !strcmp(out, c->text), desc,
+	       "got \"%s\", expected \"%s\"", out, c->text);
+	free(out);
+}
+
+static void run_policy_parse_case(const struct policy_parse_case *c)
+{
+	char *input = dup_exact(c->input, strlen(c->input) + 1);
+	int level = xenmb_policy_parse(input);
+
+	report(level == c->level, c->desc, "got %d, expected %d", level,
+	       c->level);
+	free(input);
+}
+
+static void run_policy_level_case(const struct policy_level_case *c)
+{
+	const char *name = xenmb_policy_name(c->level);
+	u32 localities = xenmb_policy_localities(c->level);
+	char desc[80];
+	bool ok;
+
+	snprintf(desc, sizeof(desc), "policy level %u name and localities",
+		 c->level);
+	if (c->name)
+		ok = name && !strcmp(name, c->name);
+	else
+		ok = !name;
+	report(ok && localities == c->localities, desc,
+	       "got \"%s\" 0x%x, expected \"%s\" 0x%x", name ? name : "(null)",
+	       localities, c->name ? c->name : "(null)", c->localities);
+}
+
+static void run_abi_struct(const struct abi_struct *s)
+{
+	size_t end = 0, i;
+	char desc[80];
+
+	snprintf(desc, sizeof(desc), "%s layout", s->name);
+	for (i = 0; i < s->nr_fields; i++) {
+		const struct abi_field *f = &s->fields[i];
+
+		if (f->offset != end) {
+			report(false, desc, "%s at %zu, expected %zu (padding)",
+			       f->name, f->offset, end);
+			return;
+		}
+		if (f->offset % f->align) {
+			report(false, desc, "%s at %zu, not %zu-aligned",
+			       f->name, f->offset, f->align);
+			return;
+		}
+		end = f->offset + f->size;
+	}
+	report(end == s->size && s->size == s->published, desc,
+	       "fields end at %zu, sizeof %zu, published size %zu", end,
+	       s->size, s->published);
+}
+
+int main(void)
+{
+	size_t i;
+
+	printf("1..%zu\n", PC_VECTOR_COUNT);
+	for (i = 0; i < ARRAY_SIZE(policy_cases); i++)
+		run_policy_case(&policy_cases[i]);
+	for (i = 0; i < ARRAY_SIZE(cmd_name_cases); i++)
+		run_cmd_name_case(&cmd_name_cases[i]);
+	for (i = 0; i < ARRAY_SIZE(rc_cases); i++)
+		run_rc_case(&rc_cases[i]);
+	for (i = 0; i < ARRAY_SIZE(policy_parse_cases); i++)
+		run_policy_parse_case(&policy_parse_cases[i]);
+	for (i = 0; i < ARRAY_SIZE(policy_level_cases); i++)
+		run_policy_level_case(&policy_level_cases[i]);
+	for (i = 0; i < ARRAY_SIZE(abi_structs); i++)
+		run_abi_struct(&abi_structs[i]);
+
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed || passed != PC_VECTOR_COUNT;
+}
