@@ -1,0 +1,141 @@
+#!/bin/bash
+# Boot the guest kernel with an initramfs from mkinitramfs.sh on a swtpm TPM.
+#
+#   boot.sh --tpm tpm2|tpm12|crb|none --state DIR --initrd FILE --out DIR
+#           [--append "KERNEL ARGS"] [--timeout SECONDS] [--memmap SIZE\$ADDR]...
+#           [--loader FILE@ADDR]... [--qemu-arg ARG]...
+#
+# --state keeps the TPM's NV state; boot again with the same DIR to "reboot"
+# the machine. An empty DIR is made into a fresh TPM (1.2: with an EK, not
+# owned). --memmap reserves guest RAM via the kernel command line, --loader
+# puts a raw file there (-device loader,force-raw=on).
+#
+# OUT gets console.log (ttyS0), ttyS1.raw, swtpm.log and results/ (the guest's
+# /results: scenario.log, scenario.rc, dmesg.txt, ...).
+# Exit: 0 results delivered and scenario.rc 0; 1 scenario failed; 2 no
+# results (timeout, panic, bad setup).
+#
+# swtpm.log (level ${XENMB_SWTPM_LOG_LEVEL:-4}) has hex dumps of the data
+# channel ("SWTPM_IO_Read/Write") and control channel: "Ctrl Cmd: length 5"
+# followed by "00 00 00 05 0N" is CMD_SET_LOCALITY N. QEMU sends it only
+# when the locality changes. Level >= 6 adds libtpms' own trace (thousands of
+# lines per boot for TPM 1.2).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=env.sh source-path=SCRIPTDIR
+. "$here/env.sh"
+
+die() { echo "boot.sh: $*" >&2; exit 2; }
+usage() { die "usage: $0 --tpm tpm2|tpm12|crb|none --state DIR --initrd FILE --out DIR [--append ARGS] [--timeout S] [--memmap SIZE\$ADDR]... [--loader FILE@ADDR]... [--qemu-arg ARG]..."; }
+
+tpm='' state='' initrd='' out='' append='' timeout=300
+extra=()
+while (($#)); do
+    case $1 in
+        --tpm) tpm=$2 ;;
+        --state) state=$2 ;;
+        --initrd) initrd=$2 ;;
+        --out) out=$2 ;;
+        --append) append+=" $2" ;;
+        --timeout) timeout=$2 ;;
+        --memmap) append+=" memmap=$2" ;;
+        --loader) extra+=(-device "loader,file=${2%@*},addr=${2##*@},force-raw=on") ;;
+        --qemu-arg) extra+=("$2") ;;
+        *) usage ;;
+    esac
+    shift 2 || usage
+done
+[[ -n $tpm && -n $initrd && -n $out ]] || usage
+[[ $tpm == none || -n $state ]] || usage
+[[ -s $VMLINUZ ]] || die "no guest kernel $VMLINUZ: run tests/qemu/setup.sh"
+[[ -f $initrd ]] || die "no initrd $initrd"
+
+mkdir -p "$out"
+rm -rf "$out/results" "$out"/{console.log,ttyS1.raw,swtpm.log,swtpm.err,swtpm_setup.log}
+run=$(mktemp -d /tmp/xenmb-qemu.XXXXXX)   # short path: unix sockets max 107 bytes
+swtpm_pid='' qemu_pid=''
+cleanup() {
+    [[ -z $qemu_pid ]] || kill "$qemu_pid" 2>/dev/null || true
+    [[ -z $swtpm_pid ]] || kill "$swtpm_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+    rm -rf "$run"
+}
+trap cleanup EXIT
+
+qemu=(qemu-system-x86_64 -machine q35 -accel "${XENMB_QEMU_ACCEL:-tcg}" -cpu "max,vendor=GenuineIntel"
+      -m 512M -smp 1 -nodefaults -display none -monitor none -no-reboot
+      -kernel "$VMLINUZ" -initrd "$initrd"
+      -serial "file:$out/console.log" -serial "file:$out/ttyS1.raw")
+
+case $tpm in
+    tpm2) tpm_flags=(--tpm2) own=tpm2-00.permall other=tpm-00.permall dev=tpm-tis ;;
+    crb) tpm_flags=(--tpm2) own=tpm2-00.permall other=tpm-00.permall dev=tpm-crb ;;
+    tpm12) tpm_flags=() own=tpm-00.permall other=tpm2-00.permall dev=tpm-tis ;;
+    none) ;;
+    *) usage ;;
+esac
+
+if [[ $tpm != none ]]; then
+    mkdir -p "$state"
+    [[ ! -e $state/$other ]] || die "$state holds the other TPM family's state"
+    # TPM 2.0 manufactures itself on first start. TPM 1.2 needs an EK made
+    # now; swtpm_setup also enables and activates it, ownership is left to
+    # the tests. --config /dev/null: no certificates, so no host config.
+    if [[ $tpm == tpm12 && ! -e $state/$own ]]; then
+        swtpm_setup --tpm-state "$state" --createek --config /dev/null \
+            > "$out/swtpm_setup.log" 2>&1 || die "swtpm_setup failed, see $out/swtpm_setup.log"
+    fi
+    # No --flags startup-clear: QEMU sends CMD_INIT at every machine reset and
+    # SeaBIOS then sends TPM_Startup(Clear) itself.
+    swtpm socket "${tpm_flags[@]}" --tpmstate "dir=$state" \
+        --ctrl "type=unixio,path=$run/ctrl" \
+        --log "file=$out/swtpm.log,level=${XENMB_SWTPM_LOG_LEVEL:-4}" 2>"$out/swtpm.err" &
+    swtpm_pid=$!
+    for _ in $(seq 50); do [[ -S $run/ctrl ]] && break; sleep 0.1; done
+    [[ -S $run/ctrl ]] || die "swtpm did not start: $(cat "$out/swtpm.err")"
+    qemu+=(-chardev "socket,id=chrtpm,path=$run/ctrl"
+           -tpmdev "emulator,id=tpm0,chardev=chrtpm" -device "$dev,tpmdev=tpm0")
+fi
+
+# No "quiet": WARN/oops lines and audit records must reach the console log.
+qemu+=(-append "console=ttyS0 panic=-1${append}" "${extra[@]}")
+
+start=$(date +%s%N)
+timeout -k 5 "$timeout" "${qemu[@]}" > "$run/qemu.out" 2>&1 &
+qemu_pid=$!
+rc=0
+wait "$qemu_pid" || rc=$?
+qemu_pid=''
+secs=$(( ($(date +%s%N) - start) / 1000000 ))
+secs=$((secs / 1000)).$(printf %03d $((secs % 1000)))
+if [[ -n $swtpm_pid ]]; then
+    # swtpm normally quits when QEMU shuts it down; make sure.
+    kill "$swtpm_pid" 2>/dev/null || true
+    wait "$swtpm_pid" 2>/dev/null || true
+    swtpm_pid=''
+fi
+
+fail() {
+    echo "boot.sh: $tpm: $* after ${secs}s; last console lines:" >&2
+    tail -n 30 "$out/console.log" >&2 || true
+    exit 2
+}
+((rc != 124 && rc != 137)) || fail "timeout (${timeout}s)"
+((rc == 0)) || fail "qemu exited $rc: $(cat "$run/qemu.out")"
+if grep -q 'Kernel panic' "$out/console.log"; then fail "kernel panic"; fi
+if ! grep -q '^=====XENMB-RESULTS-END=====' "$out/ttyS1.raw"; then
+    fail "guest delivered no results"
+fi
+
+mkdir -p "$out/results"
+sed -n '/^=====XENMB-RESULTS-BEGIN=====/,/^=====XENMB-RESULTS-END=====/{/^=====/d;p}' \
+    "$out/ttyS1.raw" | base64 -d | tar -xzf - -C "$out/results" ||
+    fail "results on ttyS1 are corrupt"
+
+src=$(cat "$out/results/scenario.rc")
+echo "boot.sh: $tpm: guest done in ${secs}s, scenario rc=$src, results in $out/results"
+if grep -qE 'Oops|BUG:|WARNING:|Call Trace' "$out/results/dmesg.txt"; then
+    echo "boot.sh: $tpm: kernel reported problems, see $out/results/dmesg.txt" >&2
+fi
+[[ $src == 0 ]] || exit 1

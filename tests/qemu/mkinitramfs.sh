@@ -1,0 +1,137 @@
+#!/bin/bash
+# Build the test guest's initramfs (gzip'd cpio newc).
+#
+#   mkinitramfs.sh --out FILE --scenario SCRIPT [--module X.ko]... [--bin PROG]...
+#                  [--lib LIB.so]... [--file SRC:DEST]...
+#
+#   --module  copied to /lib/modules/xenmb/ (the scenario insmods it)
+#   --bin     copied to /usr/bin/ with every shared library ldd lists, at the
+#             library's host path (plus the dynamic loader)
+#   --lib     a library that is dlopen()ed (e.g. a TCTI), so ldd never sees
+#             it: copied to /usr/lib/x86_64-linux-gnu/ with its own libraries
+#   --file    any other file, to DEST inside the guest
+#
+# The guest's /init runs "/scenario.sh /results" as root with PATH set, stdout
+# and stderr to /results/scenario.log, exit code to /results/scenario.rc, then
+# adds dmesg.txt and sends /results to the host over ttyS1 (boot.sh unpacks).
+#
+# Unprivileged runs: Debian's busybox has no chpst/setuidgid, and its setpriv
+# cannot change uid; "su" can. The image carries /usr/bin/as-nobody, so a
+# scenario writes e.g.  as-nobody cat /dev/xenmb   to run a command as
+# nobody (uid/gid 65534, no supplementary groups).
+set -euo pipefail
+
+usage() { echo "usage: $0 --out FILE --scenario SCRIPT [--module KO]... [--bin PROG]... [--lib SO]... [--file SRC:DEST]..." >&2; exit 2; }
+
+out='' scenario=''
+modules=() bins=() libs=() files=()
+while (($#)); do
+    case $1 in
+        --out) out=$2 ;;
+        --scenario) scenario=$2 ;;
+        --module) modules+=("$2") ;;
+        --bin) bins+=("$2") ;;
+        --lib) libs+=("$2") ;;
+        --file) files+=("$2") ;;
+        *) usage ;;
+    esac
+    shift 2 || usage
+done
+[[ -n $out && -n $scenario ]] || usage
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+# Same merged-/usr layout as the host, so /lib/... and /usr/lib/... paths that
+# ldd prints both resolve in the guest.
+mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib/x86_64-linux-gnu,usr/lib64,etc,proc,sys,dev,tmp,results,root}
+for d in bin sbin lib lib64; do ln -s "usr/$d" "$root/$d"; done
+mkdir -p "$root/lib/modules/xenmb"
+
+busybox=$(command -v busybox)
+cp "$busybox" "$root/usr/bin/busybox"
+"$busybox" --list-full | while read -r applet; do
+    [[ -e $root/$applet || -L $root/$applet ]] || ln -s /usr/bin/busybox "$root/$applet"
+done
+
+# copy_with_libs SRC DEST: SRC to DEST plus the libraries it needs.
+copy_with_libs() {
+    local src=$1 dest=$2 line lib
+    [[ -f $src ]] || { echo "mkinitramfs: $src: no such file" >&2; exit 1; }
+    install -D -m 0755 "$src" "$root$dest"
+    # ldd fails on static binaries; that just means no libraries.
+    { ldd "$src" 2>/dev/null || true; } | while read -r line; do
+        case $line in
+            *"not found"*) echo "mkinitramfs: $src: $line" >&2; exit 1 ;;
+            *"=> /"*) lib=${line#*=> }; lib=${lib%% *} ;;
+            /*) lib=${line%% *} ;;   # the dynamic loader
+            *) continue ;;           # linux-vdso and friends
+        esac
+        [[ -e $root$lib ]] || install -D -m 0755 "$lib" "$root$lib"
+    done
+}
+
+for b in "${bins[@]}"; do
+    rm -f "$root/usr/bin/$(basename "$b")"   # may be a busybox applet link
+    copy_with_libs "$b" "/usr/bin/$(basename "$b")"
+done
+for l in "${libs[@]}"; do copy_with_libs "$l" "/usr/lib/x86_64-linux-gnu/$(basename "$l")"; done
+for m in "${modules[@]}"; do install -m 0644 "$m" "$root/lib/modules/xenmb/"; done
+for f in "${files[@]}"; do
+    [[ $f == *:/* ]] || { echo "mkinitramfs: --file wants SRC:/DEST, got $f" >&2; exit 1; }
+    mkdir -p "$(dirname "$root${f#*:}")"
+    cp -L --preserve=mode "${f%%:*}" "$root${f#*:}"
+done
+install -m 0755 "$scenario" "$root/scenario.sh"
+
+cat > "$root/etc/passwd" <<'PW'
+root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+PW
+cat > "$root/etc/group" <<'GR'
+root:x:0:
+nogroup:x:65534:
+GR
+
+# su as root asks no password; -s because nobody's shell is nologin.
+cat > "$root/usr/bin/as-nobody" <<'AS'
+#!/bin/sh
+exec su -s /bin/sh nobody -c 'exec "$0" "$@"' "$@"
+AS
+chmod 0755 "$root/usr/bin/as-nobody"
+
+cat > "$root/init" <<'INIT'
+#!/bin/sh
+# PID 1 of the test guest; must never exit (that would panic the kernel).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t securityfs securityfs /sys/kernel/security
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /results
+# Without auditd the kernel prints audit records through printk_ratelimit();
+# interval 0 turns that limit off so tests see every record.
+echo 0 > /proc/sys/kernel/printk_ratelimit
+
+/scenario.sh /results > /results/scenario.log 2>&1 < /dev/null
+echo $? > /results/scenario.rc
+dmesg > /results/dmesg.txt
+
+# ttyS0 is the console; ttyS1 carries only the results, raw so that no \r
+# sneaks into the base64 text.
+stty -F /dev/ttyS1 115200 raw -echo
+{
+    echo "=====XENMB-RESULTS-BEGIN====="
+    tar -C /results -cf - . | gzip | base64
+    echo "=====XENMB-RESULTS-END====="
+} > /dev/ttyS1
+sync
+poweroff -f
+echo o > /proc/sysrq-trigger
+while :; do sleep 60; done
+INIT
+chmod 0755 "$root/init"
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$out"
