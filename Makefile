@@ -23,7 +23,7 @@ HELPER_SRCS := helper/xenmb.c helper/xenmb_dev.c $(PURE_SRCS)
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 
 .PHONY: all module helper check demo install dkms-install dkms-remove \
-	clean format style deps
+	clean module-clean format style deps
 
 all: module helper
 
@@ -69,6 +69,11 @@ dkms-remove:
 	dkms remove -m xenmb -v $(VERSION) --all
 	rm -rf /usr/src/xenmb-$(VERSION)
 
-clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
-	rm -rf $(BUILD)/xenmb $(BUILD)/test
+# Not kbuild's clean: with M= it deletes every *.ko below the tree, and
+# build/cache holds the test guest's kernel modules.
+module-clean:
+	rm -f xenmb.ko xenmb.o xenmb.mod xenmb.mod.c xenmb.mod.o \
+		Module.symvers modules.order .*.cmd driver/*.o driver/.*.cmd
+
+clean: module-clean
+	rm -rf $(BUILD)/xenmb $(BUILD)/test $(BUILD)/unit $(BUILD)/qemu

@@ -1,0 +1,47 @@
+#!/bin/bash
+# make check: every suite, each logged under build/logs/, all run even when
+# one fails; the last line adds up what every suite asserted.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+logs=$repo/build/logs
+mkdir -p "$logs"
+
+tests/deps.sh || { echo "check: cannot install dependencies"; echo "0 passed, 1 failed"; exit 1; }
+tests/qemu/setup.sh || { echo "check: cannot prepare the QEMU guest"; echo "0 passed, 1 failed"; exit 1; }
+
+suites=(
+    "style:tests/style.sh"
+    "unit:make -s -C tests/unit check"
+    "dkms:tests/dkms/test_dkms.sh"
+    "qemu-smoke:tests/qemu/smoke.sh"
+    "qemu:python3 tests/qemu/test_foundation.py"
+    "kunit:tests/kunit/run.sh"
+)
+
+total_passed=0 total_failed=0 broken=()
+for entry in "${suites[@]}"; do
+    name=${entry%%:*} cmd=${entry#*:}
+    echo "=== $name: $cmd"
+    start=$SECONDS
+    bash -c "$cmd" 2>&1 | tee "$logs/$name.log"
+    rc=${PIPESTATUS[0]}
+    tally=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -n 1)
+    if [[ -z $tally ]]; then
+        echo "=== $name: exit $rc, no tally line (counted as one failure)"
+        total_failed=$((total_failed + 1)); broken+=("$name"); continue
+    fi
+    p=${tally%% passed*} f=${tally#*, }; f=${f%% failed*}
+    total_passed=$((total_passed + p)) total_failed=$((total_failed + f))
+    if ((rc != 0 || f != 0)); then
+        broken+=("$name")
+        ((f > 0)) || total_failed=$((total_failed + 1))
+    fi
+    echo "=== $name: $tally, exit $rc, $((SECONDS - start))s"
+done
+
+if ((${#broken[@]})); then
+    echo "check: FAILED: ${broken[*]} (logs in build/logs/)"
+fi
+echo "$total_passed passed, $total_failed failed"
+((${#broken[@]} == 0))

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Installs the Debian packages that building, testing and the demo need, and
+# only those missing; a fresh Debian 12 root machine needs nothing else.
+set -euo pipefail
+
+packages=(
+    build-essential kmod bc flex bison libelf-dev cpio gzip python3 openssl
+    linux-headers-amd64 linux-source-6.1 sparse dkms
+    qemu-system-x86 swtpm swtpm-tools busybox-static
+    libjson-c-dev libssl-dev libkeyutils-dev libtss2-dev tpm2-tools
+    clang-format cppcheck
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        missing+=("$p")
+done
+((${#missing[@]})) || exit 0
+
+if ((EUID != 0)); then
+    echo "deps: missing packages: ${missing[*]}; run 'make deps' as root" >&2
+    exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,42 @@
+#!/bin/bash
+# dkms add + build against Debian's 6.1 headers, the way an administrator
+# installs xenmb on a dom0; then checks the module that dkms built.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../qemu/env.sh
+. "$repo/tests/qemu/env.sh"
+
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$repo/dkms.conf")
+src=/usr/src/xenmb-$version
+passed=0 failed=0
+check() {
+    if eval "$2"; then passed=$((passed + 1)); echo "ok - dkms: $1"
+    else failed=$((failed + 1)); echo "not ok - dkms: $1"; fi
+}
+cleanup() {
+    dkms remove -m xenmb -v "$version" --all >/dev/null 2>&1 || true
+    rm -rf "$src"
+}
+trap cleanup EXIT
+
+[[ -n $KVER && -d /lib/modules/$KVER/build ]] || {
+    echo "dkms: no headers for the guest kernel; run 'make deps'" >&2; exit 1; }
+cleanup
+mkdir -p "$src"
+cp -r "$repo"/{Kbuild,Makefile,dkms.conf,driver,uapi} "$src/"
+make -s -C "$src" clean KDIR="/lib/modules/$KVER/build" >/dev/null 2>&1 || true
+
+check "dkms add" 'dkms add -m xenmb -v "$version" >/dev/null'
+log=$(mktemp)
+check "dkms build -k $KVER" 'dkms build -m xenmb -v "$version" -k "$KVER" >"$log" 2>&1 || { cat "$log"; false; }'
+ko=$(find "/var/lib/dkms/xenmb/$version/$KVER" -name 'xenmb.ko*' 2>/dev/null | head -n 1)
+check "dkms produced xenmb.ko" '[[ -n $ko ]]'
+if [[ -n $ko ]]; then
+    check "the module's vermagic is $KVER" 'modinfo -F vermagic "$ko" | grep -q "^$KVER "'
+    check "the module names its policy parameter" 'modinfo -F parm "$ko" | grep -q "^policy:"'
+    check "the module is GPL (it uses GPL-only TPM symbols)" '[[ $(modinfo -F license "$ko") == GPL ]]'
+fi
+check "dkms status lists it as built" 'dkms status -m xenmb -v "$version" -k "$KVER" | grep -q ": built"'
+rm -f "$log"
+echo "$passed passed, $failed failed"
+((failed == 0))
