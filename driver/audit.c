@@ -10,20 +10,6 @@
 
 #include "xenmb.h"
 
-static const char *family_name(const struct xenmb_cmd_outcome *out)
-{
-	if (!out->have_family)
-		return "?";
-	switch (out->family) {
-	case XENMB_TPM_FAMILY_1_2:
-		return "1.2";
-	case XENMB_TPM_FAMILY_2_0:
-		return "2.0";
-	default:
-		return "none";
-	}
-}
-
 void xenmb_audit_cmd(const struct xenmb_cmd_outcome *out)
 {
 	struct audit_buffer *ab;
@@ -34,7 +20,7 @@ void xenmb_audit_cmd(const struct xenmb_cmd_outcome *out)
 		return;
 
 	audit_log_format(ab, "op=xenmb_tpm_cmd tpm=%s",
-			 family_name(out));
+			 out->have_family ? tpm_family_name(out->family) : "?");
 	if (out->have_locality)
 		audit_log_format(ab, " locality=%u", out->locality);
 	else

@@ -318,6 +318,18 @@ int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 	}
 }
 
+const char *tpm_family_name(u32 family)
+{
+	switch (family) {
+	case XENMB_TPM_FAMILY_1_2:
+		return "1.2";
+	case XENMB_TPM_FAMILY_2_0:
+		return "2.0";
+	default:
+		return "none";
+	}
+}
+
 const char *tpm_cmd_name(u32 family, u32 code)
 {
 	if (family == XENMB_TPM_FAMILY_2_0)

@@ -70,6 +70,9 @@ struct tpm_cmd_header {
 int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 			 struct tpm_cmd_header *hdr);
 
+/* "1.2", "2.0", or "none" for XENMB_TPM_FAMILY_NONE and unknown values. */
+const char *tpm_family_name(u32 family);
+
 /* "TPM2_PCR_Extend", "TPM_ORD_Extend" ...; NULL when unknown. */
 const char *tpm_cmd_name(u32 family, u32 code);
 

@@ -93,18 +93,6 @@ const char *xenmb_cmd_strerror(int err, unsigned int locality)
 	}
 }
 
-const char *xenmb_family_name(uint32_t family)
-{
-	switch (family) {
-	case XENMB_TPM_FAMILY_1_2:
-		return "1.2";
-	case XENMB_TPM_FAMILY_2_0:
-		return "2.0";
-	default:
-		return "none";
-	}
-}
-
 const char *xenmb_interface_name(uint32_t interface)
 {
 	switch (interface) {

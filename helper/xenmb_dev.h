@@ -39,7 +39,6 @@ const char *xenmb_cmd_strerror(int err, unsigned int locality);
 /* One line explaining a -errno of xenmb_open() and what to do. */
 const char *xenmb_open_strerror(int err);
 
-const char *xenmb_family_name(uint32_t family);
 const char *xenmb_interface_name(uint32_t interface);
 
 #endif /* XENMB_DEV_H */

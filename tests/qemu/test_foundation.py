@@ -152,6 +152,10 @@ def plan(mode):
         policy_sends.append(Send("read22_ro_l2", 2, fam.pcr_read(22), exit_code=EXIT_KERNEL,
                                  tpm_rc=None, err=errno.EACCES))
 
+    # After clients were killed mid-command, both localities still work.
+    after_signals = [Send("after_kill_l2", 2 if tis else 0, fam.get_random(8)),
+                     Send("after_kill_l0", 0, fam.pcr_read(23))]
+
     steps = [harness.Step("insmod", "insmod /lib/modules/xenmb/xenmb.ko"),
              harness.Step("devnode", "stat -c '%a %U %F' /dev/xenmb"),
              harness.Step("info", "xenmb info --json")]
@@ -171,6 +175,20 @@ def plan(mode):
     steps += [
         # Unload and load while a client keeps using the device.
         harness.Step("reload", "rmmod xenmb && insmod /lib/modules/xenmb/xenmb.ko"),
+        # Clients killed at random points, mid-command and mid-locality.
+        harness.Step("signals", """
+            i=0
+            while [ $i -lt 8 ]; do
+                i=$((i + 1))
+                xenmb-probe loop 5 mix >/dev/null &
+                P=$!
+                usleep $((150000 + i * 37000))
+                kill -9 $P
+                wait $P
+                echo "killed $?"
+            done"""),
+        after_signals[0].step(),
+        after_signals[1].step(),
         harness.Step("cycles", """
             xenmb-probe loop 12 > "$R/loop.out" &
             P=$!
@@ -187,7 +205,7 @@ def plan(mode):
             echo $n"""),
         harness.Step("final_rmmod", "rmmod xenmb && ! grep -q '^xenmb ' /proc/modules"),
     ]
-    return fam, sends + policy_sends, steps
+    return fam, sends + policy_sends, after_signals, steps
 
 
 # errnos by which the kernel refuses a call before the TPM sees it; EFAULT
@@ -201,7 +219,7 @@ def refused_before_tpm(want):
     return err in REFUSALS or (err == errno.EFAULT and want["code"] == "?")
 
 
-def check_boot(c, mode, fam, sends, g):
+def check_boot(c, mode, fam, sends, after_signals, g):
     m = MODES[mode]
     tis = m["iface"] == "tis"
 
@@ -345,6 +363,12 @@ def check_boot(c, mode, fam, sends, g):
     c.equal(info_ro.get("policy"), "read-only", "INFO reports the read-only policy")
     c.equal(info_ro.get("localities"), [0], "read-only policy leaves locality 0 only")
 
+    # SIGKILL mid-command leaves no broken state behind.
+    killed = g.out("signals").split("\n")
+    c.equal(killed.count("killed 137"), 8, "8 clients killed by SIGKILL while submitting")
+    for s in after_signals:
+        c.equal(g.rc(s.name), 0, f"{s.name}: the TPM works at locality {s.locality} afterwards")
+
     # Unload / load while a client loops; no kernel complaint anywhere.
     c.equal(g.rc("reload"), 0, "rmmod + insmod")
     cycles = g.out("cycles").split()
@@ -366,7 +390,7 @@ def main(argv):
     c = harness.Checker("foundation")
     binaries = harness.guest_binaries()
     for mode in modes:
-        fam, sends, steps = plan(mode)
+        fam, sends, after_signals, steps = plan(mode)
         state = harness.fresh_state(mode)
         try:
             g = harness.boot(f"foundation-{mode}", mode, state, steps, binaries)
@@ -374,7 +398,7 @@ def main(argv):
             c.check(False, f"{mode}: boot", str(e))
             continue
         c.name = f"foundation/{mode}"
-        check_boot(c, mode, fam, sends, g)
+        check_boot(c, mode, fam, sends, after_signals, g)
     return c.finish()
 
 

@@ -8,8 +8,10 @@
  *                              the uapi header promises for it
  *   xenmb-probe nocap          a TPM command without CAP_SYS_ADMIN
  *   xenmb-probe open           just open the device (as an unprivileged user)
- *   xenmb-probe loop SECONDS   open / INFO / GetRandom / close in a loop while
- *                              the module comes and goes; prints counts
+ *   xenmb-probe loop SECONDS [mix]
+ *                              open / INFO / GetRandom / close in a loop while
+ *                              the module comes and goes; prints counts. With
+ *                              "mix", every other command runs at locality 2.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -361,12 +363,13 @@ static double now(void)
  * Keeps using the device while the module is unloaded and loaded again.
  * Absent device and ENODEV are expected; any other failure is counted.
  */
-static int probe_loop(double seconds)
+static int probe_loop(double seconds, bool mix)
 {
 	double end = now() + seconds;
 	unsigned long ok = 0, absent = 0, other = 0;
 	struct xenmb_tpm_cmd arg;
 	uint8_t cmd[64];
+	unsigned long n = 0;
 
 	while (now() < end) {
 		int fd = open("/dev/" XENMB_DEVICE_NAME, O_RDWR | O_CLOEXEC);
@@ -389,7 +392,8 @@ static int probe_loop(double seconds)
 			continue;
 		}
 		len = build_get_random(info.tpm_family, cmd);
-		default_arg(&arg, cmd, len, 0);
+		default_arg(&arg, cmd, len,
+			    mix && (n++ & 1) && (info.localities & 4) ? 2 : 0);
 		err = submit(fd, &arg);
 		/* GetRandom(8): TPM2B (2 + 8) or u32 size + 8 after the header.
 		 */
@@ -416,9 +420,10 @@ int main(int argc, char **argv)
 		return probe_nocap();
 	if (argc == 2 && !strcmp(argv[1], "open"))
 		return probe_open();
-	if (argc == 3 && !strcmp(argv[1], "loop"))
-		return probe_loop(atof(argv[2]));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "loop"))
+		return probe_loop(atof(argv[2]),
+				  argc == 4 && !strcmp(argv[3], "mix"));
 	fprintf(stderr,
-		"usage: xenmb-probe malformed|nocap|open|loop SECONDS\n");
+		"usage: xenmb-probe malformed|nocap|open|loop SECONDS [mix]\n");
 	return 2;
 }
