@@ -27,6 +27,9 @@ typedef __u64 u64;
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+#ifndef BIT_ULL
+#define BIT_ULL(nr) (1ULL << (nr))
+#endif
 #endif
 
 /* TPM structures are big-endian and unaligned inside byte buffers. */
@@ -52,6 +55,23 @@ static inline void xenmb_put_be32(u8 *p, u32 v)
 	p[1] = (u8)(v >> 16);
 	p[2] = (u8)(v >> 8);
 	p[3] = (u8)v;
+}
+
+/* The TXT heap and TCG event logs are little-endian. */
+static inline u16 xenmb_get_le16(const u8 *p)
+{
+	return (u16)(p[0] | (p[1] << 8));
+}
+
+static inline u32 xenmb_get_le32(const u8 *p)
+{
+	return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) |
+	       ((u32)p[3] << 24);
+}
+
+static inline u64 xenmb_get_le64(const u8 *p)
+{
+	return (u64)xenmb_get_le32(p) | ((u64)xenmb_get_le32(p + 4) << 32);
 }
 
 #endif /* XENMB_COMPAT_H */

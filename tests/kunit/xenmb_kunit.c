@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit run of the shared vectors (tests/policy_cases.h) against
- * driver/policy.c and driver/tpm_cmd.c built as kernel code. One
- * parameterised case per table, one result per vector; tests/kunit/run.sh
- * builds it into a UML kernel.
+ * KUnit run of the shared vectors (tests/policy_cases.h, tests/txt_cases.h)
+ * against driver/policy.c, tpm_cmd.c, txt_heap.c and tcg_log.c built as
+ * kernel code. One parameterised case per table, one result per vector;
+ * tests/kunit/run.sh builds it into a UML kernel.
  *
  * Inputs are copied into kmalloc() buffers of their exact size, so that
  * KASAN (when enabled) reports any read past what the code was given.
@@ -14,6 +14,7 @@
 #include <linux/string.h>
 
 #include "../policy_cases.h"
+#include "../txt_cases.h"
 
 static void *dup_exact(struct kunit *test, const void *src, size_t len)
 {
@@ -156,6 +157,112 @@ static void uapi_layout_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->size, s->published);
 }
 
+static void heap_case_desc(const struct heap_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(heap, heap_cases, heap_case_desc);
+
+static void txt_heap_walk_test(struct kunit *test)
+{
+	const struct heap_case *c = test->param_value;
+	const u8 *heap = dup_exact(test, c->heap, c->len);
+	struct txt_heap_summary *sum;
+	const struct txt_heap_region *regions[4];
+	int i;
+
+	sum = kunit_kmalloc(test, sizeof(*sum), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sum);
+	memset(sum, 0xA5, sizeof(*sum));
+	KUNIT_ASSERT_EQ(test, txt_heap_walk(heap, c->size_arg ?: c->len, sum),
+			c->ret);
+	KUNIT_EXPECT_EQ(test, sum->log_format, c->log_format);
+	KUNIT_EXPECT_EQ(test, sum->log_count, c->log_count);
+	for (i = 0; i < TXT_HEAP_MAX_LOGS; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, sum->logs[i].alg, c->logs[i].alg,
+				    "log %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, sum->logs[i].phys, c->logs[i].phys,
+				    "log %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, sum->logs[i].allocated,
+				    c->logs[i].allocated, "log %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, sum->logs[i].first, c->logs[i].first,
+				    "log %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, sum->logs[i].next, c->logs[i].next,
+				    "log %d", i);
+	}
+	if (c->ret && c->ret != -ENOENT)
+		return;
+	regions[0] = &sum->bios_data;
+	regions[1] = &sum->os_mle_data;
+	regions[2] = &sum->os_sinit_data;
+	regions[3] = &sum->sinit_mle_data;
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ_MSG(test, regions[i]->size, c->region_size[i],
+				    "region %d", i);
+}
+
+static void container_case_desc(const struct container_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(container, container_cases, container_case_desc);
+
+static void txt_event_container_parse_test(struct kunit *test)
+{
+	const struct container_case *c = test->param_value;
+	const u8 *hdr = dup_exact(test, c->hdr, c->len);
+	struct txt_log_ref ref = {
+		.phys = c->phys,
+		.allocated = 0x5A5A5A5A,
+		.first = 0x5A5A5A5A,
+		.next = 0x5A5A5A5A,
+	};
+
+	KUNIT_ASSERT_EQ(test, txt_event_container_parse(hdr, c->len, &ref),
+			c->ret);
+	KUNIT_EXPECT_EQ(test, ref.phys, c->phys);
+	KUNIT_EXPECT_EQ(test, ref.allocated, c->ret ? 0x5A5A5A5A : c->allocated);
+	KUNIT_EXPECT_EQ(test, ref.first, c->ret ? 0x5A5A5A5A : c->first);
+	KUNIT_EXPECT_EQ(test, ref.next, c->ret ? 0x5A5A5A5A : c->next);
+}
+
+static void log_case_desc(const struct log_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(log, log_cases, log_case_desc);
+
+static void tcg_log_walk_test(struct kunit *test)
+{
+	const struct log_case *c = test->param_value;
+	const u8 *buf = dup_exact(test, c->log, c->len);
+	struct tcg_log_iter it;
+	struct tcg_event ev;
+	u32 events = 0;
+	int ret;
+
+	ret = tcg_log_open(&it, buf, c->len, c->format, c->alg);
+	KUNIT_ASSERT_EQ(test, ret, c->open_ret);
+	if (!ret)
+		KUNIT_EXPECT_EQ(test, it.bank_count, c->bank_count);
+	while ((ret = tcg_log_next(&it, &ev)) > 0 &&
+	       events <= TCG_LOG_MAX_EVENTS) {
+		KUNIT_EXPECT_LE(test, ev.length, c->len - ev.offset);
+		events++;
+	}
+	KUNIT_EXPECT_EQ(test, events, c->events);
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+	if (!c->ret)
+		return;
+	KUNIT_EXPECT_EQ(test, it.reason, c->reason);
+	KUNIT_EXPECT_EQ(test, it.error_offset, c->error_offset);
+	/* Errors are sticky. */
+	KUNIT_EXPECT_EQ(test, tcg_log_next(&it, &ev), c->ret);
+}
+
 static struct kunit_case xenmb_test_cases[] = {
 	KUNIT_CASE_PARAM(xenmb_policy_check_test, policy_gen_params),
 	KUNIT_CASE_PARAM(tpm_cmd_name_test, cmd_name_gen_params),
@@ -163,6 +270,9 @@ static struct kunit_case xenmb_test_cases[] = {
 	KUNIT_CASE_PARAM(xenmb_policy_parse_test, policy_parse_gen_params),
 	KUNIT_CASE_PARAM(xenmb_policy_level_test, policy_level_gen_params),
 	KUNIT_CASE_PARAM(uapi_layout_test, abi_gen_params),
+	KUNIT_CASE_PARAM(txt_heap_walk_test, heap_gen_params),
+	KUNIT_CASE_PARAM(txt_event_container_parse_test, container_gen_params),
+	KUNIT_CASE_PARAM(tcg_log_walk_test, log_gen_params),
 	{}
 };
 
@@ -173,5 +283,5 @@ static struct kunit_suite xenmb_test_suite = {
 
 kunit_test_suite(xenmb_test_suite);
 
-MODULE_DESCRIPTION("KUnit tests of the xenmb policy and TPM command parser");
+MODULE_DESCRIPTION("KUnit tests of the xenmb policy, TPM command, TXT heap and event log parsers");
 MODULE_LICENSE("GPL");

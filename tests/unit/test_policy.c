@@ -7,42 +7,8 @@
  * Inputs are copied into heap buffers of their exact size, so that
  * AddressSanitizer reports any read past what the code was given.
  */
-#include <stdarg.h>
-#include <stdlib.h>
-
 #include "../policy_cases.h"
-
-static unsigned int passed, failed;
-
-static void report(bool ok, const char *name, const char *fmt, ...)
-{
-	unsigned int n = passed + failed + 1;
-	va_list ap;
-
-	if (ok) {
-		passed++;
-		printf("ok %u - %s\n", n, name);
-		return;
-	}
-	failed++;
-	printf("not ok %u - %s: ", n, name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-static void *dup_exact(const void *src, size_t len)
-{
-	void *p = malloc(len ? len : 1);
-
-	if (!p) {
-		perror("malloc");
-		exit(2);
-	}
-	memcpy(p, src, len);
-	return p;
-}
+#include "tap.h"
 
 static void run_policy_case(const struct policy_case *c)
 {
@@ -174,6 +140,5 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(abi_structs); i++)
 		run_abi_struct(&abi_structs[i]);
 
-	printf("%u passed, %u failed\n", passed, failed);
-	return failed || passed != PC_VECTOR_COUNT;
+	return tally() || passed != PC_VECTOR_COUNT;
 }

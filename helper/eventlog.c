@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Event log replay in user space: the parser is driver/tcg_log.c, the
+ * hashes are OpenSSL's.
+ */
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "eventlog.h"
+
+static const EVP_MD *eventlog_md(uint16_t alg)
+{
+	const EVP_MD *md;
+
+	switch (alg) {
+	case TCG_ALG_SHA1:
+		md = EVP_sha1();
+		break;
+	case TCG_ALG_SHA256:
+		md = EVP_sha256();
+		break;
+	case TCG_ALG_SHA384:
+		md = EVP_sha384();
+		break;
+	case TCG_ALG_SHA512:
+		md = EVP_sha512();
+		break;
+	case TCG_ALG_SM3_256:
+		/* Not in every OpenSSL build (OPENSSL_NO_SM3). */
+		md = EVP_get_digestbyname("SM3");
+		break;
+	default:
+		return NULL;
+	}
+	/* The TCG digest size must be what OpenSSL produces. */
+	if (!md || EVP_MD_size(md) != (int)tcg_alg_digest_size(alg))
+		return NULL;
+	return md;
+}
+
+bool eventlog_alg_supported(uint16_t alg)
+{
+	return eventlog_md(alg) != NULL;
+}
+
+static void *eventlog_hash_init(void *priv, uint16_t alg)
+{
+	const EVP_MD *md = eventlog_md(alg);
+	EVP_MD_CTX *ctx;
+
+	(void)priv;
+	if (!md)
+		return NULL;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return NULL;
+	if (EVP_DigestInit_ex(ctx, md, NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static int eventlog_hash_update(void *ctx, const uint8_t *data, uint32_t len)
+{
+	return EVP_DigestUpdate(ctx, data, len) == 1 ? 0 : -EIO;
+}
+
+static int eventlog_hash_final(void *ctx, uint8_t *digest, uint32_t size)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	int ret = -EIO;
+
+	if (EVP_DigestFinal_ex(ctx, md, &len) == 1 && len == size) {
+		memcpy(digest, md, size);
+		ret = 0;
+	}
+	EVP_MD_CTX_free(ctx);
+	return ret;
+}
+
+const struct tcg_hash_ops eventlog_openssl_hash = {
+    .init = eventlog_hash_init,
+    .update = eventlog_hash_update,
+    .final = eventlog_hash_final,
+    .priv = NULL,
+};
+
+int eventlog_replay(const uint8_t *buf, size_t len, uint32_t format,
+		    uint16_t alg, struct tcg_replay *r, struct tcg_log_iter *it)
+{
+	int ret;
+
+	if (len > UINT32_MAX) {
+		memset(it, 0, sizeof(*it));
+		return -EFBIG;
+	}
+	ret = tcg_log_open(it, buf, (uint32_t)len, format, alg);
+	if (ret)
+		return ret;
+	return tcg_replay_log(r, it, &eventlog_openssl_hash);
+}
+
+const char *eventlog_strerror(const struct tcg_log_iter *it, int err, char *out,
+			      size_t size)
+{
+	if (it->error && it->error == err)
+		snprintf(out, size, "record at offset %u: %s", it->error_offset,
+			 tcg_log_reason_text(it->reason));
+	else if (err == -EINVAL)
+		snprintf(out, size,
+			 "the log extends a PCR above 23, or sets the startup "
+			 "locality after PCR 0 was extended");
+	else
+		snprintf(out, size, "%s", strerror(-err));
+	return out;
+}
+
+const char *eventlog_type_name(uint32_t type, char *out, size_t size)
+{
+	const char *name = tcg_event_type_name(type);
+
+	if (name)
+		snprintf(out, size, "%s", name);
+	else
+		snprintf(out, size, "0x%08x", type);
+	return out;
+}
+
+const char *eventlog_alg_name(uint16_t alg, char *out, size_t size)
+{
+	const char *name = tcg_alg_name(alg);
+
+	if (name)
+		snprintf(out, size, "%s", name);
+	else
+		snprintf(out, size, "alg_0x%04x", alg);
+	return out;
+}

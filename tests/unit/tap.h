@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The unit tests' output: one "ok N - what" / "not ok N - what: why" line
+ * per assertion, and a closing "N passed, N failed" that CI reads.
+ */
+#ifndef XENMB_TESTS_UNIT_TAP_H
+#define XENMB_TESTS_UNIT_TAP_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned int passed, failed;
+
+__attribute__((format(printf, 3, 4))) static inline bool
+report(bool ok, const char *name, const char *fmt, ...)
+{
+	unsigned int n = passed + failed + 1;
+	va_list ap;
+
+	if (ok) {
+		passed++;
+		printf("ok %u - %s\n", n, name);
+		return true;
+	}
+	failed++;
+	printf("not ok %u - %s: ", n, name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return false;
+}
+
+/*
+ * A heap copy of exactly @len bytes, so that AddressSanitizer reports any
+ * read past what the code under test was given.
+ */
+static inline void *dup_exact(const void *src, size_t len)
+{
+	void *p = malloc(len ? len : 1);
+
+	if (!p) {
+		perror("malloc");
+		exit(2);
+	}
+	if (len)
+		memcpy(p, src, len);
+	return p;
+}
+
+/* The closing line; the exit status says whether all passed. */
+static inline int tally(void)
+{
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+#endif /* XENMB_TESTS_UNIT_TAP_H */
