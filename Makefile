@@ -17,9 +17,12 @@ BUILD := build
 CC ?= cc
 WARN := -Wall -Wextra -Werror
 HELPER_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(CFLAGS)
-HELPER_LIBS := -ljson-c
-PURE_SRCS := driver/policy.c driver/tpm_cmd.c
-HELPER_SRCS := helper/xenmb.c helper/xenmb_dev.c $(PURE_SRCS)
+HELPER_LIBS := -ljson-c -ltss2-mu -lcrypto
+PURE_SRCS := driver/policy.c driver/tpm_cmd.c driver/txt_heap.c \
+	driver/tcg_log.c
+HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
+	helper/cmd_txt.c helper/cmd_eventlog.c helper/eventlog.c \
+	helper/pcr.c helper/tpm12.c $(PURE_SRCS)
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 
 .PHONY: all module helper check demo install dkms-install dkms-remove \

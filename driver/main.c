@@ -169,6 +169,58 @@ static long xenmb_ioctl_tpm_cmd(void __user *uarg)
 	return out.err;
 }
 
+static long xenmb_ioctl_txt_info(void __user *uarg)
+{
+	struct xenmb_txt_info info;
+	u32 usize;
+	int ret;
+
+	ret = copy_arg_from_user(&info, sizeof(info), XENMB_TXT_INFO_SIZE_VER0,
+				 uarg, &usize);
+	if (ret)
+		return ret;
+	if (info.flags || memchr_inv(info.reserved, 0, sizeof(info.reserved)))
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	memset(&info, 0, sizeof(info));
+	ret = xenmb_txt_info(&info);
+	if (ret)
+		return ret;
+	info.size = min_t(u32, usize, sizeof(info));
+	if (copy_to_user(uarg, &info, info.size))
+		return -EFAULT;
+	return 0;
+}
+
+static long xenmb_ioctl_txt_read(void __user *uarg)
+{
+	struct xenmb_txt_read arg;
+	u32 usize;
+	int ret;
+
+	ret = copy_arg_from_user(&arg, sizeof(arg), XENMB_TXT_READ_SIZE_VER0,
+				 uarg, &usize);
+	if (ret)
+		return ret;
+	if (arg.flags || memchr_inv(arg.reserved, 0, sizeof(arg.reserved)) ||
+	    arg.buf_len > XENMB_TXT_READ_MAX ||
+	    (arg.region != XENMB_TXT_REGION_HEAP &&
+	     arg.region != XENMB_TXT_REGION_LOG) ||
+	    (arg.region == XENMB_TXT_REGION_HEAP && arg.index))
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	ret = xenmb_txt_read(&arg);
+	if (ret)
+		return ret;
+	if (copy_to_user(uarg, &arg, min_t(u32, usize, sizeof(arg))))
+		return -EFAULT;
+	return 0;
+}
+
 /* Dispatch on the number only: the size field, not _IOC_SIZE, versions. */
 static long xenmb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -183,6 +235,10 @@ static long xenmb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return xenmb_ioctl_info(uarg);
 	case _IOC_NR(XENMB_IOC_TPM_CMD):
 		return xenmb_ioctl_tpm_cmd(uarg);
+	case _IOC_NR(XENMB_IOC_TXT_INFO):
+		return xenmb_ioctl_txt_info(uarg);
+	case _IOC_NR(XENMB_IOC_TXT_READ):
+		return xenmb_ioctl_txt_read(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -205,8 +261,18 @@ static struct miscdevice xenmb_misc = {
 
 static int __init xenmb_init(void)
 {
+	int ret;
+
 	BUILD_BUG_ON(sizeof(struct xenmb_info) != XENMB_INFO_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct xenmb_tpm_cmd) != XENMB_TPM_CMD_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct xenmb_txt_info) != XENMB_TXT_INFO_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct xenmb_txt_read) != XENMB_TXT_READ_SIZE_VER0);
+
+	ret = xenmb_txt_init();
+	if (ret) {
+		pr_err("xenmb: txt_base is for tests and refused under lockdown\n");
+		return ret;
+	}
 	return misc_register(&xenmb_misc);
 }
 

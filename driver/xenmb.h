@@ -63,6 +63,17 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 
 void xenmb_tpm_exit(void);
 
+/* txt.c */
+
+/* Checks the module parameters; -EPERM for a test base under lockdown. */
+int xenmb_txt_init(void);
+
+/* Fills @info (zeroed by the caller); 0 or -errno if nothing was read. */
+int xenmb_txt_info(struct xenmb_txt_info *info);
+
+/* A bounded read of the heap or a log into arg->buf_ptr; 0 or -errno. */
+int xenmb_txt_read(struct xenmb_txt_read *arg);
+
 /* audit.c */
 
 void xenmb_audit_cmd(const struct xenmb_cmd_outcome *out);

@@ -2,12 +2,7 @@
 /*
  * xenmb: the command line over /dev/xenmb.
  *
- * Exit codes (also in the README and in 'xenmb --help'):
- *   0  success (for 'tpm send': the TPM answered TPM_RC_SUCCESS)
- *   1  the TPM answered with an error code (the response is still printed)
- *   2  usage error
- *   3  /dev/xenmb cannot be opened
- *   4  the kernel refused or could not complete the request
+ * Exit codes: see cli.h, 'xenmb --help' and the README.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -21,14 +16,8 @@
 
 #include "../driver/policy.h"
 #include "../driver/tpm_cmd.h"
+#include "cli.h"
 #include "xenmb_dev.h"
-
-enum {
-	EXIT_TPM_ERROR = 1,
-	EXIT_USAGE = 2,
-	EXIT_NO_DEVICE = 3,
-	EXIT_KERNEL = 4,
-};
 
 static const char usage_text[] =
     "usage: xenmb info [--json]\n"
@@ -43,29 +32,6 @@ static const char usage_text[] =
     "exit codes: 0 success, 1 the TPM answered with an error code,\n"
     "            2 usage error, 3 /dev/xenmb cannot be opened,\n"
     "            4 the kernel refused or failed the request\n";
-
-static int usage_error(const char *what)
-{
-	fprintf(stderr, "xenmb: %s; see 'xenmb --help'\n", what);
-	return EXIT_USAGE;
-}
-
-static int open_device(void)
-{
-	int fd = xenmb_open();
-
-	if (fd < 0)
-		fprintf(stderr, "xenmb: cannot open %s: %s\n",
-			XENMB_DEVICE_PATH, xenmb_open_strerror(fd));
-	return fd;
-}
-
-static void print_json(struct json_object *obj)
-{
-	puts(json_object_to_json_string_ext(
-	    obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(obj);
-}
 
 static void print_info_json(const struct xenmb_info *info)
 {
@@ -104,7 +70,7 @@ static void print_info_json(const struct xenmb_info *info)
 	json_object_object_add(counters, "io_errors",
 			       json_object_new_int64((int64_t)info->io_errors));
 	json_object_object_add(obj, "counters", counters);
-	print_json(obj);
+	cli_print_json(obj);
 }
 
 static void print_info_text(const struct xenmb_info *info)
@@ -143,13 +109,13 @@ static int cmd_info(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
 		if (c != 'j')
-			return usage_error("unknown option to 'info'");
+			return cli_usage_error("unknown option to 'info'");
 		json = true;
 	}
 	if (optind != argc)
-		return usage_error("'info' takes no arguments");
+		return cli_usage_error("'info' takes no arguments");
 
-	fd = open_device();
+	fd = cli_open_device();
 	if (fd < 0)
 		return EXIT_NO_DEVICE;
 	ret = xenmb_get_info(fd, &info);
@@ -247,7 +213,7 @@ static int print_response(const struct xenmb_response *rsp, uint32_t family,
 		json_object_object_add(
 		    obj, "duration_ns",
 		    json_object_new_int64((int64_t)rsp->duration_ns));
-		print_json(obj);
+		cli_print_json(obj);
 	} else {
 		printf("response: %s\ntpm_rc: 0x%x %s\n", hex, rsp->tpm_rc,
 		       rc_name);
@@ -277,19 +243,20 @@ static int cmd_tpm_send(int argc, char **argv)
 			errno = 0;
 			locality = strtol(optarg, &end, 10);
 			if (errno || *end || end == optarg || locality < 0)
-				return usage_error("--locality takes 0..4");
+				return cli_usage_error("--locality takes 0..4");
 			break;
 		case 'j':
 			json = true;
 			break;
 		default:
-			return usage_error("unknown option to 'tpm send'");
+			return cli_usage_error("unknown option to 'tpm send'");
 		}
 	}
 	if (locality < 0)
-		return usage_error("'tpm send' needs --locality N");
+		return cli_usage_error("'tpm send' needs --locality N");
 	if (optind + 1 != argc)
-		return usage_error("'tpm send' takes one command: HEX or -");
+		return cli_usage_error(
+		    "'tpm send' takes one command: HEX or -");
 
 	text = strcmp(argv[optind], "-") ? strdup(argv[optind])
 					 : read_stdin_text();
@@ -300,10 +267,11 @@ static int cmd_tpm_send(int argc, char **argv)
 	len = parse_hex(text, cmd, sizeof(cmd));
 	free(text);
 	if (len < 0)
-		return usage_error("the command must be an even number of hex "
-				   "digits, at most 4096 bytes");
+		return cli_usage_error(
+		    "the command must be an even number of hex "
+		    "digits, at most 4096 bytes");
 
-	fd = open_device();
+	fd = cli_open_device();
 	if (fd < 0)
 		return EXIT_NO_DEVICE;
 	ret = xenmb_get_info(fd, &info);
@@ -326,7 +294,7 @@ static int cmd_tpm_send(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("missing command");
+		return cli_usage_error("missing command");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		fputs(usage_text, stdout);
@@ -336,5 +304,9 @@ int main(int argc, char **argv)
 		return cmd_info(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "tpm") && argc >= 3 && !strcmp(argv[2], "send"))
 		return cmd_tpm_send(argc - 2, argv + 2);
-	return usage_error("unknown command");
+	if (!strcmp(argv[1], "txt"))
+		return cmd_txt(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "eventlog"))
+		return cmd_eventlog(argc - 1, argv + 1);
+	return cli_usage_error("unknown command");
 }

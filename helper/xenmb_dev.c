@@ -43,6 +43,56 @@ int xenmb_tpm_transmit(int fd, unsigned int locality, const uint8_t *cmd,
 	return 0;
 }
 
+int xenmb_get_txt_info(int fd, struct xenmb_txt_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(fd, XENMB_IOC_TXT_INFO, info) ? -errno : 0;
+}
+
+int xenmb_txt_read_all(int fd, uint32_t region, uint32_t index, uint64_t offset,
+		       void *buf, size_t len, size_t *got)
+{
+	*got = 0;
+	while (*got < len) {
+		size_t want = len - *got;
+		struct xenmb_txt_read arg = {
+		    .size = sizeof(arg),
+		    .region = region,
+		    .index = index,
+		    .offset = offset + *got,
+		    .buf_ptr = (uintptr_t)buf + *got,
+		    .buf_len = want > XENMB_TXT_READ_MAX ? XENMB_TXT_READ_MAX
+							 : (uint32_t)want,
+		};
+
+		if (ioctl(fd, XENMB_IOC_TXT_READ, &arg))
+			return -errno;
+		if (!arg.read_len)
+			break;
+		*got += arg.read_len;
+	}
+	return 0;
+}
+
+const char *xenmb_txt_strerror(int err)
+{
+	switch (-err) {
+	case ENODEV:
+		return "no TXT on this host: no TXT public space answers";
+	case EBADMSG:
+		return "the TXT heap or its event log pointer is malformed: "
+		       "see the kernel log";
+	case ENOENT:
+		return "the TXT heap holds no DRTM event log pointer (no "
+		       "measured launch, or a launch without a log)";
+	case EPERM:
+		return "not permitted: needs CAP_SYS_ADMIN";
+	default:
+		return strerror(-err);
+	}
+}
+
 const char *xenmb_open_strerror(int err)
 {
 	switch (-err) {

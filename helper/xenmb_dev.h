@@ -33,6 +33,19 @@ struct xenmb_response {
 int xenmb_tpm_transmit(int fd, unsigned int locality, const uint8_t *cmd,
 		       size_t len, struct xenmb_response *rsp);
 
+/* XENMB_IOC_TXT_INFO; returns 0 or -errno. */
+int xenmb_get_txt_info(int fd, struct xenmb_txt_info *info);
+
+/*
+ * Reads all of [@offset, @offset + @len) of a TXT region into @buf with
+ * XENMB_IOC_TXT_READ calls; *@got is what the region held. 0 or -errno.
+ */
+int xenmb_txt_read_all(int fd, uint32_t region, uint32_t index, uint64_t offset,
+		       void *buf, size_t len, size_t *got);
+
+/* One line explaining a -errno of the TXT ioctls and what to do. */
+const char *xenmb_txt_strerror(int err);
+
 /* One line explaining a -errno of XENMB_IOC_TPM_CMD and what to do. */
 const char *xenmb_cmd_strerror(int err, unsigned int locality);
 

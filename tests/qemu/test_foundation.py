@@ -173,6 +173,17 @@ def plan(mode):
     ]
     steps += [s.step() for s in policy_sends]
     steps += [
+        # After the audited sequence above: these read PCRs too.
+        # An ordinary QEMU machine has no TXT.
+        harness.Step("txt_none", "xenmb txt"),
+        harness.Step("txt_none_json", "xenmb txt --json"),
+        harness.Step("txt_probe", "xenmb-probe txt"),
+        harness.Step("drtm_none", "xenmb eventlog --drtm --replay"),
+        # SeaBIOS's log, replayed and compared with the TPM's PCRs.
+        harness.Step("srtm_check", "xenmb eventlog --srtm --check --json"),
+        harness.Step("srtm_list", "xenmb eventlog --srtm"),
+    ]
+    steps += [
         # Unload and load while a client keeps using the device.
         harness.Step("reload", "rmmod xenmb && insmod /lib/modules/xenmb/xenmb.ko"),
         # Clients killed at random points, mid-command and mid-locality.
@@ -296,6 +307,38 @@ def check_boot(c, mode, fam, sends, after_signals, g):
         c.equal(e["errno"], e["expected"], f"malformed {e['case']}: errno {errno.errorcode.get(e['expected'])}")
     nocap = g.json_lines("nocap")
     c.check(nocap and nocap[0]["errno"] == errno.EPERM, "without CAP_SYS_ADMIN: EPERM", g.out("nocap"))
+
+    # No TXT here: said clearly, with its own exit code; reads give ENODEV.
+    c.equal(g.rc("txt_none"), 5, "'xenmb txt' without TXT exits 5")
+    c.check("no TXT on this host" in g.err("txt_none"), "'xenmb txt' says there is no TXT",
+            g.err("txt_none"))
+    c.equal((g.json("txt_none_json") or {}).get("present"), False, "'xenmb txt --json': present false")
+    txt = {e["case"]: e for e in g.json_lines("txt_probe")}
+    c.check(txt.get("info", {}).get("errno") == 0 and txt["info"]["present"] == 0,
+            "TXT_INFO succeeds and says not present", repr(txt.get("info")))
+    want = dict(heap_first_page=errno.ENODEV, log0_first_page=errno.ENODEV,
+                heap_past_end=errno.ENODEV, heap_offset_wraps=errno.ENODEV,
+                log_index_5=errno.ENODEV, heap_index_1=errno.EINVAL, region_0=errno.EINVAL,
+                region_9=errno.EINVAL, unknown_flag=errno.EINVAL, reserved_set=errno.EINVAL,
+                buf_len_too_big=errno.EINVAL)
+    for name, err in want.items():
+        c.equal(txt.get(name, {}).get("errno"), err,
+                f"TXT_READ {name} without TXT: {errno.errorcode[err]}")
+
+    c.equal(g.rc("drtm_none"), 5, "'xenmb eventlog --drtm' without TXT exits 5")
+    c.check("no TXT on this host" in g.err("drtm_none"), "... and says there is no TXT",
+            g.err("drtm_none"))
+
+    # The SRTM log (SeaBIOS) replays to the TPM's PCR 0-7.
+    srtm = g.json("srtm_check") or {}
+    checks = srtm.get("check", [])
+    c.equal(g.rc("srtm_check"), 0, "'xenmb eventlog --srtm --check' exits 0", )
+    c.check(checks and all(x["match"] for x in checks),
+            f"every SRTM PCR matches the replayed log ({len(checks)} compared)", g.out("srtm_check")[:400])
+    c.check({x["pcr"] for x in checks} >= set(range(8)), "PCRs 0-7 were compared")
+    bank = "sha1" if m["family"] == "1.2" else "sha256"
+    c.check(any(x["bank"] == bank for x in checks), f"the {bank} bank was compared")
+    c.check("EV_SEPARATOR" in g.out("srtm_list"), "the SRTM listing names event types")
 
     # The audit trail: exactly one record per TPM_CMD ioctl, in order.
     records = [r for r in harness.audit_records(g.dmesg()) if r.get("op") == "xenmb_tpm_cmd"]

@@ -8,6 +8,8 @@
  *                              the uapi header promises for it
  *   xenmb-probe nocap          a TPM command without CAP_SYS_ADMIN
  *   xenmb-probe open           just open the device (as an unprivileged user)
+ *   xenmb-probe txt            the TXT ioctls: INFO, and READ with good and
+ *                              malformed arguments; one JSON line each
  *   xenmb-probe loop SECONDS [mix]
  *                              open / INFO / GetRandom / close in a loop while
  *                              the module comes and goes; prints counts. With
@@ -351,6 +353,74 @@ static int probe_open(void)
 	return 0;
 }
 
+static int txt_read_errno(uint32_t region, uint32_t index, uint64_t offset,
+			  uint32_t len, uint32_t flags, uint64_t reserved,
+			  uint32_t *read_len)
+{
+	static uint8_t buf[1 << 16];
+	struct xenmb_txt_read arg = {
+	    .size = sizeof(arg),
+	    .flags = flags,
+	    .region = region,
+	    .index = index,
+	    .offset = offset,
+	    .buf_ptr = (uintptr_t)buf,
+	    .buf_len = len,
+	};
+	int fd = open_dev();
+	int err;
+
+	arg.reserved[1] = reserved;
+	err = ioctl(fd, XENMB_IOC_TXT_READ, &arg) ? errno : 0;
+	close(fd);
+	*read_len = arg.read_len;
+	return err;
+}
+
+/* Each case: name, what the kernel answered, read_len. */
+static int probe_txt(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t region, index, len, flags;
+		uint64_t offset, reserved;
+	} cases[] = {
+	    {"heap_first_page", XENMB_TXT_REGION_HEAP, 0, 4096, 0, 0, 0},
+	    {"log0_first_page", XENMB_TXT_REGION_LOG, 0, 4096, 0, 0, 0},
+	    {"heap_past_end", XENMB_TXT_REGION_HEAP, 0, 4096, 0, 1ULL << 40, 0},
+	    {"heap_offset_wraps", XENMB_TXT_REGION_HEAP, 0, 4096, 0, ~0ULL - 16,
+	     0},
+	    {"log_index_5", XENMB_TXT_REGION_LOG, 5, 4096, 0, 0, 0},
+	    {"heap_index_1", XENMB_TXT_REGION_HEAP, 1, 4096, 0, 0, 0},
+	    {"region_0", 0, 0, 4096, 0, 0, 0},
+	    {"region_9", 9, 0, 4096, 0, 0, 0},
+	    {"unknown_flag", XENMB_TXT_REGION_HEAP, 0, 4096, 1, 0, 0},
+	    {"reserved_set", XENMB_TXT_REGION_HEAP, 0, 4096, 0, 0, 1},
+	    {"buf_len_too_big", XENMB_TXT_REGION_HEAP, 0,
+	     XENMB_TXT_READ_MAX + 1, 0, 0, 0},
+	};
+	struct xenmb_txt_info info = {.size = sizeof(info)};
+	int fd = open_dev();
+	size_t i;
+	int err;
+
+	err = ioctl(fd, XENMB_IOC_TXT_INFO, &info) ? errno : 0;
+	close(fd);
+	printf("{\"case\":\"info\",\"errno\":%d,\"present\":%u,"
+	       "\"heap_status\":%u,\"log_count\":%u}\n",
+	       err, info.present, info.heap_status, info.log_count);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t got = 0;
+
+		err = txt_read_errno(cases[i].region, cases[i].index,
+				     cases[i].offset, cases[i].len,
+				     cases[i].flags, cases[i].reserved, &got);
+		printf("{\"case\":\"%s\",\"errno\":%d,\"read_len\":%u}\n",
+		       cases[i].name, err, got);
+	}
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -420,10 +490,13 @@ int main(int argc, char **argv)
 		return probe_nocap();
 	if (argc == 2 && !strcmp(argv[1], "open"))
 		return probe_open();
+	if (argc == 2 && !strcmp(argv[1], "txt"))
+		return probe_txt();
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "loop"))
 		return probe_loop(atof(argv[2]),
 				  argc == 4 && !strcmp(argv[3], "mix"));
-	fprintf(stderr,
-		"usage: xenmb-probe malformed|nocap|open|loop SECONDS [mix]\n");
+	fprintf(
+	    stderr,
+	    "usage: xenmb-probe malformed|nocap|open|txt|loop SECONDS [mix]\n");
 	return 2;
 }

@@ -39,6 +39,22 @@
  * On success (return 0) the TPM answered: rsp_len bytes were written and
  * tpm_rc holds the TPM's return code, which may itself be an error.
  *
+ * Errors of XENMB_IOC_TXT_INFO and XENMB_IOC_TXT_READ:
+ *
+ *   EFAULT      an argument or buffer pointer cannot be read or written
+ *   EINVAL      bad size, unknown flag, non-zero reserved field, unknown
+ *               region, an index for the heap, buf_len above
+ *               XENMB_TXT_READ_MAX; (TXT_READ of a log, checked once the
+ *               heap was walked) index beyond log_count
+ *   E2BIG       size larger than the driver knows with non-zero extra bytes
+ *   EPERM       caller lacks CAP_SYS_ADMIN
+ *   ENODEV      (TXT_READ) no TXT public space answers on this host
+ *   EBADMSG     (TXT_READ) the heap or the log pointer is malformed; the
+ *               kernel log says what was wrong (TXT_INFO reports it in
+ *               heap_status and succeeds)
+ *   ENOENT      (TXT_READ of a log) the heap holds no event log pointer
+ *   ENOMEM      the heap could not be copied
+ *
  * Policy: see XENMB_POLICY_* below and the README.
  */
 #ifndef _UAPI_LINUX_XENMB_H
@@ -159,7 +175,114 @@ struct xenmb_tpm_cmd {
 
 #define XENMB_TPM_CMD_SIZE_VER0	88
 
+/* struct xenmb_txt_info.log_format: which heap element located the log */
+#define XENMB_TXT_LOG_NONE		0
+#define XENMB_TXT_LOG_TPM12		1	/* TXT Event Container, SHA1 */
+#define XENMB_TXT_LOG_TPM20_BANKS	2	/* one log per PCR bank */
+#define XENMB_TXT_LOG_TPM20_AGILE	3	/* one TCG crypto-agile log */
+
+#define XENMB_TXT_MAX_LOGS	5
+
+/**
+ * struct xenmb_txt_log - where one DRTM event log is
+ * @alg:       TPM_ALG_ID of the bank (XENMB_TXT_LOG_TPM20_BANKS), else 0
+ * @reserved0: 0
+ * @allocated: bytes allocated for the log
+ * @phys:      physical address of the allocation
+ * @first:     offset of the first record in the allocation
+ * @next:      offset after the last record: the used end
+ */
+struct xenmb_txt_log {
+	__u16 alg;
+	__u16 reserved0;
+	__u32 allocated;
+	__u64 phys;
+	__u32 first;
+	__u32 next;
+};
+
+/**
+ * struct xenmb_txt_info - the TXT registers, heap and DRTM log location
+ * @size:           in: sizeof(struct xenmb_txt_info) as the caller knows it
+ * @flags:          in: must be 0
+ * @present:        out: 1 if a TXT public space answers (DIDVID neither
+ *                  all zeros nor all ones), else 0 and nothing below is set
+ * @heap_status:    out: 0 if the heap was walked and a log found, else the
+ *                  positive errno a TXT_READ of the log would return
+ * @base:           out: physical address of the public space read
+ * @sts:            out: TXT.STS (SENTER.DONE is bit 0)
+ * @ests:           out: TXT.ESTS
+ * @errorcode:      out: TXT.ERRORCODE
+ * @ver_fsbif:      out: TXT.VER.FSBIF
+ * @didvid:         out: TXT.DIDVID
+ * @heap_base:      out: TXT.HEAP.BASE
+ * @heap_size:      out: TXT.HEAP.SIZE
+ * @region_size:    out: sizes of BiosData, OsMleData, OsSinitData and
+ *                  SinitMleData, each including its 8-byte size field
+ * @region_version: out: the version field of each region
+ * @log_format:     out: XENMB_TXT_LOG_*
+ * @log_count:      out: entries used in @logs
+ * @logs:           out: the DRTM log(s)
+ * @reserved:       must be 0
+ */
+struct xenmb_txt_info {
+	__u32 size;
+	__u32 flags;
+	__u32 present;
+	__u32 heap_status;
+	__u64 base;
+	__u64 sts;
+	__u64 ests;
+	__u64 errorcode;
+	__u64 ver_fsbif;
+	__u64 didvid;
+	__u64 heap_base;
+	__u64 heap_size;
+	__u64 region_size[4];
+	__u32 region_version[4];
+	__u32 log_format;
+	__u32 log_count;
+	struct xenmb_txt_log logs[XENMB_TXT_MAX_LOGS];
+	__u64 reserved[8];
+};
+
+#define XENMB_TXT_INFO_SIZE_VER0	320
+
+/* struct xenmb_txt_read.region */
+#define XENMB_TXT_REGION_HEAP	1	/* the TXT heap, HEAP.SIZE bytes */
+#define XENMB_TXT_REGION_LOG	2	/* a log's whole allocation */
+
+#define XENMB_TXT_READ_MAX	0x100000	/* 1 MiB */
+
+/**
+ * struct xenmb_txt_read - a bounded read of the TXT heap or a DRTM log
+ * @size:     in: sizeof(struct xenmb_txt_read) as the caller knows it
+ * @flags:    in: must be 0
+ * @region:   in: XENMB_TXT_REGION_*
+ * @index:    in: which log (0 .. log_count - 1); 0 for the heap
+ * @offset:   in: from the start of the region
+ * @buf_ptr:  in: user address of the buffer
+ * @buf_len:  in: bytes wanted, at most XENMB_TXT_READ_MAX
+ * @read_len: out: bytes copied; fewer at the end of the region, 0 past it
+ * @reserved: must be 0
+ */
+struct xenmb_txt_read {
+	__u32 size;
+	__u32 flags;
+	__u32 region;
+	__u32 index;
+	__u64 offset;
+	__u64 buf_ptr;
+	__u32 buf_len;
+	__u32 read_len;
+	__u64 reserved[4];
+};
+
+#define XENMB_TXT_READ_SIZE_VER0	72
+
 #define XENMB_IOC_INFO		_IOWR(XENMB_IOC_MAGIC, 0x00, struct xenmb_info)
 #define XENMB_IOC_TPM_CMD	_IOWR(XENMB_IOC_MAGIC, 0x01, struct xenmb_tpm_cmd)
+#define XENMB_IOC_TXT_INFO	_IOWR(XENMB_IOC_MAGIC, 0x02, struct xenmb_txt_info)
+#define XENMB_IOC_TXT_READ	_IOWR(XENMB_IOC_MAGIC, 0x03, struct xenmb_txt_read)
 
 #endif /* _UAPI_LINUX_XENMB_H */

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Read-only access to Intel TXT: the public configuration registers, the
+ * TXT heap and the DRTM event log(s) the heap points to.
+ *
+ * Everything physical comes from registers and firmware-written memory, so
+ * every range is checked before it is mapped: bounded in size, not
+ * wrapping, and never System RAM (the heap and the logs live in memory the
+ * firmware or the launch reserved; reading ordinary RAM because a pointer
+ * said so would leak kernel memory).
+ */
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "../uapi/linux/xenmb.h"
+#include "txt_heap.h"
+#include "xenmb.h"
+
+static unsigned long long txt_base = TXT_PUB_BASE;
+module_param(txt_base, ullong, 0400);
+MODULE_PARM_DESC(txt_base,
+		 "physical base of the TXT public space (tests only; refused when the kernel is locked down)");
+
+static DEFINE_MUTEX(txt_lock);
+
+int xenmb_txt_init(void)
+{
+	/* Pointing the module at other memory is /dev/mem by another name. */
+	if (txt_base != TXT_PUB_BASE && security_locked_down(LOCKDOWN_DEV_MEM))
+		return -EPERM;
+	return 0;
+}
+
+static bool range_is_reserved(u64 phys, u64 len)
+{
+	if (!len || phys + len < phys)
+		return false;
+	return region_intersects(phys, len, IORESOURCE_SYSTEM_RAM,
+				 IORES_DESC_NONE) == REGION_DISJOINT;
+}
+
+static int read_registers(struct xenmb_txt_info *info)
+{
+	void __iomem *pub = ioremap(txt_base, TXT_PUB_SIZE);
+
+	if (!pub)
+		return -ENOMEM;
+	info->base = txt_base;
+	info->didvid = readq(pub + TXT_REG_DIDVID);
+	info->present = info->didvid && info->didvid != ~0ULL;
+	if (info->present) {
+		info->sts = readq(pub + TXT_REG_STS);
+		info->ests = readq(pub + TXT_REG_ESTS);
+		info->errorcode = readq(pub + TXT_REG_ERRORCODE);
+		info->ver_fsbif = readq(pub + TXT_REG_VER_FSBIF);
+		info->heap_base = readq(pub + TXT_REG_HEAP_BASE);
+		info->heap_size = readq(pub + TXT_REG_HEAP_SIZE);
+	}
+	iounmap(pub);
+	return 0;
+}
+
+/* Copies @len bytes of reserved physical memory at @phys to @dst. */
+static int copy_reserved(u64 phys, size_t len, void *dst)
+{
+	void *map;
+
+	if (!range_is_reserved(phys, len))
+		return -EBADMSG;
+	map = memremap(phys, len, MEMREMAP_WB);
+	if (!map)
+		return -ENOMEM;
+	memcpy(dst, map, len);
+	memunmap(map);
+	return 0;
+}
+
+static int heap_range_ok(const struct xenmb_txt_info *info)
+{
+	if (info->heap_size < 4 * (8 + 4) ||
+	    info->heap_size > TXT_HEAP_MAX_SIZE ||
+	    !range_is_reserved(info->heap_base, info->heap_size)) {
+		pr_warn_ratelimited("xenmb: TXT heap %#llx+%#llx is not a reserved range of sane size\n",
+				    info->heap_base, info->heap_size);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Walks a private copy of the heap and finds the log(s). */
+static int locate_logs(struct xenmb_txt_info *info,
+		       struct txt_heap_summary *sum)
+{
+	u8 container[TXT_EVENT_CONTAINER_HDR_LEN];
+	u8 *heap;
+	u32 i;
+	int ret;
+
+	ret = heap_range_ok(info);
+	if (ret)
+		return ret;
+	heap = kvmalloc(info->heap_size, GFP_KERNEL);
+	if (!heap)
+		return -ENOMEM;
+	ret = copy_reserved(info->heap_base, info->heap_size, heap);
+	if (!ret)
+		ret = txt_heap_walk(heap, info->heap_size, sum);
+	kvfree(heap);
+	if (ret == -ENOENT)
+		return ret;
+	if (ret) {
+		pr_warn_ratelimited("xenmb: TXT heap at %#llx is malformed (%d)\n",
+				    info->heap_base, ret);
+		return ret == -ENOMEM ? ret : -EBADMSG;
+	}
+
+	if (sum->log_format == TXT_LOG_FORMAT_TPM12) {
+		if (!range_is_reserved(sum->logs[0].phys, sizeof(container))) {
+			pr_warn_ratelimited("xenmb: DRTM log %#llx+%#zx is not in reserved memory\n",
+					    sum->logs[0].phys,
+					    sizeof(container));
+			return -EBADMSG;
+		}
+		ret = copy_reserved(sum->logs[0].phys, sizeof(container),
+				    container);
+		if (!ret)
+			ret = txt_event_container_parse(container,
+							sizeof(container),
+							&sum->logs[0]);
+		if (ret) {
+			pr_warn_ratelimited("xenmb: TXT event container at %#llx is malformed\n",
+					    sum->logs[0].phys);
+			return -EBADMSG;
+		}
+	}
+	for (i = 0; i < sum->log_count; i++) {
+		if (!range_is_reserved(sum->logs[i].phys,
+				       sum->logs[i].allocated)) {
+			pr_warn_ratelimited("xenmb: DRTM log %#llx+%#x is not in reserved memory\n",
+					    sum->logs[i].phys,
+					    sum->logs[i].allocated);
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
+static void fill_summary(struct xenmb_txt_info *info,
+			 const struct txt_heap_summary *sum)
+{
+	const struct txt_heap_region *regions[] = {
+		&sum->bios_data, &sum->os_mle_data, &sum->os_sinit_data,
+		&sum->sinit_mle_data,
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(regions); i++) {
+		info->region_size[i] = regions[i]->size;
+		info->region_version[i] = regions[i]->version;
+	}
+	info->log_format = sum->log_format;
+	info->log_count = sum->log_count;
+	for (i = 0; i < sum->log_count && i < XENMB_TXT_MAX_LOGS; i++) {
+		info->logs[i].alg = sum->logs[i].alg;
+		info->logs[i].allocated = sum->logs[i].allocated;
+		info->logs[i].phys = sum->logs[i].phys;
+		info->logs[i].first = sum->logs[i].first;
+		info->logs[i].next = sum->logs[i].next;
+	}
+}
+
+/* Registers, heap summary and log location; 0 unless the read failed. */
+static int txt_describe(struct xenmb_txt_info *info,
+			struct txt_heap_summary *sum, int *heap_err)
+{
+	int ret;
+
+	memset(sum, 0, sizeof(*sum));
+	ret = read_registers(info);
+	if (ret || !info->present) {
+		*heap_err = -ENODEV;
+		return ret;
+	}
+	*heap_err = locate_logs(info, sum);
+	fill_summary(info, sum);
+	info->heap_status = -*heap_err;
+	return 0;
+}
+
+int xenmb_txt_info(struct xenmb_txt_info *info)
+{
+	struct txt_heap_summary *sum;
+	int heap_err, ret;
+
+	sum = kzalloc(sizeof(*sum), GFP_KERNEL);
+	if (!sum)
+		return -ENOMEM;
+	mutex_lock(&txt_lock);
+	ret = txt_describe(info, sum, &heap_err);
+	mutex_unlock(&txt_lock);
+	kfree(sum);
+	return ret;
+}
+
+/* Copies [@offset, @offset + @len) of a region of @size at @phys, clipped. */
+static int read_clipped(u64 phys, u64 size, struct xenmb_txt_read *arg)
+{
+	u64 len;
+	void *map;
+
+	arg->read_len = 0;
+	if (arg->offset >= size)
+		return 0;
+	len = min_t(u64, arg->buf_len, size - arg->offset);
+	if (!len)
+		return 0;
+	if (!range_is_reserved(phys + arg->offset, len))
+		return -EBADMSG;
+	map = memremap(phys + arg->offset, len, MEMREMAP_WB);
+	if (!map)
+		return -ENOMEM;
+	if (copy_to_user(u64_to_user_ptr(arg->buf_ptr), map, len)) {
+		memunmap(map);
+		return -EFAULT;
+	}
+	memunmap(map);
+	arg->read_len = len;
+	return 0;
+}
+
+int xenmb_txt_read(struct xenmb_txt_read *arg)
+{
+	struct xenmb_txt_info *info;
+	struct txt_heap_summary *sum;
+	int heap_err, ret;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	sum = kzalloc(sizeof(*sum), GFP_KERNEL);
+	if (!info || !sum) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+
+	mutex_lock(&txt_lock);
+	ret = txt_describe(info, sum, &heap_err);
+	if (ret)
+		goto out_unlock;
+	if (!info->present) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+
+	/* main.c checked the region and the heap's index. */
+	if (arg->region == XENMB_TXT_REGION_HEAP) {
+		ret = heap_range_ok(info);
+		if (!ret)
+			ret = read_clipped(info->heap_base, info->heap_size,
+					   arg);
+	} else {
+		ret = heap_err;
+		if (!ret && arg->index >= sum->log_count)
+			ret = -EINVAL;
+		if (!ret)
+			ret = read_clipped(sum->logs[arg->index].phys,
+					   sum->logs[arg->index].allocated, arg);
+	}
+
+out_unlock:
+	mutex_unlock(&txt_lock);
+out_free:
+	kfree(sum);
+	kfree(info);
+	return ret;
+}
