@@ -16,6 +16,8 @@ suites=(
     "dkms:tests/dkms/test_dkms.sh"
     "qemu-smoke:tests/qemu/smoke.sh"
     "qemu:python3 tests/qemu/test_foundation.py"
+    "qemu-launch:python3 tests/qemu/test_launch.py"
+    "qemu-txt:python3 tests/qemu/test_txt.py"
     "kunit:tests/kunit/run.sh"
 )
 

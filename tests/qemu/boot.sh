@@ -3,12 +3,20 @@
 #
 #   boot.sh --tpm tpm2|tpm12|crb|none --state DIR --initrd FILE --out DIR
 #           [--append "KERNEL ARGS"] [--timeout SECONDS] [--memmap SIZE\$ADDR]...
-#           [--loader FILE@ADDR]... [--qemu-arg ARG]...
+#           [--loader FILE@ADDR]... [--qemu-arg ARG]... [--launch DIR]
 #
 # --state keeps the TPM's NV state; boot again with the same DIR to "reboot"
 # the machine. An empty DIR is made into a fresh TPM (1.2: with an EK, not
 # owned). --memmap reserves guest RAM via the kernel command line, --loader
 # puts a raw file there (-device loader,force-raw=on).
+#
+# --launch DIR (TEST ONLY measured-launch emulator; DIR from txtlaunch.py):
+# reserves DIR's region (memmap=), loads DIR/txt.bin there, gives the guest
+# the RAM it needs (LAUNCH_MEM), puts tpmrelay.py between QEMU and swtpm's
+# control channel, wires the guest's ttyS2 to the relay and adds
+# xenmb_launch=1 to the kernel command line so /init runs launch-hook.sh.
+# The relay's log goes to OUT/relay.log (errors: relay.err). Needs a TIS
+# TPM (tpm2 or tpm12).
 #
 # OUT gets console.log (ttyS0), ttyS1.raw, swtpm.log and results/ (the guest's
 # /results: scenario.log, scenario.rc, dmesg.txt, ...).
@@ -29,7 +37,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "boot.sh: $*" >&2; exit 2; }
 usage() { die "usage: $0 --tpm tpm2|tpm12|crb|none --state DIR --initrd FILE --out DIR [--append ARGS] [--timeout S] [--memmap SIZE\$ADDR]... [--loader FILE@ADDR]... [--qemu-arg ARG]..."; }
 
-tpm='' state='' initrd='' out='' append='' timeout=300
+tpm='' state='' initrd='' out='' append='' timeout=300 launch=''
 extra=()
 while (($#)); do
     case $1 in
@@ -42,6 +50,7 @@ while (($#)); do
         --memmap) append+=" memmap=$2" ;;
         --loader) extra+=(-device "loader,file=${2%@*},addr=${2##*@},force-raw=on") ;;
         --qemu-arg) extra+=("$2") ;;
+        --launch) launch=$2 ;;
         *) usage ;;
     esac
     shift 2 || usage
@@ -50,13 +59,24 @@ done
 [[ $tpm == none || -n $state ]] || usage
 [[ -s $VMLINUZ ]] || die "no guest kernel $VMLINUZ: run tests/qemu/setup.sh"
 [[ -f $initrd ]] || die "no initrd $initrd"
+mem=512M
+if [[ -n $launch ]]; then
+    [[ $tpm == tpm2 || $tpm == tpm12 ]] || die "--launch needs --tpm tpm2 or tpm12"
+    [[ -f $launch/launch.env ]] || die "no $launch/launch.env: run txtlaunch.py"
+    # shellcheck source=/dev/null
+    . "$launch/launch.env"
+    mem=$LAUNCH_MEM
+    append+=" memmap=$LAUNCH_MEMMAP xenmb_launch=1"
+    extra+=(-device "loader,file=$launch/$LAUNCH_BLOB,addr=$LAUNCH_BASE,force-raw=on")
+fi
 
 mkdir -p "$out"
-rm -rf "$out/results" "$out"/{console.log,ttyS1.raw,swtpm.log,swtpm.err,swtpm_setup.log}
+rm -rf "$out/results" "$out"/{console.log,ttyS1.raw,swtpm.log,swtpm.err,swtpm_setup.log,relay.log,relay.err}
 run=$(mktemp -d /tmp/xenmb-qemu.XXXXXX)   # short path: unix sockets max 107 bytes
-swtpm_pid='' qemu_pid=''
+swtpm_pid='' qemu_pid='' relay_pid=''
 cleanup() {
     [[ -z $qemu_pid ]] || kill "$qemu_pid" 2>/dev/null || true
+    [[ -z $relay_pid ]] || kill "$relay_pid" 2>/dev/null || true
     [[ -z $swtpm_pid ]] || kill "$swtpm_pid" 2>/dev/null || true
     wait 2>/dev/null || true
     rm -rf "$run"
@@ -64,7 +84,7 @@ cleanup() {
 trap cleanup EXIT
 
 qemu=(qemu-system-x86_64 -machine q35 -accel "${XENMB_QEMU_ACCEL:-tcg}" -cpu "max,vendor=GenuineIntel"
-      -m 512M -smp 1 -nodefaults -display none -monitor none -no-reboot
+      -m "$mem" -smp 1 -nodefaults -display none -monitor none -no-reboot
       -kernel "$VMLINUZ" -initrd "$initrd"
       -serial "file:$out/console.log" -serial "file:$out/ttyS1.raw")
 
@@ -94,7 +114,18 @@ if [[ $tpm != none ]]; then
     swtpm_pid=$!
     for _ in $(seq 50); do [[ -S $run/ctrl ]] && break; sleep 0.1; done
     [[ -S $run/ctrl ]] || die "swtpm did not start: $(cat "$out/swtpm.err")"
-    qemu+=(-chardev "socket,id=chrtpm,path=$run/ctrl"
+    ctrl=$run/ctrl
+    if [[ -n $launch ]]; then
+        python3 "$here/tpmrelay.py" --swtpm "$run/ctrl" --listen "$run/relay" \
+            --guest "$run/launch" --launch "$launch" --log "$out/relay.log" 2>"$out/relay.err" &
+        relay_pid=$!
+        for _ in $(seq 50); do [[ -S $run/relay && -S $run/launch ]] && break; sleep 0.1; done
+        [[ -S $run/relay && -S $run/launch ]] || die "tpmrelay.py did not start: $(cat "$out/relay.err")"
+        ctrl=$run/relay
+        # ttyS2 (after ttyS0 console and ttyS1 results): the guest's line to the relay.
+        qemu+=(-chardev "socket,id=chrlaunch,path=$run/launch" -serial chardev:chrlaunch)
+    fi
+    qemu+=(-chardev "socket,id=chrtpm,path=$ctrl"
            -tpmdev "emulator,id=tpm0,chardev=chrtpm" -device "$dev,tpmdev=tpm0")
 fi
 

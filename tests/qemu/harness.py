@@ -154,8 +154,13 @@ def run(cmd, **kw):
 
 
 def boot(name, tpm, state, steps, binaries, prologue="", append="",
-         timeout=300, extra_args=()):
-    """Builds an initramfs for @steps and boots it; returns a Guest."""
+         timeout=300, extra_args=(), launch=None):
+    """Builds an initramfs for @steps and boots it; returns a Guest.
+
+    @launch: a directory from txtlaunch.py: the guest boots as a host after
+    an (emulated, test-only) TXT measured launch; see boot.sh --launch. The
+    launch hook's own TPM commands come before the scenario's in the kernel
+    log: after_launch() cuts them off."""
     work = os.path.join(BUILD, "qemu", name)
     os.makedirs(work, exist_ok=True)
     scenario = os.path.join(work, "scenario.sh")
@@ -176,6 +181,8 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     # The default 128 KiB kernel log would lose early audit records.
     cmd += ["--append", ("log_buf_len=16M " + append).strip()]
     cmd += list(extra_args)
+    if launch:
+        cmd += ["--launch", launch]
     proc = subprocess.run(cmd)
     if proc.returncode == 2:
         raise RuntimeError(f"{name}: the guest delivered no results")
@@ -203,6 +210,15 @@ def audit_records(dmesg, type_=1316):
         fields["_raw"] = m.group(4)
         records.append(fields)
     return records
+
+
+LAUNCH_DONE = "xenmb-launch: done"
+
+
+def after_launch(dmesg):
+    """The kernel log after the launch hook's end mark (all of it if none)."""
+    i = dmesg.find(LAUNCH_DONE)
+    return dmesg if i < 0 else dmesg[dmesg.find("\n", i) + 1:]
 
 
 def kernel_problems(dmesg):
@@ -238,6 +254,24 @@ def swtpm_commands(log_text):
             commands.append((locality, bytes(data)))
         i = j
     return commands
+
+
+def swtpm_ctrl_commands(log_text):
+    """(code, body) of each control-channel command in swtpm's log, in
+    order: 5 SET_LOCALITY, 6/7/8 HASH_START/DATA/END, 0x10 SET_DATAFD ..."""
+    out = []
+    lines = log_text.splitlines()
+    for i, line in enumerate(lines):
+        if not line.strip().startswith("Ctrl Cmd:"):
+            continue
+        data = bytearray()
+        for nxt in lines[i + 1:]:
+            if not re.fullmatch(r"([0-9A-F]{2} ?)+", nxt.strip() or "x"):
+                break
+            data += bytes.fromhex(nxt.strip())
+        if len(data) >= 4:
+            out.append((struct.unpack(">I", data[:4])[0], bytes(data[4:])))
+    return out
 
 
 def pcr_extend(family, old, digest):

@@ -14,6 +14,9 @@
 # The guest's /init runs "/scenario.sh /results" as root with PATH set, stdout
 # and stderr to /results/scenario.log, exit code to /results/scenario.rc, then
 # adds dmesg.txt and sends /results to the host over ttyS1 (boot.sh unpacks).
+# Before the scenario, when the kernel command line has xenmb_launch=1
+# (boot.sh --launch), /init runs launch-hook.sh, the guest half of the
+# test-only measured-launch emulator (/results/launch.log, launch.rc).
 #
 # Unprivileged runs: Debian's busybox has no chpst/setuidgid, and its setpriv
 # cannot change uid; "su" can. The image carries /usr/bin/as-nobody, so a
@@ -83,6 +86,7 @@ for f in "${files[@]}"; do
     cp -L --preserve=mode "${f%%:*}" "$root${f#*:}"
 done
 install -m 0755 "$scenario" "$root/scenario.sh"
+install -m 0755 "$(dirname "$0")/launch-hook.sh" "$root/launch-hook.sh"
 
 cat > "$root/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/sh
@@ -114,6 +118,10 @@ mount -t tmpfs tmpfs /results
 # interval 0 turns that limit off so tests see every record.
 echo 0 > /proc/sys/kernel/printk_ratelimit
 
+if grep -qw xenmb_launch=1 /proc/cmdline; then
+    /launch-hook.sh > /results/launch.log 2>&1 < /dev/null
+    echo $? > /results/launch.rc
+fi
 /scenario.sh /results > /results/scenario.log 2>&1 < /dev/null
 echo $? > /results/scenario.rc
 dmesg > /results/dmesg.txt

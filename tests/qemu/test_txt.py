@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""xenmb on a host after an (emulated) Intel TXT measured launch: the TXT
+registers, the heap walk, the DRTM log read through /dev/xenmb, its replay
+against PCR 17-22, and a heap corrupted at run time. Judged on the host
+against the launch generator's own record of what it wrote.
+
+  test_txt.py [tpm2-agile|tpm2-banks|tpm12]...     (default: all three)
+"""
+import errno
+import os
+import sys
+
+import harness
+import txtlaunch
+
+TPM_OF = {"tpm2-agile": "tpm2", "tpm2-banks": "tpm2", "tpm12": "tpm12"}
+FORMAT_NAME = {"agile": "tpm20-crypto-agile", "banks": "tpm20-per-bank",
+               "container": "tpm12-container"}
+ALG_ID = {"sha1": 0x0004, "sha256": 0x000B, "sha384": 0x000C, "sha512": 0x000D}
+RAM_ADDR = 0x01000000           # ordinary guest RAM: never a log's home
+
+
+def log_pointer_addr(meta):
+    """Physical address of the first log's u64 address in its element."""
+    elt = meta["heap"]["addr"] + meta["heap"]["log_element"]["offset"] + 8
+    # Element 7 starts with a u32 count and a u16 alg + u16 reserved.
+    return elt + 8 if meta["element"] == 7 else elt
+
+
+def steps_for(meta):
+    heap = meta["heap"]
+    sinit_size_at = heap["addr"] + heap["os_sinit_data"]["offset"]
+    ptr_at = log_pointer_addr(meta)
+    single = meta["log_format"] != "banks"
+    steps = [
+        harness.Step("insmod", f"insmod /lib/modules/xenmb/xenmb.ko txt_base={meta['base']:#x}"),
+        harness.Step("txt_json", "xenmb txt --json"),
+        harness.Step("txt_text", "xenmb txt"),
+        harness.Step("list", "xenmb eventlog --drtm"),
+        harness.Step("check", "xenmb eventlog --drtm --replay --check --json"),
+        harness.Step("raw", 'xenmb eventlog --drtm --raw > "$R/drtm.raw"'),
+        harness.Step("probe", "xenmb-probe txt"),
+        # A size near 2^64 in OsSinitData: the walk must refuse it.
+        harness.Step("bad_size", f"devmem {sinit_size_at:#x} 64 0xfffffffffffffff0"),
+        harness.Step("bad_size_txt", "xenmb txt --json"),
+        harness.Step("bad_size_log", "xenmb eventlog --drtm"),
+        harness.Step("fix_size", f"devmem {sinit_size_at:#x} 64 {heap['os_sinit_data']['size']:#x}"),
+        # The log pointer aimed at System RAM: must not be followed.
+        harness.Step("ram_ptr", f"devmem {ptr_at:#x} 64 {RAM_ADDR:#x}"),
+        harness.Step("ram_ptr_log", "xenmb eventlog --drtm --check"),
+        harness.Step("fix_ptr", f"devmem {ptr_at:#x} 64 {meta['logs'][0]['addr']:#x}"),
+        harness.Step("check_again", "xenmb eventlog --drtm --check"),
+    ]
+    if single:
+        steps.append(harness.Step("file_replay",
+                                  'xenmb eventlog --file "$R/drtm.raw" --replay --json'))
+    steps.append(harness.Step("rmmod", "rmmod xenmb"))
+    return steps
+
+
+def check_mode(c, mode, meta, blob, g):
+    banks = ["sha1"] if meta["family"] == "1.2" else meta["banks"]
+    regs = {k: v["value"] for k, v in meta["public"]["regs"].items()}
+    heap = meta["heap"]
+
+    c.equal(g.rc("insmod"), 0, "the module loads with txt_base")
+    t = g.json("txt_json") or {}
+    c.equal(t.get("present"), True, "TXT_INFO finds the public space")
+    c.equal(t.get("sts"), regs["STS"], "TXT.STS read back")
+    c.check("SENTER.DONE" in t.get("sts_bits", []) and "LOCALITY2.OPEN" in t.get("sts_bits", []),
+            "STS decoded: SENTER.DONE, LOCALITY2.OPEN", repr(t.get("sts_bits")))
+    c.equal(t.get("didvid"), regs["DIDVID"], "TXT.DIDVID read back")
+    c.equal(t.get("errorcode"), regs["ERRORCODE"], "TXT.ERRORCODE read back")
+    c.equal((t.get("heap_base"), t.get("heap_size")), (regs["HEAP_BASE"], regs["HEAP_SIZE"]),
+            "HEAP.BASE and HEAP.SIZE read back")
+    want_regions = [(heap[r]["size"], heap[r]["version"])
+                    for r in ("bios_data", "os_mle_data", "os_sinit_data", "sinit_mle_data")]
+    got_regions = [(r.get("size"), r.get("version")) for r in t.get("regions", [])]
+    c.equal(got_regions, want_regions, "the four heap regions: sizes and versions")
+    c.equal(t.get("heap_status"), 0, "the heap walk succeeded")
+    c.equal(t.get("log_format"), FORMAT_NAME[meta["log_format"]], "the log pointer element kind")
+    want_logs = [(l["addr"], l["allocated"], l["first"], l["next"], ALG_ID.get(l["alg"], 0)
+                  if meta["log_format"] == "banks" else 0) for l in meta["logs"]]
+    got_logs = [(l["phys"], l["allocated"], l["first"], l["next"], l["alg"]) for l in t.get("logs", [])]
+    c.equal(got_logs, want_logs, "the log location(s): address, allocation, first, next, bank")
+    c.check("SENTER.DONE" in g.out("txt_text") and FORMAT_NAME[meta["log_format"]] in g.out("txt_text"),
+            "'xenmb txt' shows the status and the log kind", g.out("txt_text")[:300])
+
+    c.equal(g.rc("list"), 0, "'xenmb eventlog --drtm' lists the log")
+    c.check("EVTYPE_HASH_START" in g.out("list"), "the listing names the DRTM event types",
+            g.out("list")[:300])
+
+    # The replay matches the TPM, and the generator's own replay.
+    res = g.json("check") or {}
+    c.equal(g.rc("check"), 0, "'eventlog --drtm --replay --check' exits 0")
+    checks = res.get("check", [])
+    compared = {(x["pcr"], x["bank"]) for x in checks}
+    c.equal(compared, {(p, b) for p in range(17, 23) for b in banks},
+            "PCR 17-22 compared in every bank of the log")
+    c.check(checks and all(x["match"] for x in checks), "every PCR 17-22 matches the log",
+            repr([x for x in checks if not x["match"]])[:400])
+    pcrs = res.get("pcrs", {})
+    wrong = [(b, p) for b in banks for p, v in pcrs.get(b, {}).items()
+             if v != meta["expected_pcrs"][b][p]]
+    c.check(pcrs and not wrong and all("17" in pcrs.get(b, {}) for b in banks),
+            "the replayed PCRs equal the generator's replay", repr(wrong))
+
+    # --raw gives exactly the bytes the launch wrote.
+    try:
+        with open(os.path.join(g.results, "drtm.raw"), "rb") as f:
+            raw = f.read()
+    except OSError:
+        raw = b""
+    base = meta["base"]
+    want_raw = b"".join(blob[l["addr"] - base + l["first"]:l["addr"] - base + l["next"]]
+                        for l in meta["logs"])
+    c.check(raw == want_raw and raw, f"'--raw' writes the log's {len(want_raw)} bytes exactly")
+    if meta["log_format"] != "banks":
+        fr = g.json("file_replay") or {}
+        c.equal(fr.get("pcrs"), pcrs, "the saved log replays the same from a file")
+
+    # TXT_READ with TXT present: bounded, clipped, refused where malformed.
+    probe = {e["case"]: e for e in g.json_lines("probe")}
+    alloc0 = meta["logs"][0]["allocated"]
+    want = dict(heap_first_page=(0, 4096), log0_first_page=(0, min(4096, alloc0)),
+                heap_past_end=(0, 0), heap_offset_wraps=(0, 0),
+                log_index_5=(errno.EINVAL, 0), heap_index_1=(errno.EINVAL, 0),
+                region_0=(errno.EINVAL, 0), region_9=(errno.EINVAL, 0),
+                unknown_flag=(errno.EINVAL, 0), reserved_set=(errno.EINVAL, 0),
+                buf_len_too_big=(errno.EINVAL, 0))
+    for name, (err, n) in want.items():
+        got = probe.get(name, {})
+        c.equal((got.get("errno"), got.get("read_len")), (err, n), f"TXT_READ {name}")
+
+    # A corrupted heap: refused with EBADMSG and said in the kernel log.
+    dmesg = g.dmesg()
+    c.equal(g.rc("bad_size"), 0, "devmem could corrupt the heap")
+    c.equal((g.json("bad_size_txt") or {}).get("heap_status"), errno.EBADMSG,
+            "an OsSinitData size near 2^64: heap_status EBADMSG")
+    c.equal(g.rc("bad_size_log"), 4, "... and 'eventlog --drtm' exits 4")
+    c.check("malformed" in g.err("bad_size_log"), "... saying the heap is malformed",
+            g.err("bad_size_log"))
+    c.check(f"TXT heap at {heap['addr']:#x} is malformed" in dmesg,
+            "... and the kernel log says which heap")
+    c.equal(g.rc("ram_ptr_log"), 4, "a log pointer into System RAM is refused")
+    c.check("is not in reserved memory" in dmesg, "... and the kernel log says why")
+    c.equal(g.rc("check_again"), 0, "the repaired heap works again")
+    c.equal(g.rc("rmmod"), 0, "the module unloads")
+    problems = harness.kernel_problems(dmesg)
+    c.check(not problems, "no oops, WARN or BUG", "\n    ".join(problems[:5]))
+
+
+def main(argv):
+    modes = argv[1:] or list(TPM_OF)
+    c = harness.Checker("txt")
+    binaries = harness.guest_binaries()
+    for mode in modes:
+        d = os.path.join(harness.BUILD, "txt", mode)
+        os.makedirs(d, exist_ok=True)
+        meta = txtlaunch.generate(d, mode)
+        with open(os.path.join(d, meta["blob"]), "rb") as f:
+            blob = f.read()
+        c.name = f"txt/{mode}"
+        try:
+            g = harness.boot(f"txt-{mode}", TPM_OF[mode], harness.fresh_state(mode),
+                             steps_for(meta), binaries, launch=d)
+        except RuntimeError as e:
+            c.check(False, "boot", str(e))
+            continue
+        c.equal(g.rc("insmod") is not None and harness.LAUNCH_DONE in g.dmesg(), True,
+                "the emulated launch ran before the scenario")
+        check_mode(c, mode, meta, blob, g)
+    return c.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
