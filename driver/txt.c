@@ -20,6 +20,7 @@
 #include <linux/uaccess.h>
 
 #include "../uapi/linux/xenmb.h"
+#include "tcg_log.h"
 #include "txt_heap.h"
 #include "xenmb.h"
 
@@ -176,6 +177,67 @@ static void fill_summary(struct xenmb_txt_info *info,
 	}
 }
 
+static u32 log_parse_format(u32 log_format)
+{
+	switch (log_format) {
+	case TXT_LOG_FORMAT_TPM12:
+		return TCG_LOG_SHA1;
+	case TXT_LOG_FORMAT_TPM20_BANKS:
+		return TCG_LOG_BANK;
+	default:
+		return TCG_LOG_AGILE;
+	}
+}
+
+/*
+ * Parses the used part of each log with the same parser the helper uses,
+ * so TXT_INFO can say whether the log the launch left is well formed.
+ */
+static void check_logs(struct xenmb_txt_info *info,
+		       const struct txt_heap_summary *sum)
+{
+	struct tcg_log_iter *it;
+	struct tcg_event *ev;
+	u32 i, len;
+	u8 *buf;
+	int ret;
+
+	it = kzalloc(sizeof(*it), GFP_KERNEL);
+	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+	for (i = 0; it && ev && i < sum->log_count; i++) {
+		const struct txt_log_ref *log = &sum->logs[i];
+
+		len = log->next - log->first;
+		if (!len)
+			continue;
+		buf = kvmalloc(len, GFP_KERNEL);
+		if (!buf)
+			break;
+		/* locate_logs() checked the whole allocation is reserved. */
+		if (copy_reserved(log->phys + log->first, len, buf)) {
+			info->log_status = EBADMSG;
+			kvfree(buf);
+			continue;
+		}
+		ret = tcg_log_open(it, buf, len,
+				   log_parse_format(sum->log_format), log->alg);
+		while (!ret && (ret = tcg_log_next(it, ev)) == 1) {
+			info->log_events++;
+			ret = 0;
+		}
+		if (ret < 0) {
+			pr_warn_ratelimited("xenmb: DRTM log %u at %#llx: record at offset %u: %s\n",
+					    i, log->phys + log->first,
+					    it->error_offset,
+					    tcg_log_reason_text(it->reason));
+			info->log_status = EBADMSG;
+		}
+		kvfree(buf);
+	}
+	kfree(ev);
+	kfree(it);
+}
+
 /* Registers, heap summary and log location; 0 unless the read failed. */
 static int txt_describe(struct xenmb_txt_info *info,
 			struct txt_heap_summary *sum, int *heap_err)
@@ -204,6 +266,8 @@ int xenmb_txt_info(struct xenmb_txt_info *info)
 		return -ENOMEM;
 	mutex_lock(&txt_lock);
 	ret = txt_describe(info, sum, &heap_err);
+	if (!ret && !heap_err)
+		check_logs(info, sum);
 	mutex_unlock(&txt_lock);
 	kfree(sum);
 	return ret;

@@ -118,8 +118,10 @@ static void print_text(const struct xenmb_txt_info *t)
 		       xenmb_txt_strerror(-(int)t->heap_status));
 		return;
 	}
-	printf("drtm log: %s, %u log%s\n", log_format_name(t->log_format),
-	       t->log_count, t->log_count == 1 ? "" : "s");
+	printf("drtm log: %s, %u log%s, %u events%s\n",
+	       log_format_name(t->log_format), t->log_count,
+	       t->log_count == 1 ? "" : "s", t->log_events,
+	       t->log_status ? ", MALFORMED (see the kernel log)" : "");
 	for (i = 0; i < t->log_count && i < XENMB_TXT_MAX_LOGS; i++)
 		printf(
 		    "  log %u: %s%s0x%llx, %u of %u bytes used, first record "
@@ -199,6 +201,10 @@ static void print_json_info(const struct xenmb_txt_info *t)
 		json_object_array_add(logs, l);
 	}
 	json_object_object_add(o, "logs", logs);
+	json_object_object_add(o, "log_events",
+			       json_object_new_int64(t->log_events));
+	json_object_object_add(o, "log_status",
+			       json_object_new_int((int)t->log_status));
 	cli_print_json(o);
 }
 

@@ -28,6 +28,24 @@ def log_pointer_addr(meta):
     return elt + 8 if meta["element"] == 7 else elt
 
 
+def log_next_addr(meta):
+    """Physical address of log 0's u32 "next record" offset."""
+    if meta["element"] == 5:                    # in the container header
+        return meta["logs"][0]["addr"] + 44
+    elt = meta["heap"]["addr"] + meta["heap"]["log_element"]["offset"] + 8
+    return elt + 4 + 20 if meta["element"] == 7 else elt + 16
+
+
+def expected_events(meta):
+    """Records the kernel must count: events, plus each log's header."""
+    n = len(meta["events"])
+    if meta["log_format"] == "agile":
+        return n + 1                            # Spec ID Event03
+    if meta["log_format"] == "banks":
+        return n * len(meta["banks"]) + len([b for b in meta["banks"] if b != "sha1"])
+    return n
+
+
 def steps_for(meta):
     heap = meta["heap"]
     sinit_size_at = heap["addr"] + heap["os_sinit_data"]["offset"]
@@ -50,6 +68,12 @@ def steps_for(meta):
         harness.Step("ram_ptr", f"devmem {ptr_at:#x} 64 {RAM_ADDR:#x}"),
         harness.Step("ram_ptr_log", "xenmb eventlog --drtm --check"),
         harness.Step("fix_ptr", f"devmem {ptr_at:#x} 64 {meta['logs'][0]['addr']:#x}"),
+        # The log's used end pushed 8 bytes past its last record.
+        harness.Step("bad_next", f"devmem {log_next_addr(meta):#x} 32 "
+                                 f"{meta['logs'][0]['next'] + 8:#x}"),
+        harness.Step("bad_next_txt", "xenmb txt --json"),
+        harness.Step("fix_next", f"devmem {log_next_addr(meta):#x} 32 {meta['logs'][0]['next']:#x}"),
+        harness.Step("fixed_txt", "xenmb txt --json"),
         harness.Step("check_again", "xenmb eventlog --drtm --check"),
     ]
     if single:
@@ -84,6 +108,8 @@ def check_mode(c, mode, meta, blob, g):
                   if meta["log_format"] == "banks" else 0) for l in meta["logs"]]
     got_logs = [(l["phys"], l["allocated"], l["first"], l["next"], l["alg"]) for l in t.get("logs", [])]
     c.equal(got_logs, want_logs, "the log location(s): address, allocation, first, next, bank")
+    c.equal((t.get("log_events"), t.get("log_status")), (expected_events(meta), 0),
+            "the kernel parsed every record of the log(s)")
     c.check("SENTER.DONE" in g.out("txt_text") and FORMAT_NAME[meta["log_format"]] in g.out("txt_text"),
             "'xenmb txt' shows the status and the log kind", g.out("txt_text")[:300])
 
@@ -146,6 +172,11 @@ def check_mode(c, mode, meta, blob, g):
     c.equal(g.rc("ram_ptr_log"), 4, "a log pointer into System RAM is refused")
     c.check("is not in reserved memory" in dmesg, "... and the kernel log says why")
     c.equal(g.rc("check_again"), 0, "the repaired heap works again")
+    c.equal((g.json("bad_next_txt") or {}).get("log_status"), errno.EBADMSG,
+            "a log whose used end runs past its last record: log_status EBADMSG")
+    c.check("DRTM log 0 at" in dmesg and "record at offset" in dmesg,
+            "... and the kernel log names the record")
+    c.equal((g.json("fixed_txt") or {}).get("log_status"), 0, "the repaired log parses again")
     c.equal(g.rc("rmmod"), 0, "the module unloads")
     problems = harness.kernel_problems(dmesg)
     c.check(not problems, "no oops, WARN or BUG", "\n    ".join(problems[:5]))

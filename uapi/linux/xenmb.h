@@ -223,6 +223,9 @@ struct xenmb_txt_log {
  * @log_format:     out: XENMB_TXT_LOG_*
  * @log_count:      out: entries used in @logs
  * @logs:           out: the DRTM log(s)
+ * @log_events:     out: records in the log(s), as the kernel parsed them
+ * @log_status:     out: 0 if every log parsed to its end, else EBADMSG
+ *                  (the kernel log names the record)
  * @reserved:       must be 0
  */
 struct xenmb_txt_info {
@@ -243,7 +246,9 @@ struct xenmb_txt_info {
 	__u32 log_format;
 	__u32 log_count;
 	struct xenmb_txt_log logs[XENMB_TXT_MAX_LOGS];
-	__u64 reserved[8];
+	__u32 log_events;
+	__u32 log_status;
+	__u64 reserved[7];
 };
 
 #define XENMB_TXT_INFO_SIZE_VER0	320
