@@ -4,9 +4,11 @@
 #   make                 module for the running kernel + helper
 #   make module KDIR=... module for another kernel tree
 #   make helper          helper/xenmb
+#   make tcti            build/libtss2-tcti-xenmb.so* (tpm2_* -T xenmb)
 #   make check           every test (installs what it needs)
 #   make demo            the emulated dom0 in QEMU, end to end
-#   make install         module (kbuild modules_install) + helper
+#   make install         module (kbuild modules_install) + helper + TCTI
+#   make install-tcti    the TCTI alone, into the multiarch libdir
 #   make dkms-install    register and build the module with DKMS
 
 VERSION := 0.1.0
@@ -16,19 +18,34 @@ BUILD := build
 
 CC ?= cc
 WARN := -Wall -Wextra -Werror
-HELPER_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(CFLAGS)
-HELPER_LIBS := -ljson-c -ltss2-mu -lcrypto
+# The TCTI the TPM 2.0 subcommands use without --tcti.
+TCTI_DEFAULT ?= xenmb
+HELPER_CFLAGS := -std=gnu11 -O2 -g $(WARN) \
+	-DXENMB_TCTI_DEFAULT='"$(TCTI_DEFAULT)"' $(CFLAGS)
+HELPER_LIBS := -ljson-c -ltss2-esys -ltss2-tctildr -ltss2-rc -ltss2-mu \
+	-lcrypto
 PURE_SRCS := driver/policy.c driver/tpm_cmd.c driver/txt_heap.c \
 	driver/tcg_log.c
 HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
 	helper/cmd_txt.c helper/cmd_eventlog.c helper/eventlog.c \
-	helper/pcr.c helper/tpm12.c $(PURE_SRCS)
+	helper/pcr.c helper/tpm12.c helper/tpm2_esys.c helper/cmd_ek.c \
+	helper/cmd_ak.c helper/cmd_quote.c $(PURE_SRCS)
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 
-.PHONY: all module helper check demo install dkms-install dkms-remove \
-	clean module-clean format style deps
+# The TCTI: dlopen()ed by libtss2-tctildr from the multiarch libdir, by its
+# soname. Only Tss2_Tcti_Info and Tss2_Tcti_Xenmb_Init are exported.
+LIBDIR ?= $(PREFIX)/lib/$(shell $(CC) -print-multiarch)
+TCTI_SONAME := libtss2-tcti-xenmb.so.0
+TCTI_LIB := $(BUILD)/$(TCTI_SONAME).0.0
+TCTI_SRCS := helper/tcti_xenmb.c helper/xenmb_dev.c driver/tpm_cmd.c
+TCTI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=hidden $(CFLAGS)
+TCTI_LDFLAGS := -shared -Wl,-soname,$(TCTI_SONAME) -Wl,--no-undefined \
+	-Wl,-z,relro,-z,now $(LDFLAGS)
 
-all: module helper
+.PHONY: all module helper check demo install dkms-install dkms-remove \
+	clean module-clean format style deps tcti install-tcti
+
+all: module helper tcti
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
@@ -38,6 +55,14 @@ helper: $(BUILD)/xenmb
 $(BUILD)/xenmb: $(HELPER_SRCS) $(HELPER_HDRS)
 	@mkdir -p $(BUILD)
 	$(CC) $(HELPER_CFLAGS) -o $@ $(HELPER_SRCS) $(HELPER_LIBS)
+
+tcti: $(TCTI_LIB)
+
+$(TCTI_LIB): $(TCTI_SRCS) $(HELPER_HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(TCTI_CFLAGS) $(TCTI_LDFLAGS) -o $@ $(TCTI_SRCS)
+	ln -sf $(notdir $@) $(BUILD)/$(TCTI_SONAME)
+	ln -sf $(TCTI_SONAME) $(BUILD)/libtss2-tcti-xenmb.so
 
 deps:
 	tests/deps.sh
@@ -54,11 +79,17 @@ style:
 format:
 	clang-format -i helper/*.c helper/*.h tests/unit/*.c
 
-install: helper
+install: helper install-tcti
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)$(PREFIX)/bin/xenmb
 	install -D -m 0644 uapi/linux/xenmb.h \
 		$(DESTDIR)$(PREFIX)/include/linux/xenmb.h
+
+install-tcti: tcti
+	install -D -m 0644 $(TCTI_LIB) $(DESTDIR)$(LIBDIR)/$(notdir $(TCTI_LIB))
+	ln -sf $(notdir $(TCTI_LIB)) $(DESTDIR)$(LIBDIR)/$(TCTI_SONAME)
+	ln -sf $(TCTI_SONAME) $(DESTDIR)$(LIBDIR)/libtss2-tcti-xenmb.so
+	[ -n "$(DESTDIR)" ] || ldconfig
 
 dkms-install:
 	rm -rf /usr/src/xenmb-$(VERSION)
@@ -79,4 +110,5 @@ module-clean:
 		Module.symvers modules.order .*.cmd driver/*.o driver/.*.cmd
 
 clean: module-clean
-	rm -rf $(BUILD)/xenmb $(BUILD)/test $(BUILD)/unit $(BUILD)/qemu
+	rm -rf $(BUILD)/xenmb $(BUILD)/test $(BUILD)/unit $(BUILD)/qemu \
+		$(BUILD)/libtss2-tcti-xenmb.so*

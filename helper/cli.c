@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "xenmb_dev.h"
 
@@ -26,4 +27,17 @@ void cli_print_json(struct json_object *obj)
 	puts(json_object_to_json_string_ext(
 	    obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(obj);
+}
+
+char *cli_hex(const uint8_t *data, size_t len)
+{
+	char *s = malloc(2 * len + 1);
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < len; i++)
+		sprintf(s + 2 * i, "%02x", data[i]);
+	s[2 * len] = '\0';
+	return s;
 }

@@ -6,6 +6,8 @@
 #define XENMB_CLI_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit codes, documented in 'xenmb --help' and the README. */
@@ -17,6 +19,7 @@ enum {
 	EXIT_NOT_PRESENT = 5, /* no TXT, or no such event log */
 	EXIT_MISMATCH = 6,    /* eventlog --check: a PCR does not match */
 	EXIT_BAD_LOG = 7,     /* an event log that cannot be parsed */
+	EXIT_NO_EK_CERT = 8,  /* ek --cert: no EK certificate in NV */
 };
 
 /* Prints "xenmb: WHAT; see 'xenmb --help'" and returns EXIT_USAGE. */
@@ -25,10 +28,24 @@ int cli_usage_error(const char *what);
 /* Opens /dev/xenmb, or prints why not and returns -errno. */
 int cli_open_device(void);
 
+/* @len bytes as a lower-case hex string; the caller frees it. NULL: no memory.
+ */
+char *cli_hex(const uint8_t *data, size_t len);
+
 /* Prints @obj pretty and releases it. */
 void cli_print_json(struct json_object *obj);
 
 int cmd_txt(int argc, char **argv);
 int cmd_eventlog(int argc, char **argv);
+int cmd_ek(int argc, char **argv);
+int cmd_ak(int argc, char **argv);
+int cmd_quote(int argc, char **argv);
+
+/*
+ * Writes the raw bytes of the DRTM log (@drtm) or the firmware's SRTM log
+ * to @path, as 'xenmb eventlog --raw' does. Returns 0, EXIT_NOT_PRESENT
+ * (silently) when the host has no such log, or another exit code.
+ */
+int eventlog_save_raw(bool drtm, const char *path);
 
 #endif /* XENMB_CLI_H */

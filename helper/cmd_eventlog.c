@@ -76,13 +76,21 @@ static int read_file(const char *path, struct log_part *part)
 	return part->buf ? 0 : -ENOMEM;
 }
 
-static int load_drtm(struct loaded *l)
+/* @quiet: say nothing when the host has no DRTM log (quote's copy). */
+static int load_drtm(struct loaded *l, bool quiet)
 {
 	struct xenmb_txt_info info;
 	unsigned int i;
 	int fd, ret;
 
-	fd = cli_open_device();
+	fd = quiet ? xenmb_open() : cli_open_device();
+	if (fd < 0 && quiet) {
+		/* A quote over another TCTI still works; say what it lacks. */
+		fprintf(stderr,
+			"xenmb: no DRTM log copied: cannot open %s: %s\n",
+			XENMB_DEVICE_PATH, xenmb_open_strerror(fd));
+		return EXIT_NOT_PRESENT;
+	}
 	if (fd < 0)
 		return EXIT_NO_DEVICE;
 	ret = xenmb_get_txt_info(fd, &info);
@@ -112,10 +120,13 @@ static int load_drtm(struct loaded *l)
 	}
 	close(fd);
 	if (ret) {
-		fprintf(stderr, "xenmb: cannot read the DRTM event log: %s\n",
-			xenmb_txt_strerror(ret));
-		return ret == -ENODEV || ret == -ENOENT ? EXIT_NOT_PRESENT
-							: EXIT_KERNEL;
+		bool absent = ret == -ENODEV || ret == -ENOENT;
+
+		if (!quiet || !absent)
+			fprintf(stderr,
+				"xenmb: cannot read the DRTM event log: %s\n",
+				xenmb_txt_strerror(ret));
+		return absent ? EXIT_NOT_PRESENT : EXIT_KERNEL;
 	}
 	l->source_name = "drtm";
 	l->ones_mask = 0;
@@ -124,14 +135,15 @@ static int load_drtm(struct loaded *l)
 }
 
 static int load_path(struct loaded *l, const char *path, const char *name,
-		     uint32_t ones_mask)
+		     uint32_t ones_mask, bool quiet)
 {
 	int ret = read_file(path, &l->parts[0]);
 
 	l->count = 1;
 	if (ret) {
-		fprintf(stderr, "xenmb: cannot read %s: %s\n", path,
-			strerror(-ret));
+		if (!quiet || ret != -ENOENT)
+			fprintf(stderr, "xenmb: cannot read %s: %s\n", path,
+				strerror(-ret));
 		return ret == -ENOENT ? EXIT_NOT_PRESENT : EXIT_BAD_LOG;
 	}
 	l->parts[0].format = TCG_LOG_AUTO;
@@ -381,6 +393,47 @@ static int check(const struct loaded *l, const struct tcg_replay *r,
 	return mismatches ? EXIT_MISMATCH : 0;
 }
 
+/* The log's bytes as read, every part in order; 0 or -1 (ferror). */
+static int write_raw(const struct loaded *l, FILE *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->count; i++)
+		fwrite(l->parts[i].buf, 1, l->parts[i].len, out);
+	return ferror(out) ? -1 : 0;
+}
+
+int eventlog_save_raw(bool drtm, const char *path)
+{
+	struct loaded l = {0};
+	FILE *f;
+	int ret;
+
+	ret = drtm ? load_drtm(&l, true)
+		   : load_path(&l, SRTM_LOG_PATH, "srtm", DRTM_PCRS, true);
+	if (!ret && !l.count)
+		ret = EXIT_NOT_PRESENT;
+	if (ret) {
+		free_loaded(&l);
+		return ret;
+	}
+	f = fopen(path, "wb");
+	if (!f) {
+		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
+			strerror(errno));
+		free_loaded(&l);
+		return EXIT_KERNEL;
+	}
+	ret = write_raw(&l, f);
+	if (fclose(f) || ret) {
+		fprintf(stderr, "xenmb: cannot write %s\n", path);
+		unlink(path);
+		ret = EXIT_KERNEL;
+	}
+	free_loaded(&l);
+	return ret;
+}
+
 int cmd_eventlog(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -396,7 +449,7 @@ int cmd_eventlog(int argc, char **argv)
 	bool json = false, raw = false, replay = false, do_check = false;
 	struct json_object *root = NULL, *events = NULL;
 	enum source src = SRC_DRTM;
-	unsigned int sources = 0, i;
+	unsigned int sources = 0;
 	struct loaded l = {0};
 	struct tcg_replay *r;
 	const char *file = NULL;
@@ -441,21 +494,20 @@ int cmd_eventlog(int argc, char **argv)
 		return cli_usage_error("give one of --json, --raw");
 
 	if (src == SRC_DRTM)
-		ret = load_drtm(&l);
+		ret = load_drtm(&l, false);
 	else if (src == SRC_SRTM)
-		ret = load_path(&l, SRTM_LOG_PATH, "srtm", DRTM_PCRS);
+		ret = load_path(&l, SRTM_LOG_PATH, "srtm", DRTM_PCRS, false);
 	else
-		ret = load_path(&l, file, "file", 0);
+		ret = load_path(&l, file, "file", 0, false);
 	if (ret) {
 		free_loaded(&l);
 		return ret;
 	}
 
 	if (raw) {
-		for (i = 0; i < l.count; i++)
-			fwrite(l.parts[i].buf, 1, l.parts[i].len, stdout);
+		ret = write_raw(&l, stdout) ? EXIT_KERNEL : 0;
 		free_loaded(&l);
-		return ferror(stdout) ? EXIT_KERNEL : 0;
+		return ret;
 	}
 
 	r = calloc(1, sizeof(*r));

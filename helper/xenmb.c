@@ -17,21 +17,42 @@
 #include "../driver/policy.h"
 #include "../driver/tpm_cmd.h"
 #include "cli.h"
+#include "tpm2_esys.h"
 #include "xenmb_dev.h"
 
 static const char usage_text[] =
     "usage: xenmb info [--json]\n"
     "       xenmb tpm send --locality N [--json] HEX|-\n"
+    "       xenmb txt [--json]\n"
+    "       xenmb eventlog [--drtm | --srtm | --file F] [--json | --raw]\n"
+    "                      [--replay] [--check]\n"
+    "       xenmb ek [--pem] [--cert] [--tcti CONF]\n"
+    "       xenmb ak [--pem] [--public FILE] [--name] [--tcti CONF]\n"
+    "       xenmb quote --nonce BASE64 [--pcrs SEL] [--out DIR] [--json]\n"
+    "                   [--tcti CONF]\n"
     "\n"
     "  info      what /dev/xenmb and its TPM are: family, interface,\n"
     "            usable localities, policy, counters\n"
     "  tpm send  send one raw TPM command (HEX, or hex on stdin for -)\n"
     "            at locality N (0..3); prints the response and the TPM\n"
     "            return code by name\n"
+    "  ek        TPM 2.0: find or create the EK (0x81010001); --pem its\n"
+    "            public key, --cert the EK certificate from NV 0x01C00002\n"
+    "  ak        TPM 2.0: find or create the AK under the EK (0x81018000);\n"
+    "            --pem, --public (TPM2B_PUBLIC file), --name (hex)\n"
+    "  quote     TPM 2.0: quote PCRs (default sha256:all, plus sha1:all\n"
+    "            when allocated) over the nonce with the AK; --out DIR\n"
+    "            writes quote.msg quote.sig quote.pcrs ak.pem (what\n"
+    "            tpm2_checkquote reads) and srtm.log drtm.log; JSON on\n"
+    "            stdout with --json or without --out\n"
+    "  --tcti    the tpm2-tss TCTI (default \"" XENMB_TCTI_DEFAULT "\")\n"
     "\n"
     "exit codes: 0 success, 1 the TPM answered with an error code,\n"
-    "            2 usage error, 3 /dev/xenmb cannot be opened,\n"
-    "            4 the kernel refused or failed the request\n";
+    "            2 usage error, 3 /dev/xenmb (or the TCTI) cannot be opened,\n"
+    "            4 the kernel refused or failed the request,\n"
+    "            5 no TXT or no such event log, 6 a PCR does not match\n"
+    "            its log, 7 an event log cannot be parsed,\n"
+    "            8 no EK certificate in NV\n";
 
 static void print_info_json(const struct xenmb_info *info)
 {
@@ -177,24 +198,11 @@ static char *read_stdin_text(void)
 	return text;
 }
 
-static char *hex_string(const uint8_t *data, size_t len)
-{
-	char *s = malloc(2 * len + 1);
-	size_t i;
-
-	if (!s)
-		return NULL;
-	for (i = 0; i < len; i++)
-		sprintf(s + 2 * i, "%02x", data[i]);
-	s[2 * len] = '\0';
-	return s;
-}
-
 static int print_response(const struct xenmb_response *rsp, uint32_t family,
 			  bool json)
 {
 	char rc_name[64];
-	char *hex = hex_string(rsp->data, rsp->len);
+	char *hex = cli_hex(rsp->data, rsp->len);
 
 	if (!hex) {
 		fprintf(stderr, "xenmb: out of memory\n");
@@ -308,5 +316,11 @@ int main(int argc, char **argv)
 		return cmd_txt(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "eventlog"))
 		return cmd_eventlog(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ek"))
+		return cmd_ek(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ak"))
+		return cmd_ak(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "quote"))
+		return cmd_quote(argc - 1, argv + 1);
 	return cli_usage_error("unknown command");
 }

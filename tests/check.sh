@@ -18,6 +18,8 @@ suites=(
     "qemu:python3 tests/qemu/test_foundation.py"
     "qemu-launch:python3 tests/qemu/test_launch.py"
     "qemu-txt:python3 tests/qemu/test_txt.py"
+    "qemu-tcti:python3 tests/qemu/test_tcti.py"
+    "qemu-quote:python3 tests/qemu/test_quote.py"
     "kunit:tests/kunit/run.sh"
 )
 

@@ -141,6 +141,17 @@ def guest_binaries():
     }
 
 
+def tcti_binaries(tools=("tpm2_pcrread", "tpm2_getrandom", "tpm2_pcrextend")):
+    """guest_binaries() plus the xenmb TCTI and tpm2-tools programs, for
+    'tpm2_* -T xenmb' in the guest. The TCTI goes in by its soname, the
+    name libtss2-tctildr dlopen()s."""
+    b = guest_binaries()
+    run(["make", "-s", "-C", REPO, "tcti"])
+    b["libs"] = [os.path.join(BUILD, "libtss2-tcti-xenmb.so.0")]
+    b["bins"] = b["bins"] + [os.path.join("/usr/bin", t) for t in tools]
+    return b
+
+
 def load_env():
     out = subprocess.run(
         ["bash", "-c", f". {shlex.quote(os.path.join(HERE, 'env.sh'))} && env"],
@@ -172,6 +183,9 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
            "--scenario", scenario, "--module", binaries["module"]]
     for b in binaries["bins"]:
         cmd += ["--bin", b]
+    # dlopen()ed libraries (the TCTI), which ldd of the programs never lists.
+    for lib in binaries.get("libs", []):
+        cmd += ["--lib", lib]
     run(cmd)
     out = os.path.join(work, "out")
     cmd = [os.path.join(HERE, "boot.sh"), "--tpm", tpm, "--initrd", initrd,

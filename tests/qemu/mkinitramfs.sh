@@ -6,7 +6,9 @@
 #
 #   --module  copied to /lib/modules/xenmb/ (the scenario insmods it)
 #   --bin     copied to /usr/bin/ with every shared library ldd lists, at the
-#             library's host path (plus the dynamic loader)
+#             library's host path (plus the dynamic loader). A symlink to a
+#             program in the same directory stays a symlink (multicall
+#             programs: /usr/bin/tpm2_pcrread -> tpm2 dispatches on argv[0])
 #   --lib     a library that is dlopen()ed (e.g. a TCTI), so ldd never sees
 #             it: copied to /usr/lib/x86_64-linux-gnu/ with its own libraries
 #   --file    any other file, to DEST inside the guest
@@ -75,8 +77,16 @@ copy_with_libs() {
 }
 
 for b in "${bins[@]}"; do
-    rm -f "$root/usr/bin/$(basename "$b")"   # may be a busybox applet link
-    copy_with_libs "$b" "/usr/bin/$(basename "$b")"
+    name=$(basename "$b")
+    rm -f "$root/usr/bin/$name"   # may be a busybox applet link
+    target=''
+    [[ ! -L $b ]] || target=$(readlink "$b")
+    if [[ -n $target && $target != */* ]]; then
+        [[ -e $root/usr/bin/$target ]] || copy_with_libs "$(dirname "$b")/$target" "/usr/bin/$target"
+        ln -s "$target" "$root/usr/bin/$name"
+    else
+        copy_with_libs "$b" "/usr/bin/$name"
+    fi
 done
 for l in "${libs[@]}"; do copy_with_libs "$l" "/usr/lib/x86_64-linux-gnu/$(basename "$l")"; done
 for m in "${modules[@]}"; do install -m 0644 "$m" "$root/lib/modules/xenmb/"; done

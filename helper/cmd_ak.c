@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenmb ak: find or create the attestation key (a restricted RSA-2048
+ * RSASSA-SHA256 signing key under the EK, persistent at 0x81018000) and
+ * export its public part as PEM, as a marshaled TPM2B_PUBLIC (what
+ * tpm2_createak -u writes) and as its name (what tpm2_makecredential -n
+ * takes).
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <tss2/tss2_mu.h>
+
+#include "cli.h"
+#include "tpm2_esys.h"
+
+int cmd_ak(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"pem", no_argument, NULL, 'p'},
+	    {"public", required_argument, NULL, 'u'},
+	    {"name", no_argument, NULL, 'n'},
+	    TPM2_TCTI_OPTION,
+	    {NULL, 0, NULL, 0},
+	};
+	struct tpm2_auth auth = {0};
+	bool pem = false, show_name = false, created;
+	const char *tcti = NULL, *public_path = NULL;
+	uint8_t blob[sizeof(TPM2B_PUBLIC)];
+	TPM2B_PUBLIC *pub = NULL;
+	TPM2B_NAME *name = NULL;
+	ESYS_TR ak = ESYS_TR_NONE;
+	struct tpm2_ctx ctx;
+	char *hex = NULL;
+	size_t len = 0;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "pu:nT:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			pem = true;
+			break;
+		case 'u':
+			public_path = optarg;
+			break;
+		case 'n':
+			show_name = true;
+			break;
+		case 'T':
+			tcti = optarg;
+			break;
+		default:
+			return cli_usage_error("unknown option to 'ak'");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("'ak' takes no arguments");
+
+	ret = tpm2_open(&ctx, tcti);
+	if (ret)
+		return ret;
+	ret = tpm2_ak_get(&ctx, &auth, &ak, &created);
+	if (!ret)
+		ret = tpm2_read_public(&ctx, ak, &pub, &name);
+	if (ret)
+		goto out;
+	hex = cli_hex(name->name, name->size);
+	if (!hex) {
+		ret = EXIT_KERNEL;
+		goto out;
+	}
+	if (public_path) {
+		if (Tss2_MU_TPM2B_PUBLIC_Marshal(pub, blob, sizeof(blob),
+						 &len)) {
+			fprintf(stderr, "xenmb: cannot marshal the AK's "
+					"TPM2B_PUBLIC\n");
+			ret = EXIT_KERNEL;
+			goto out;
+		}
+		ret = xenmb_write_file(public_path, blob, len);
+		if (ret)
+			goto out;
+	}
+	if (pem && tpm2_write_pem(pub, stdout)) {
+		fprintf(stderr, "xenmb: cannot write the AK as PEM\n");
+		ret = EXIT_KERNEL;
+		goto out;
+	}
+	if (show_name)
+		printf("%s\n", hex);
+	if (!pem && !show_name)
+		printf("ak: 0x%08x (%s)\nname: %s\n", TPM2_AK_HANDLE,
+		       created ? "created" : "found", hex);
+out:
+	free(hex);
+	Esys_Free(pub);
+	Esys_Free(name);
+	tpm2_forget(&ctx, &ak);
+	tpm2_close(&ctx);
+	tpm2_auth_clear(&auth);
+	return ret;
+}

@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "tpm2_esys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <tss2/tss2_rc.h>
+#include <tss2/tss2_tctildr.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void tpm2_auth_clear(struct tpm2_auth *auth)
+{
+	explicit_bzero(auth, sizeof(*auth));
+}
+
+int tpm2_open(struct tpm2_ctx *ctx, const char *conf)
+{
+	TSS2_RC rc;
+
+	ctx->esys = NULL;
+	ctx->tcti = NULL;
+	if (!conf)
+		conf = XENMB_TCTI_DEFAULT;
+	rc = Tss2_TctiLdr_Initialize(conf, &ctx->tcti);
+	if (rc) {
+		fprintf(stderr,
+			"xenmb: cannot open the TPM through TCTI '%s': %s; "
+			"is the module loaded and the TCTI installed?\n",
+			conf, Tss2_RC_Decode(rc));
+		return EXIT_NO_DEVICE;
+	}
+	rc = Esys_Initialize(&ctx->esys, ctx->tcti, NULL);
+	if (rc) {
+		Tss2_TctiLdr_Finalize(&ctx->tcti);
+		return tpm2_fail("ESAPI initialization", rc);
+	}
+	return 0;
+}
+
+void tpm2_close(struct tpm2_ctx *ctx)
+{
+	if (ctx->esys)
+		Esys_Finalize(&ctx->esys);
+	if (ctx->tcti)
+		Tss2_TctiLdr_Finalize(&ctx->tcti);
+}
+
+int tpm2_fail(const char *what, TSS2_RC rc)
+{
+	fprintf(stderr, "xenmb: %s failed: %s (0x%x)\n", what,
+		Tss2_RC_Decode(rc), rc);
+	/* The TPM's own answers are exit 1; transport and TSS trouble is 4. */
+	return (rc & TSS2_RC_LAYER_MASK) == TSS2_TPM_RC_LAYER ? EXIT_TPM_ERROR
+							      : EXIT_KERNEL;
+}
+
+void tpm2_flush(struct tpm2_ctx *ctx, ESYS_TR *tr)
+{
+	TSS2_RC rc;
+
+	if (*tr == ESYS_TR_NONE)
+		return;
+	rc = Esys_FlushContext(ctx->esys, *tr);
+	if (rc)
+		tpm2_fail("flushing a transient object or session", rc);
+	*tr = ESYS_TR_NONE;
+}
+
+void tpm2_forget(struct tpm2_ctx *ctx, ESYS_TR *tr)
+{
+	if (*tr == ESYS_TR_NONE)
+		return;
+	Esys_TR_Close(ctx->esys, tr);
+	*tr = ESYS_TR_NONE;
+}
+
+int tpm2_handle_exists(struct tpm2_ctx *ctx, TPM2_HANDLE handle, bool *exists)
+{
+	TPMS_CAPABILITY_DATA *cap = NULL;
+	TPMI_YES_NO more;
+	TSS2_RC rc;
+
+	/* Asking is quieter than TR_FromTPMPublic failing, which ESAPI logs. */
+	rc = Esys_GetCapability(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				ESYS_TR_NONE, TPM2_CAP_HANDLES, handle, 1,
+				&more, &cap);
+	if (rc)
+		return tpm2_fail("TPM2_GetCapability(handles)", rc);
+	*exists = cap->data.handles.count > 0 &&
+		  cap->data.handles.handle[0] == handle;
+	Esys_Free(cap);
+	return 0;
+}
+
+/* The TCG EK Credential Profile's default RSA template (template L-1). */
+static const TPM2B_PUBLIC ek_template = {
+    .publicArea =
+	{
+	    .type = TPM2_ALG_RSA,
+	    .nameAlg = TPM2_ALG_SHA256,
+	    .objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
+				TPMA_OBJECT_SENSITIVEDATAORIGIN |
+				TPMA_OBJECT_ADMINWITHPOLICY |
+				TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_DECRYPT,
+	    /* PolicySecret(TPM_RH_ENDORSEMENT) */
+	    .authPolicy =
+		{
+		    .size = 32,
+		    .buffer = {0x83, 0x71, 0x97, 0x67, 0x44, 0x84, 0xb3, 0xf8,
+			       0x1a, 0x90, 0xcc, 0x8d, 0x46, 0xa5, 0xd7, 0x24,
+			       0xfd, 0x52, 0xd7, 0x6e, 0x06, 0x52, 0x0b, 0x64,
+			       0xf2, 0xa1, 0xda, 0x1b, 0x33, 0x14, 0x69, 0xaa},
+		},
+	    .parameters.rsaDetail =
+		{
+		    .symmetric = {.algorithm = TPM2_ALG_AES,
+				  .keyBits.aes = 128,
+				  .mode.aes = TPM2_ALG_CFB},
+		    .scheme = {.scheme = TPM2_ALG_NULL},
+		    .keyBits = 2048,
+		    .exponent = 0,
+		},
+	    /* The profile's 256 zero bytes, so the EK is always the same. */
+	    .unique.rsa = {.size = 256},
+	},
+};
+
+/* A restricted RSASSA-SHA256 signing key, as tpm2_createak makes it. */
+static const TPM2B_PUBLIC ak_template = {
+    .publicArea =
+	{
+	    .type = TPM2_ALG_RSA,
+	    .nameAlg = TPM2_ALG_SHA256,
+	    .objectAttributes =
+		TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
+		TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH |
+		TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT,
+	    .parameters.rsaDetail =
+		{
+		    .symmetric = {.algorithm = TPM2_ALG_NULL},
+		    .scheme = {.scheme = TPM2_ALG_RSASSA,
+			       .details.rsassa.hashAlg = TPM2_ALG_SHA256},
+		    .keyBits = 2048,
+		    .exponent = 0,
+		},
+	},
+};
+
+/* Whether a key found at a persistent handle is one we would have made. */
+static bool matches_template(const TPM2B_PUBLIC *pub, const TPM2B_PUBLIC *tpl)
+{
+	const TPMT_PUBLIC *a = &pub->publicArea, *b = &tpl->publicArea;
+
+	return a->type == b->type && a->nameAlg == b->nameAlg &&
+	       a->objectAttributes == b->objectAttributes &&
+	       a->parameters.rsaDetail.keyBits ==
+		   b->parameters.rsaDetail.keyBits &&
+	       a->parameters.rsaDetail.scheme.scheme ==
+		   b->parameters.rsaDetail.scheme.scheme;
+}
+
+/* Loads the persistent key at @handle after checking it is what we want. */
+static int load_persistent(struct tpm2_ctx *ctx, TPM2_HANDLE handle,
+			   const TPM2B_PUBLIC *tpl, const char *what,
+			   ESYS_TR *out)
+{
+	TPM2B_PUBLIC *pub = NULL;
+	TSS2_RC rc;
+	int ret;
+
+	rc = Esys_TR_FromTPMPublic(ctx->esys, handle, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, out);
+	if (rc)
+		return tpm2_fail(what, rc);
+	ret = tpm2_read_public(ctx, *out, &pub, NULL);
+	if (ret) {
+		tpm2_forget(ctx, out);
+		return ret;
+	}
+	if (!matches_template(pub, tpl)) {
+		fprintf(stderr,
+			"xenmb: the key at persistent handle 0x%08x is not "
+			"an RSA-2048 %s as xenmb makes it; evict it "
+			"(tpm2_evictcontrol) or use another TPM\n",
+			handle, handle == TPM2_EK_HANDLE ? "EK" : "AK");
+		tpm2_forget(ctx, out);
+		ret = EXIT_TPM_ERROR;
+	}
+	Esys_Free(pub);
+	return ret;
+}
+
+/* Makes the transient @obj persistent at @handle, then flushes @obj. */
+static int persist(struct tpm2_ctx *ctx, const struct tpm2_auth *auth,
+		   ESYS_TR *obj, TPM2_HANDLE handle, ESYS_TR *out)
+{
+	TSS2_RC rc;
+
+	rc = Esys_TR_SetAuth(ctx->esys, ESYS_TR_RH_OWNER, &auth->owner);
+	if (!rc)
+		rc = Esys_EvictControl(ctx->esys, ESYS_TR_RH_OWNER, *obj,
+				       ESYS_TR_PASSWORD, ESYS_TR_NONE,
+				       ESYS_TR_NONE, handle, out);
+	tpm2_flush(ctx, obj);
+	if (rc)
+		return tpm2_fail("TPM2_EvictControl (make the key persistent; "
+				 "owner authorization)",
+				 rc);
+	return 0;
+}
+
+int tpm2_ek_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ek,
+		bool *created)
+{
+	static const TPM2B_SENSITIVE_CREATE no_sensitive;
+	static const TPM2B_DATA no_outside;
+	static const TPML_PCR_SELECTION no_pcrs;
+	ESYS_TR transient = ESYS_TR_NONE;
+	bool exists;
+	TSS2_RC rc;
+	int ret;
+
+	*ek = ESYS_TR_NONE;
+	*created = false;
+	ret = tpm2_handle_exists(ctx, TPM2_EK_HANDLE, &exists);
+	if (ret)
+		return ret;
+	if (exists)
+		return load_persistent(ctx, TPM2_EK_HANDLE, &ek_template,
+				       "loading the EK at 0x81010001", ek);
+
+	rc = Esys_TR_SetAuth(ctx->esys, ESYS_TR_RH_ENDORSEMENT,
+			     &auth->endorsement);
+	if (!rc)
+		rc = Esys_CreatePrimary(
+		    ctx->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD,
+		    ESYS_TR_NONE, ESYS_TR_NONE, &no_sensitive, &ek_template,
+		    &no_outside, &no_pcrs, &transient, NULL, NULL, NULL, NULL);
+	if (rc)
+		return tpm2_fail("TPM2_CreatePrimary (EK; endorsement "
+				 "authorization)",
+				 rc);
+	ret = persist(ctx, auth, &transient, TPM2_EK_HANDLE, ek);
+	*created = !ret;
+	return ret;
+}
+
+int tpm2_ek_policy(struct tpm2_ctx *ctx, const struct tpm2_auth *auth,
+		   ESYS_TR session)
+{
+	TSS2_RC rc;
+
+	rc = Esys_TR_SetAuth(ctx->esys, ESYS_TR_RH_ENDORSEMENT,
+			     &auth->endorsement);
+	if (!rc)
+		rc = Esys_PolicySecret(ctx->esys, ESYS_TR_RH_ENDORSEMENT,
+				       session, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+				       ESYS_TR_NONE, NULL, NULL, NULL, 0, NULL,
+				       NULL);
+	if (rc)
+		return tpm2_fail("TPM2_PolicySecret (endorsement "
+				 "authorization for the EK)",
+				 rc);
+	return 0;
+}
+
+int tpm2_ek_session(struct tpm2_ctx *ctx, const struct tpm2_auth *auth,
+		    ESYS_TR *session)
+{
+	static const TPMT_SYM_DEF no_sym = {.algorithm = TPM2_ALG_NULL};
+	TSS2_RC rc;
+	int ret;
+
+	rc = Esys_StartAuthSession(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+				   NULL, TPM2_SE_POLICY, &no_sym,
+				   TPM2_ALG_SHA256, session);
+	if (rc) {
+		*session = ESYS_TR_NONE;
+		return tpm2_fail("TPM2_StartAuthSession (policy)", rc);
+	}
+	ret = tpm2_ek_policy(ctx, auth, *session);
+	if (ret)
+		tpm2_flush(ctx, session);
+	return ret;
+}
+
+int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
+		bool *created)
+{
+	static const TPM2B_SENSITIVE_CREATE no_sensitive;
+	static const TPM2B_DATA no_outside;
+	static const TPML_PCR_SELECTION no_pcrs;
+	ESYS_TR ek = ESYS_TR_NONE, session = ESYS_TR_NONE;
+	ESYS_TR transient = ESYS_TR_NONE;
+	TPM2B_PRIVATE *priv = NULL;
+	TPM2B_PUBLIC *pub = NULL;
+	bool exists, ek_created;
+	TSS2_RC rc;
+	int ret;
+
+	*ak = ESYS_TR_NONE;
+	*created = false;
+	ret = tpm2_handle_exists(ctx, TPM2_AK_HANDLE, &exists);
+	if (ret)
+		return ret;
+	if (exists)
+		return load_persistent(ctx, TPM2_AK_HANDLE, &ak_template,
+				       "loading the AK at 0x81018000", ak);
+
+	/*
+	 * Under the EK, as tpm2_createak does: the server's
+	 * tpm2_makecredential binds a credential to the EK and the AK name,
+	 * and ActivateCredential then needs both in this TPM.
+	 */
+	ret = tpm2_ek_get(ctx, auth, &ek, &ek_created);
+	if (!ret)
+		ret = tpm2_ek_session(ctx, auth, &session);
+	if (ret)
+		goto out;
+	rc = Esys_Create(ctx->esys, ek, session, ESYS_TR_NONE, ESYS_TR_NONE,
+			 &no_sensitive, &ak_template, &no_outside, &no_pcrs,
+			 &priv, &pub, NULL, NULL, NULL);
+	if (rc) {
+		ret = tpm2_fail("TPM2_Create (AK under the EK)", rc);
+		goto out;
+	}
+	/* The use reset the session's policy digest: satisfy it again. */
+	ret = tpm2_ek_policy(ctx, auth, session);
+	if (ret)
+		goto out;
+	rc = Esys_Load(ctx->esys, ek, session, ESYS_TR_NONE, ESYS_TR_NONE, priv,
+		       pub, &transient);
+	if (rc) {
+		ret = tpm2_fail("TPM2_Load (AK)", rc);
+		goto out;
+	}
+	tpm2_flush(ctx, &session);
+	ret = persist(ctx, auth, &transient, TPM2_AK_HANDLE, ak);
+	*created = !ret;
+out:
+	tpm2_flush(ctx, &transient);
+	tpm2_flush(ctx, &session);
+	tpm2_forget(ctx, &ek);
+	Esys_Free(priv);
+	Esys_Free(pub);
+	return ret;
+}
+
+int tpm2_read_public(struct tpm2_ctx *ctx, ESYS_TR obj, TPM2B_PUBLIC **pub,
+		     TPM2B_NAME **name)
+{
+	TSS2_RC rc;
+
+	rc = Esys_ReadPublic(ctx->esys, obj, ESYS_TR_NONE, ESYS_TR_NONE,
+			     ESYS_TR_NONE, pub, name, NULL);
+	if (rc)
+		return tpm2_fail("TPM2_ReadPublic", rc);
+	return 0;
+}
+
+int tpm2_write_pem(const TPM2B_PUBLIC *pub, FILE *out)
+{
+	const TPMT_PUBLIC *p = &pub->publicArea;
+	/* 0 means the default exponent, 2^16 + 1 (TPM 2.0 part 2). */
+	uint32_t exp = p->parameters.rsaDetail.exponent ?: 65537;
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_PKEY *pkey = NULL;
+	BIGNUM *n = NULL, *e = NULL;
+	int ret = -EINVAL;
+
+	if (p->type != TPM2_ALG_RSA)
+		return -EINVAL;
+	n = BN_bin2bn(p->unique.rsa.buffer, p->unique.rsa.size, NULL);
+	e = BN_new();
+	bld = OSSL_PARAM_BLD_new();
+	pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (!n || !e || !bld || !pctx || !BN_set_word(e, exp) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
+	    !(params = OSSL_PARAM_BLD_to_param(bld)) ||
+	    EVP_PKEY_fromdata_init(pctx) <= 0 ||
+	    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		goto out;
+	ret = PEM_write_PUBKEY(out, pkey) ? 0 : -EIO;
+out:
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(pctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(n);
+	BN_free(e);
+	return ret;
+}
+
+int tpm2_write_pem_file(const TPM2B_PUBLIC *pub, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f) {
+		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
+			strerror(errno));
+		return EXIT_KERNEL;
+	}
+	ret = tpm2_write_pem(pub, f);
+	if (fclose(f) || ret) {
+		fprintf(stderr, "xenmb: cannot write the PEM key to %s\n",
+			path);
+		unlink(path);
+		return EXIT_KERNEL;
+	}
+	return 0;
+}
+
+int xenmb_write_file(const char *path, const void *data, size_t len)
+{
+	/* Beside the target, so the rename is atomic: old or new, never half.
+	 */
+	size_t n = strlen(path) + sizeof(".XXXXXX");
+	char *tmp = malloc(n);
+	bool ok = false;
+	int fd;
+
+	if (!tmp)
+		return EXIT_KERNEL;
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
+			strerror(errno));
+		free(tmp);
+		return EXIT_KERNEL;
+	}
+	ok = !fchmod(fd, 0644) && write(fd, data, len) == (ssize_t)len &&
+	     !fsync(fd);
+	ok = !close(fd) && ok && !rename(tmp, path);
+	if (!ok) {
+		fprintf(stderr, "xenmb: cannot write %s: %s\n", path,
+			strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return ok ? 0 : EXIT_KERNEL;
+}

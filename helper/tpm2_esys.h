@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * TPM 2.0 over tpm2-tss ESAPI for the xenmb subcommands: one context per
+ * run, the keys the attestation flows share (EK, AK), and their public
+ * parts as PEM, TPM2B_PUBLIC and name.
+ *
+ * /dev/xenmb has no resource manager: whatever a run loads (a transient
+ * object, a session) stays in the TPM until flushed. Every function here
+ * flushes what it loaded before it returns, on success and on error.
+ */
+#ifndef XENMB_TPM2_ESYS_H
+#define XENMB_TPM2_ESYS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <tss2/tss2_esys.h>
+
+/* The TCTI when no --tcti is given: our own, over /dev/xenmb. */
+#ifndef XENMB_TCTI_DEFAULT
+#define XENMB_TCTI_DEFAULT "xenmb"
+#endif
+
+#define TPM2_EK_HANDLE 0x81010001U	/* TCG EK Credential Profile */
+#define TPM2_AK_HANDLE 0x81018000U	/* ours; tpm2-tools' examples too */
+#define TPM2_EK_CERT_RSA_NV 0x01C00002U /* TCG EK Credential Profile */
+
+/*
+ * Hierarchy authorization values. Empty on a fresh TPM; filled from
+ * /opt/xensource/tpm/config once ownership is taken (never from argv or
+ * the environment). Wiped by tpm2_auth_clear().
+ */
+struct tpm2_auth {
+	TPM2B_AUTH owner;
+	TPM2B_AUTH endorsement;
+};
+
+void tpm2_auth_clear(struct tpm2_auth *auth);
+
+struct tpm2_ctx {
+	ESYS_CONTEXT *esys;
+	TSS2_TCTI_CONTEXT *tcti;
+};
+
+/*
+ * Opens the TCTI @conf (tpm2-tss syntax, "name[:conf]"; NULL for the
+ * default) and an ESAPI context on it. Returns 0 or an exit code, having
+ * said why.
+ */
+int tpm2_open(struct tpm2_ctx *ctx, const char *conf);
+void tpm2_close(struct tpm2_ctx *ctx);
+
+/* Prints "xenmb: WHAT: <decoded rc>" and returns the exit code for @rc. */
+int tpm2_fail(const char *what, TSS2_RC rc);
+
+/* Flushes a transient object or session, if any; sets *@tr to NONE. */
+void tpm2_flush(struct tpm2_ctx *ctx, ESYS_TR *tr);
+
+/* Drops ESAPI's record of a persistent handle (the TPM keeps the key). */
+void tpm2_forget(struct tpm2_ctx *ctx, ESYS_TR *tr);
+
+/* Whether @handle (persistent or NV index) exists; 0 or an exit code. */
+int tpm2_handle_exists(struct tpm2_ctx *ctx, TPM2_HANDLE handle, bool *exists);
+
+/*
+ * Finds the EK at TPM2_EK_HANDLE or creates and persists it (owner auth
+ * from @auth). *@ek is its ESYS_TR (release with tpm2_forget), *@created
+ * says whether this call made it. Returns 0 or an exit code.
+ */
+int tpm2_ek_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ek,
+		bool *created);
+
+/*
+ * A policy session satisfying the EK's policy, PolicySecret(endorsement):
+ * what using the EK as a parent or for ActivateCredential needs. Flush it
+ * with tpm2_flush. Returns 0 or an exit code.
+ */
+int tpm2_ek_session(struct tpm2_ctx *ctx, const struct tpm2_auth *auth,
+		    ESYS_TR *session);
+
+/* Satisfies the EK policy again on @session, which a use has reset. */
+int tpm2_ek_policy(struct tpm2_ctx *ctx, const struct tpm2_auth *auth,
+		   ESYS_TR session);
+
+/*
+ * Finds the AK at TPM2_AK_HANDLE or creates it under the EK and persists
+ * it. Same contract as tpm2_ek_get().
+ */
+int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
+		bool *created);
+
+/* The public area and name of a loaded object; Esys_Free them. */
+int tpm2_read_public(struct tpm2_ctx *ctx, ESYS_TR obj, TPM2B_PUBLIC **pub,
+		     TPM2B_NAME **name);
+
+/* Writes an RSA public area as a PEM SubjectPublicKeyInfo; 0 or -errno. */
+int tpm2_write_pem(const TPM2B_PUBLIC *pub, FILE *out);
+
+/* Writes @pub to @path with tpm2_write_pem(); 0 or an exit code. */
+int tpm2_write_pem_file(const TPM2B_PUBLIC *pub, const char *path);
+
+/*
+ * Writes @len bytes to @path (0644) atomically: a temporary file beside it,
+ * fsync, rename. Returns 0 or an exit code.
+ */
+int xenmb_write_file(const char *path, const void *data, size_t len);
+
+/* The TCTI option the TPM 2.0 subcommands share. */
+#define TPM2_TCTI_OPTION                                                       \
+	{                                                                      \
+		"tcti", required_argument, NULL, 'T'                           \
+	}
+
+#endif /* XENMB_TPM2_ESYS_H */
