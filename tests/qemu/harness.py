@@ -6,6 +6,7 @@ guest runs them in order, saving each step's stdout, stderr and exit code;
 the host then asserts on those files, on the kernel log and on the audit
 records. Knowledge of what a step must produce stays in the host test.
 """
+import fcntl
 import hashlib
 import json
 import os
@@ -129,8 +130,18 @@ def guest_binaries():
     """Builds the module for the guest kernel, the helper and the probe."""
     env = load_env()
     kheaders = env["KHEADERS"]
+    os.makedirs(BUILD, exist_ok=True)
+    # Tests may run side by side; two builds in one tree would trample
+    # each other's objects.
+    with open(os.path.join(BUILD, ".build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_guest_binaries(kheaders)
+
+
+def _build_guest_binaries(kheaders):
     run(["make", "-s", "-C", REPO, "module", f"KDIR={kheaders}"])
     run(["make", "-s", "-C", REPO, "helper"])
+    run(["make", "-s", "-C", REPO, "tcti"])
     probe = os.path.join(BUILD, "test", "xenmb-probe")
     os.makedirs(os.path.dirname(probe), exist_ok=True)
     run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", probe,
@@ -146,7 +157,6 @@ def tcti_binaries(tools=("tpm2_pcrread", "tpm2_getrandom", "tpm2_pcrextend")):
     'tpm2_* -T xenmb' in the guest. The TCTI goes in by its soname, the
     name libtss2-tctildr dlopen()s."""
     b = guest_binaries()
-    run(["make", "-s", "-C", REPO, "tcti"])
     b["libs"] = [os.path.join(BUILD, "libtss2-tcti-xenmb.so.0")]
     b["bins"] = b["bins"] + [os.path.join("/usr/bin", t) for t in tools]
     return b
