@@ -7,7 +7,8 @@
 #   make tcti            build/libtss2-tcti-xenmb.so* (tpm2_* -T xenmb)
 #   make check           every test (installs what it needs)
 #   make demo            the emulated dom0 in QEMU, end to end
-#   make install         module (kbuild modules_install) + helper + TCTI
+#   make install         module (kbuild modules_install) + helper + TCTI,
+#                        xentpm (the helper by that name) + xapi plugin tpm
 #   make install-tcti    the TCTI alone, into the multiarch libdir
 #   make dkms-install    register and build the module with DKMS
 
@@ -23,13 +24,15 @@ TCTI_DEFAULT ?= xenmb
 HELPER_CFLAGS := -std=gnu11 -O2 -g $(WARN) \
 	-DXENMB_TCTI_DEFAULT='"$(TCTI_DEFAULT)"' $(CFLAGS)
 HELPER_LIBS := -ljson-c -ltss2-esys -ltss2-tctildr -ltss2-rc -ltss2-mu \
-	-lcrypto
+	-lcrypto -lkeyutils
 PURE_SRCS := driver/policy.c driver/tpm_cmd.c driver/txt_heap.c \
 	driver/tcg_log.c
 HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
 	helper/cmd_txt.c helper/cmd_eventlog.c helper/eventlog.c \
 	helper/pcr.c helper/tpm12.c helper/tpm2_esys.c helper/cmd_ek.c \
-	helper/cmd_ak.c helper/cmd_quote.c $(PURE_SRCS)
+	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \
+	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \
+	helper/xentpm.c $(PURE_SRCS)
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 
 # The TCTI: dlopen()ed by libtss2-tctildr from the multiarch libdir, by its
@@ -82,6 +85,8 @@ format:
 install: helper install-tcti
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)$(PREFIX)/bin/xenmb
+	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)/opt/xensource/tpm/xentpm
+	install -D -m 0755 plugin/tpm $(DESTDIR)/etc/xapi.d/plugins/tpm
 	install -D -m 0644 uapi/linux/xenmb.h \
 		$(DESTDIR)$(PREFIX)/include/linux/xenmb.h
 

@@ -20,6 +20,9 @@ enum {
 	EXIT_MISMATCH = 6,    /* eventlog --check: a PCR does not match */
 	EXIT_BAD_LOG = 7,     /* an event log that cannot be parsed */
 	EXIT_NO_EK_CERT = 8,  /* ek --cert: no EK certificate in NV */
+	EXIT_BAD_AUTH = 9,    /* wrong owner password (or owned with another) */
+	EXIT_NOT_FOR_US = 10, /* challenge: made for another EK or AK */
+	EXIT_BAD_CRED = 11,   /* challenge: not a tpm2_makecredential file */
 };
 
 /* Prints "xenmb: WHAT; see 'xenmb --help'" and returns EXIT_USAGE. */
@@ -32,6 +35,16 @@ int cli_open_device(void);
  */
 char *cli_hex(const uint8_t *data, size_t len);
 
+/*
+ * Strict base64: white space is skipped, every other character must be of
+ * the alphabet, '=' only as the final padding. Returns the bytes (freed by
+ * the caller; *@len their count, possibly 0) or NULL for bad input.
+ */
+uint8_t *cli_base64_decode(const char *text, size_t *len);
+
+/* @len bytes as base64 on one line; the caller frees it. NULL: no memory. */
+char *cli_base64(const uint8_t *data, size_t len);
+
 /* Prints @obj pretty and releases it. */
 void cli_print_json(struct json_object *obj);
 
@@ -40,6 +53,13 @@ int cmd_eventlog(int argc, char **argv);
 int cmd_ek(int argc, char **argv);
 int cmd_ak(int argc, char **argv);
 int cmd_quote(int argc, char **argv);
+
+/* xentpm, the seed product's CLI: xenmb called by that name (xentpm.c). */
+bool xentpm_invoked(const char *argv0);
+int xentpm_main(int argc, char **argv);
+int cmd_challenge(int argc, char **argv);
+int cmd_owner(int argc, char **argv);
+int cmd_asset_tag(int argc, char **argv);
 
 /*
  * Writes the raw bytes of the DRTM log (@drtm) or the firmware's SRTM log

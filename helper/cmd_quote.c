@@ -372,38 +372,25 @@ static int write_pcrs_file(const char *path, const TPML_PCR_SELECTION *sel,
 	return ret;
 }
 
-static char *base64(const uint8_t *data, size_t len)
-{
-	char *out = malloc(4 * ((len + 2) / 3) + 1);
-
-	if (out)
-		EVP_EncodeBlock((unsigned char *)out, data, (int)len);
-	return out;
-}
-
 /* Strict base64 of at most MAX_NONCE bytes; 0 or -1. */
 static int decode_nonce(const char *text, TPM2B_DATA *nonce)
 {
-	uint8_t buf[3 * ((MAX_NONCE + 2) / 3)];
-	size_t len = strlen(text);
-	int n, pad = 0;
+	size_t len;
+	uint8_t *buf = cli_base64_decode(text, &len);
+	int ret = buf && len && len <= MAX_NONCE ? 0 : -1;
 
-	if (!len || len % 4 || len > 4 * ((MAX_NONCE + 2) / 3))
-		return -1;
-	while (pad < 2 && text[len - 1 - pad] == '=')
-		pad++;
-	n = EVP_DecodeBlock(buf, (const unsigned char *)text, (int)len);
-	if (n < 0 || n - pad <= 0 || n - pad > MAX_NONCE)
-		return -1;
-	nonce->size = (uint16_t)(n - pad);
-	memcpy(nonce->buffer, buf, nonce->size);
-	return 0;
+	if (!ret) {
+		nonce->size = (uint16_t)len;
+		memcpy(nonce->buffer, buf, len);
+	}
+	free(buf);
+	return ret;
 }
 
 static void add_b64(struct json_object *o, const char *key, const void *data,
 		    size_t len)
 {
-	char *b = base64(data, len);
+	char *b = cli_base64(data, len);
 
 	json_object_object_add(o, key, json_object_new_string(b ? b : ""));
 	free(b);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "owner_secret.h"
 
 void tpm2_auth_clear(struct tpm2_auth *auth)
 {
@@ -53,13 +54,99 @@ void tpm2_close(struct tpm2_ctx *ctx)
 		Tss2_TctiLdr_Finalize(&ctx->tcti);
 }
 
+const char *tpm2_owner_config;
+
+bool tpm2_rc_bad_auth(TSS2_RC rc)
+{
+	/* Format-one codes carry the session number: compare without it. */
+	return (rc & TSS2_RC_LAYER_MASK) == TSS2_TPM_RC_LAYER &&
+	       (rc & TPM2_RC_FMT1) &&
+	       ((rc & 0xBF) == TPM2_RC_BAD_AUTH ||
+		(rc & 0xBF) == TPM2_RC_AUTH_FAIL);
+}
+
+TSS2_RC tpm2_last_rc;
+
 int tpm2_fail(const char *what, TSS2_RC rc)
 {
+	tpm2_last_rc = rc;
+	/* The operator's fix is the config file, so say that, once. */
+	if (tpm2_rc_bad_auth(rc)) {
+		fprintf(stderr, "xenmb: %s: wrong owner password: check %s\n",
+			what, tpm2_owner_config ?: OWNER_CONFIG_PATH);
+		return EXIT_BAD_AUTH;
+	}
 	fprintf(stderr, "xenmb: %s failed: %s (0x%x)\n", what,
 		Tss2_RC_Decode(rc), rc);
 	/* The TPM's own answers are exit 1; transport and TSS trouble is 4. */
 	return (rc & TSS2_RC_LAYER_MASK) == TSS2_TPM_RC_LAYER ? EXIT_TPM_ERROR
 							      : EXIT_KERNEL;
+}
+
+int tpm2_permanent(struct tpm2_ctx *ctx, TPMA_PERMANENT *perm)
+{
+	TPMS_CAPABILITY_DATA *cap = NULL;
+	TPMI_YES_NO more;
+	TSS2_RC rc;
+
+	rc = Esys_GetCapability(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				ESYS_TR_NONE, TPM2_CAP_TPM_PROPERTIES,
+				TPM2_PT_PERMANENT, 1, &more, &cap);
+	if (rc)
+		return tpm2_fail("TPM2_GetCapability(PT_PERMANENT)", rc);
+	*perm = 0;
+	if (cap->data.tpmProperties.count &&
+	    cap->data.tpmProperties.tpmProperty[0].property ==
+		TPM2_PT_PERMANENT)
+		*perm = cap->data.tpmProperties.tpmProperty[0].value;
+	Esys_Free(cap);
+	return 0;
+}
+
+int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
+			const TPM2B_AUTH *given)
+{
+	TPMA_PERMANENT perm, bit;
+	TPM2B_AUTH auth = {0};
+	uint8_t secret[OWNER_SECRET_LEN];
+	const char *why = "?";
+	int from_default, ret;
+	TSS2_RC rc;
+
+	if (given && given->size) {
+		auth = *given;
+		goto set;
+	}
+	bit = hierarchy == ESYS_TR_RH_OWNER ? TPMA_PERMANENT_OWNERAUTHSET
+	      : hierarchy == ESYS_TR_RH_ENDORSEMENT
+		  ? TPMA_PERMANENT_ENDORSEMENTAUTHSET
+		  : TPMA_PERMANENT_LOCKOUTAUTHSET;
+	ret = tpm2_permanent(ctx, &perm);
+	if (ret)
+		return ret;
+	/*
+	 * Only an owned TPM gets the secret: a fresh one keeps working with
+	 * the empty auth, whatever the config file says.
+	 */
+	if (perm & bit) {
+		ret = owner_secret_get(tpm2_owner_config, secret, &from_default,
+				       &why);
+		if (ret) {
+			fprintf(stderr, "xenmb: owner config %s: %s\n",
+				tpm2_owner_config ?: OWNER_CONFIG_PATH, why);
+			return EXIT_BAD_AUTH;
+		}
+		auth.size = OWNER_SECRET_LEN;
+		memcpy(auth.buffer, secret, OWNER_SECRET_LEN);
+		owner_secret_wipe(secret);
+	}
+set:
+	/* ESAPI keeps its own copy in the ESYS_TR until Esys_Finalize. */
+	rc = Esys_TR_SetAuth(ctx->esys, hierarchy, &auth);
+	explicit_bzero(&auth, sizeof(auth));
+	if (rc)
+		return tpm2_fail("Esys_TR_SetAuth", rc);
+	return 0;
 }
 
 void tpm2_flush(struct tpm2_ctx *ctx, ESYS_TR *tr)
@@ -203,12 +290,16 @@ static int persist(struct tpm2_ctx *ctx, const struct tpm2_auth *auth,
 		   ESYS_TR *obj, TPM2_HANDLE handle, ESYS_TR *out)
 {
 	TSS2_RC rc;
+	int ret;
 
-	rc = Esys_TR_SetAuth(ctx->esys, ESYS_TR_RH_OWNER, &auth->owner);
-	if (!rc)
-		rc = Esys_EvictControl(ctx->esys, ESYS_TR_RH_OWNER, *obj,
-				       ESYS_TR_PASSWORD, ESYS_TR_NONE,
-				       ESYS_TR_NONE, handle, out);
+	ret = tpm2_hierarchy_auth(ctx, ESYS_TR_RH_OWNER, &auth->owner);
+	if (ret) {
+		tpm2_flush(ctx, obj);
+		return ret;
+	}
+	rc = Esys_EvictControl(ctx->esys, ESYS_TR_RH_OWNER, *obj,
+			       ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+			       handle, out);
 	tpm2_flush(ctx, obj);
 	if (rc)
 		return tpm2_fail("TPM2_EvictControl (make the key persistent; "
@@ -237,13 +328,14 @@ int tpm2_ek_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ek,
 		return load_persistent(ctx, TPM2_EK_HANDLE, &ek_template,
 				       "loading the EK at 0x81010001", ek);
 
-	rc = Esys_TR_SetAuth(ctx->esys, ESYS_TR_RH_ENDORSEMENT,
-			     &auth->endorsement);
-	if (!rc)
-		rc = Esys_CreatePrimary(
-		    ctx->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD,
-		    ESYS_TR_NONE, ESYS_TR_NONE, &no_sensitive, &ek_template,
-		    &no_outside, &no_pcrs, &transient, NULL, NULL, NULL, NULL);
+	ret = tpm2_hierarchy_auth(ctx, ESYS_TR_RH_ENDORSEMENT,
+				  &auth->endorsement);
+	if (ret)
+		return ret;
+	rc = Esys_CreatePrimary(ctx->esys, ESYS_TR_RH_ENDORSEMENT,
+				ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+				&no_sensitive, &ek_template, &no_outside,
+				&no_pcrs, &transient, NULL, NULL, NULL, NULL);
 	if (rc)
 		return tpm2_fail("TPM2_CreatePrimary (EK; endorsement "
 				 "authorization)",
@@ -257,14 +349,15 @@ int tpm2_ek_policy(struct tpm2_ctx *ctx, const struct tpm2_auth *auth,
 		   ESYS_TR session)
 {
 	TSS2_RC rc;
+	int ret;
 
-	rc = Esys_TR_SetAuth(ctx->esys, ESYS_TR_RH_ENDORSEMENT,
-			     &auth->endorsement);
-	if (!rc)
-		rc = Esys_PolicySecret(ctx->esys, ESYS_TR_RH_ENDORSEMENT,
-				       session, ESYS_TR_PASSWORD, ESYS_TR_NONE,
-				       ESYS_TR_NONE, NULL, NULL, NULL, 0, NULL,
-				       NULL);
+	ret = tpm2_hierarchy_auth(ctx, ESYS_TR_RH_ENDORSEMENT,
+				  &auth->endorsement);
+	if (ret)
+		return ret;
+	rc = Esys_PolicySecret(ctx->esys, ESYS_TR_RH_ENDORSEMENT, session,
+			       ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+			       NULL, NULL, NULL, 0, NULL, NULL);
 	if (rc)
 		return tpm2_fail("TPM2_PolicySecret (endorsement "
 				 "authorization for the EK)",

@@ -49,8 +49,33 @@ struct tpm2_ctx {
 int tpm2_open(struct tpm2_ctx *ctx, const char *conf);
 void tpm2_close(struct tpm2_ctx *ctx);
 
-/* Prints "xenmb: WHAT: <decoded rc>" and returns the exit code for @rc. */
+/*
+ * The owner config file hierarchy auths come from when a struct tpm2_auth
+ * member is empty but the TPM says that auth is set (ownership taken):
+ * NULL means OWNER_CONFIG_PATH. 'xenmb owner --config' changes it.
+ */
+extern const char *tpm2_owner_config;
+
+/* TPM2_PT_PERMANENT (TPMA_PERMANENT): which hierarchy auths are set. */
+int tpm2_permanent(struct tpm2_ctx *ctx, TPMA_PERMANENT *perm);
+
+/*
+ * Gives ESAPI the auth of @hierarchy (ESYS_TR_RH_OWNER, _ENDORSEMENT or
+ * _LOCKOUT): @given when not empty, else the owner secret when the TPM
+ * reports that auth as set, else the empty auth. Returns 0 or an exit code.
+ */
+int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
+			const TPM2B_AUTH *given);
+
+/* Whether @rc is the TPM rejecting an authorization value. */
+bool tpm2_rc_bad_auth(TSS2_RC rc);
+
+/*
+ * Prints "xenmb: WHAT: <decoded rc>" and returns the exit code for @rc,
+ * which it keeps in tpm2_last_rc (xentpm reports it as its error code).
+ */
 int tpm2_fail(const char *what, TSS2_RC rc);
+extern TSS2_RC tpm2_last_rc;
 
 /* Flushes a transient object or session, if any; sets *@tr to NONE. */
 void tpm2_flush(struct tpm2_ctx *ctx, ESYS_TR *tr);

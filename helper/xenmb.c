@@ -30,6 +30,9 @@ static const char usage_text[] =
     "       xenmb ak [--pem] [--public FILE] [--name] [--tcti CONF]\n"
     "       xenmb quote --nonce BASE64 [--pcrs SEL] [--out DIR] [--json]\n"
     "                   [--tcti CONF]\n"
+    "       xenmb challenge BASE64 | --file F [--raw | --json] [--tcti CONF]\n"
+    "       xenmb owner status|take|clear [--json] [--config PATH]\n"
+    "       xenmb asset-tag set TAG | clear | show [--json] [--config PATH]\n"
     "\n"
     "  info      what /dev/xenmb and its TPM are: family, interface,\n"
     "            usable localities, policy, counters\n"
@@ -45,6 +48,18 @@ static const char usage_text[] =
     "            writes quote.msg quote.sig quote.pcrs ak.pem (what\n"
     "            tpm2_checkquote reads) and srtm.log drtm.log; JSON on\n"
     "            stdout with --json or without --out\n"
+    "  challenge TPM2 ActivateCredential of a tpm2_makecredential file\n"
+    "            (base64, or --file F) with the EK and AK; prints the\n"
+    "            secret in base64 (--raw: its bytes, --json)\n"
+    "  owner     TPM 2.0: status (which hierarchy auths are set, DA\n"
+    "            lockout), take (owner, endorsement and lockout auth :=\n"
+    "            the secret of --config, default /opt/xensource/tpm/config;\n"
+    "            no file: SHA-1(\"xenroot\")), clear (TPM2_Clear, lockout\n"
+    "            auth). A wrong lockout password locks the lockout\n"
+    "            hierarchy: take and clear check the owner auth first\n"
+    "  asset-tag TPM 2.0: NV 0x01C10110 (owner-written), extended into\n"
+    "            PCR 22 at the next measured launch; TAG: 32 bytes, or 20\n"
+    "            stored zero-padded, as hex or base64\n"
     "  --tcti    the tpm2-tss TCTI (default \"" XENMB_TCTI_DEFAULT "\")\n"
     "\n"
     "exit codes: 0 success, 1 the TPM answered with an error code,\n"
@@ -52,7 +67,10 @@ static const char usage_text[] =
     "            4 the kernel refused or failed the request,\n"
     "            5 no TXT or no such event log, 6 a PCR does not match\n"
     "            its log, 7 an event log cannot be parsed,\n"
-    "            8 no EK certificate in NV\n";
+    "            8 no EK certificate in NV,\n"
+    "            9 wrong owner password (or owned with another),\n"
+    "            10 challenge: made for another EK or AK,\n"
+    "            11 challenge: not a tpm2_makecredential file\n";
 
 static void print_info_json(const struct xenmb_info *info)
 {
@@ -301,6 +319,8 @@ static int cmd_tpm_send(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc > 0 && xentpm_invoked(argv[0]))
+		return xentpm_main(argc, argv);
 	if (argc < 2)
 		return cli_usage_error("missing command");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
@@ -322,5 +342,11 @@ int main(int argc, char **argv)
 		return cmd_ak(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "quote"))
 		return cmd_quote(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "owner"))
+		return cmd_owner(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "asset-tag"))
+		return cmd_asset_tag(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "challenge"))
+		return cmd_challenge(argc - 1, argv + 1);
 	return cli_usage_error("unknown command");
 }

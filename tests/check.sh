@@ -20,6 +20,10 @@ suites=(
     "qemu-txt:python3 tests/qemu/test_txt.py"
     "qemu-tcti:python3 tests/qemu/test_tcti.py"
     "qemu-quote:python3 tests/qemu/test_quote.py"
+    "qemu-owner:python3 tests/qemu/test_owner.py"
+    "qemu-challenge:python3 tests/qemu/test_challenge.py"
+    "qemu-xentpm:python3 tests/qemu/test_xentpm.py"
+    "plugin:python3 tests/plugin/test_plugin.py"
     "kunit:tests/kunit/run.sh"
 )
 

@@ -7,14 +7,23 @@ The host boots after an emulated Intel TXT measured launch (test-only:
 QEMU cannot run GETSEC). The demo shows what /dev/xenmb reports, the TXT
 status, the DRTM event log replayed and checked against PCR 17-22, a PCR 22
 extend at locality 2 (the locality the DRTM environment uses) with the PCR
-before and after, and the kernel audit record of that extend.
+before and after, and the kernel audit record of that extend. Then the
+attestation round trip a remote server does through the xapi plugin "tpm":
+EK, AK and a quote over a fresh nonce from /opt/xensource/tpm/xentpm, and
+the server's verdicts on the host: tpm2_checkquote accepts the quote, and
+rejects it for a changed nonce.
 """
+import base64
+import json
+import subprocess
+import tempfile
 import os
 import sys
 
 import harness
 import txtlaunch
 from test_foundation import Family
+from test_xentpm import XENTPM, pcrs_file
 
 DIGEST = bytes.fromhex("5a" * 32)
 
@@ -25,9 +34,58 @@ def show(title, text):
         print(f"    {line}")
 
 
+def attestation(g, nonce):
+    """Shows the round trip and judges it as a server would; True if every
+    verdict is the right one."""
+    show(f"{XENTPM} --get_ekey (the EK, persistent at 0x81010001)",
+         g.out("ekey") + g.err("ekey"))
+    show(f"{XENTPM} --gen_aik '' ; --get_aik_pem (the AK, 0x81018000)",
+         g.out("aik_pem") + g.err("gen_aik") + g.err("aik_pem"))
+    text = g.out("quote")
+    try:
+        q = json.loads(base64.b64decode(text))
+    except ValueError:
+        show(f"{XENTPM} --tpm_quote: no quote (exit {g.rc('quote')}, stderr "
+             f"{g.err('quote')!r})", text)
+        return False
+    show(f"{XENTPM} --tpm_quote NONCE: base64 of this JSON (event logs shortened)",
+         json.dumps({k: (v[:40] + "..." if k.endswith("_log") else v)
+                     for k, v in q.items() if k != "pcrs"}, indent=2) +
+         "\npcrs: " + ", ".join(f"{b} 0-23" for b in q.get("pcrs", {})) +
+         "\nPCR 17 (sha256): " + q.get("pcrs", {}).get("sha256", {}).get("17", "?"))
+    verdicts = []
+    with tempfile.TemporaryDirectory() as d:
+        files = {"ak.pem": g.out("aik_pem").encode(),
+                 "quote.msg": base64.b64decode(q["attest"]),
+                 "quote.sig": base64.b64decode(q["signature"]),
+                 "quote.pcrs": pcrs_file(q["pcrs"])}
+        for name, data in files.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+        other = bytes([nonce[0] ^ 1]) + nonce[1:]
+        for n, want, label in ((nonce, 0, "the nonce the server sent"),
+                               (other, 1, "a changed nonce")):
+            cmd = ["tpm2_checkquote", "-u", "ak.pem", "-m", "quote.msg", "-s", "quote.sig",
+                   "-f", "quote.pcrs", "-g", "sha256", "-q", n.hex()]
+            p = subprocess.run(cmd, cwd=d, capture_output=True, text=True)
+            got = 0 if p.returncode == 0 else 1
+            verdict = "accepted" if got == 0 else "rejected"
+            right = got == want
+            verdicts.append(right)
+            show(f"host: {' '.join(cmd[:-1])} <{label}>",
+                 f"{verdict} (exit {p.returncode}) - " + ("as it must be" if right else "WRONG") +
+                 "".join("\n" + line for line in (p.stdout + p.stderr).splitlines()
+                         if line.startswith("ERROR")))
+    return all(verdicts) and len(verdicts) == 2
+
+
 def main():
     fam = Family("2.0")
     binaries = harness.guest_binaries()
+    harness.run(["make", "-s", "-C", harness.REPO, "tcti"])
+    binaries["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
+    binaries["files"] = [os.path.join(harness.BUILD, "xenmb") + ":" + XENTPM]
+    nonce = os.urandom(20)
     launch = os.path.join(harness.BUILD, "demo-launch")
     os.makedirs(launch, exist_ok=True)
     meta = txtlaunch.generate(launch, "tpm2-agile")
@@ -40,6 +98,10 @@ def main():
         harness.Step("read_before", f"xenmb tpm send --locality 0 {fam.pcr_read(22).hex()}"),
         harness.Step("extend", f"xenmb tpm send --locality 2 {fam.extend(22, DIGEST).hex()}"),
         harness.Step("read_after", f"xenmb tpm send --locality 0 {fam.pcr_read(22).hex()}"),
+        harness.Step("ekey", f"{XENTPM} --get_ekey"),
+        harness.Step("gen_aik", f"{XENTPM} --gen_aik ''"),
+        harness.Step("aik_pem", f"{XENTPM} --get_aik_pem"),
+        harness.Step("quote", f"{XENTPM} --tpm_quote {base64.b64encode(nonce).decode()}"),
     ]
     state = harness.fresh_state("demo")
     print("xenmb demo: booting Debian's 6.1 kernel in QEMU with a swtpm TPM 2.0,")
@@ -67,11 +129,13 @@ def main():
     if records:
         show("its kernel audit record (type 1316, AUDIT_KERNEL_OTHER)", records[0]["_raw"])
 
+    attest_ok = attestation(g, nonce)
     drtm_ok = g.rc("txt") == 0 and g.rc("drtm_check") == 0
-    ok = (drtm_ok and g.rc("extend") == 0 and before is not None and
+    ok = (attest_ok and drtm_ok and g.rc("extend") == 0 and before is not None and
           after == harness.pcr_extend("2.0", before, DIGEST) and len(records) == 1)
     print("\nxenmb demo: " + ("TXT launch found, DRTM log matches PCR 17-22; PCR 22 = "
-                              "SHA256(old || digest), extended at locality 2 and audited: OK"
+                              "SHA256(old || digest), extended at locality 2 and audited; "
+                              "quote verified, changed nonce rejected: OK"
                               if ok else "FAILED, see build/qemu/demo/out"))
     return 0 if ok else 1
 

@@ -196,6 +196,9 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     # dlopen()ed libraries (the TCTI), which ldd of the programs never lists.
     for lib in binaries.get("libs", []):
         cmd += ["--lib", lib]
+    # Other files, "SRC:/DEST" (e.g. xenmb as /opt/xensource/tpm/xentpm).
+    for f in binaries.get("files", []):
+        cmd += ["--file", f]
     run(cmd)
     out = os.path.join(work, "out")
     cmd = [os.path.join(HERE, "boot.sh"), "--tpm", tpm, "--initrd", initrd,

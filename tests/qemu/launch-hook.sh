@@ -80,9 +80,27 @@ else
     tag=$(echo "$RSP" | cut -c$((TAG_RSP_OFFSET + 1))-$((TAG_RSP_OFFSET + TAG_HEX_LEN)))
     [ ${#tag} = "$TAG_HEX_LEN" ] || fail "short asset tag response: $RSP"
 fi
+# fit HEX SIZE: the tag cut or zero-padded to SIZE bytes (txtlaunch.fit_tag).
+fit() {
+    f=$1
+    while [ ${#f} -lt $(($2 * 2)) ]; do f=${f}00; done
+    echo "$f" | cut -c1-$(($2 * 2))
+}
+# The crypto-agile log wants a digest of every bank in each record: the
+# tag, fitted, goes into every bank (TAG_BANKS); other logs get it as is.
+ext=$TAG_EXTEND_PREFIX$tag rec=$TAG_RECORD_PREFIX$tag
+if [ -n "$tag" ] && [ -n "${TAG_BANKS:-}" ]; then
+    ext=$TAG_EXTEND_PREFIX rec=$TAG_RECORD_PREFIX
+    for b in $TAG_BANKS; do
+        d=$(fit "$tag" "${b##*:}")
+        ext=$ext${b%%:*}$d
+        rest=${b#*:}
+        rec=$rec${rest%%:*}$d
+    done
+fi
 if [ -n "$tag" ]; then
-    send "$TAG_LOCALITY" "$TAG_EXTEND_PREFIX$tag" || fail "PCR 22 asset tag extend: $out"
-    printf '%s%s%s' "$TAG_RECORD_PREFIX" "$tag" "$TAG_RECORD_SUFFIX" | xxd -r -p |
+    send "$TAG_LOCALITY" "$ext" || fail "PCR 22 asset tag extend: $out"
+    printf '%s%s' "$rec" "$TAG_RECORD_SUFFIX" | xxd -r -p |
         dd of=/dev/mem bs=1 seek="$TAG_RECORD_ADDR" conv=notrunc 2>/dev/null ||
         fail "cannot write the asset tag record to /dev/mem"
     devmem "$TAG_NEXT_FIELD" 32 "$TAG_NEXT_AFTER" || fail "cannot move the log's next offset"

@@ -378,11 +378,58 @@ def tpm12_nv_read_value(index, size):
     return struct.pack(">HIIIII", 0x00C1, 22, 0xCF, index, 0, size)
 
 
-def asset_tag_plan(family, fmt, base, heap_info, logs):
+def fit_tag(tag, size):
+    """The asset tag as a digest of @size bytes: cut or zero-padded. The
+    crypto-agile log wants one digest per bank of its header in every
+    record (TCG PFP; the kernel's parser insists), so the tag goes into
+    every bank; the SHA-256 bank gets the 32 bytes as they are, so there
+    PCR 22 = SHA256(32 zero bytes || tag) (DESIGN section 4)."""
+    return (tag + bytes(size))[:size]
+
+
+def asset_tag_digests(meta, tag):
+    """{bank: digest} the hook extends into PCR 22 and logs for @tag."""
+    at = meta["asset_tag"]
+    if not at.get("banks"):
+        return {at["bank"]: tag}
+    return {alg: fit_tag(tag, ALGS[alg][1]) for alg in at["banks"]}
+
+
+def asset_tag_extend(meta, tag):
+    """The PCR 22 extend command the hook sends for @tag."""
+    at = meta["asset_tag"]
+    if not at.get("banks"):
+        return bytes.fromhex(at["extend_prefix"]) + tag
+    return tpm2_extend(ASSET_TAG_PCR, asset_tag_digests(meta, tag))
+
+
+def asset_tag_plan(family, fmt, base, heap_info, logs, banks=()):
     """How the hook records an asset-tag event: the command hex around the
-    tag, and the record to append to the log in guest memory."""
+    tag, and the record to append to the log in guest memory. For the
+    crypto-agile log, @banks: the tag fitted to each bank's digest size
+    goes after the prefixes, one (algorithm id, digest) a bank."""
     index, size, alg = ASSET_TAG[family]
     data = b"asset tag NV 0x%08X" % index
+    agile_banks = list(banks) if fmt == "agile" else []
+    if agile_banks:
+        digests = {a: bytes(ALGS[a][1]) for a in agile_banks}
+        ext = tpm2_extend(ASSET_TAG_PCR, digests)
+        tail = sum(2 + ALGS[a][1] for a in agile_banks)
+        rec = rec_agile(ASSET_TAG_PCR, EVTYPE_ASSET_TAG, digests, data)
+        rec_head = 4 + 4 + 4
+        read_public, read = tpm2_nv_read_public(index), tpm2_nv_read(index, size)
+        return {
+            "nv_index": index, "size": size, "bank": alg, "banks": agile_banks,
+            "pcr": ASSET_TAG_PCR, "locality": ASSET_TAG_LOCALITY,
+            "event_type": EVTYPE_ASSET_TAG, "event_data": data.hex(),
+            "read_public": read_public.hex(), "read": read.hex(),
+            "rsp_offset": 10 + 4 + 2, "extend_prefix": ext[:len(ext) - tail].hex(),
+            "record_prefix": rec[:rec_head].hex(),
+            "record_suffix": rec[rec_head + tail:].hex(),
+            "record_addr": base + LOG_OFF + logs[0][3],
+            "next_field_addr": base + HEAP_OFF + heap_info["log_element"]["offset"] + 8 + 16,
+            "next_after": logs[0][3] + len(rec),
+        }
     if family == "2.0":
         ext = tpm2_extend(ASSET_TAG_PCR, {alg: bytes(size)})
         read_public, read = tpm2_nv_read_public(index), tpm2_nv_read(index, size)
@@ -436,6 +483,9 @@ def plan_sh(meta):
         f"TAG_HEX_LEN={t['size'] * 2}",
         f"TAG_LOCALITY={t['locality']}",
         f"TAG_EXTEND_PREFIX={t['extend_prefix']}",
+        # agile: "BE-id:LE-id:size" a bank; the hook fits the tag to each
+        "TAG_BANKS='" + " ".join(f"{ALGS[a][0]:04x}:{ALGS[a][0] & 0xff:02x}{ALGS[a][0] >> 8:02x}:"
+                                 f"{ALGS[a][1]}" for a in t.get("banks", [])) + "'",
         f"TAG_RECORD_PREFIX={t['record_prefix']}",
         f"TAG_RECORD_SUFFIX={t['record_suffix']}",
         f"TAG_RECORD_ADDR={t['record_addr']}",
@@ -500,7 +550,7 @@ def generate(out, mode, base=0x38000000, banks=None):
         "expected_pcrs": {alg: {str(p): v.hex() for p, v in pcrs.items()}
                           for alg, pcrs in expected.items()},
     }
-    meta["asset_tag"] = asset_tag_plan(family, fmt, base, heap_info, logs)
+    meta["asset_tag"] = asset_tag_plan(family, fmt, base, heap_info, logs, banks)
 
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "txt.bin"), "wb") as f:

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenmb challenge: TPM2_ActivateCredential for a credential an attestation
+ * server made with tpm2_makecredential for this host's EK public key and
+ * AK name. Only this TPM, holding both keys, can recover the secret, so
+ * the server learns that the AK it was shown lives beside that EK.
+ *
+ * The input is the file tpm2_makecredential -o writes (tpm2-tools 5.4,
+ * tools/tpm2_makecredential.c and lib/files.c), all integers big-endian:
+ *
+ *   u32 magic 0xBADCC0DE, u32 version 1       files_write_header()
+ *   u16 size, size bytes                      TPM2B_ID_OBJECT
+ *   u16 size, size bytes                      TPM2B_ENCRYPTED_SECRET
+ *
+ * and nothing after it. The xapi plugin passes that file base64-encoded.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tpm2_esys.h"
+
+#define CRED_MAGIC 0xBADCC0DEU
+#define CRED_VERSION 1U
+/* Header, the two sizes and the largest bodies the TPM2B types hold. */
+#define CRED_FILE_MAX                                                          \
+	(8 + 2 + sizeof(((TPM2B_ID_OBJECT *)0)->credential) + 2 +              \
+	 sizeof(((TPM2B_ENCRYPTED_SECRET *)0)->secret))
+
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Splits a tpm2_makecredential file into its two TPM2B. Returns NULL or
+ * why it is not one (for the one error line).
+ */
+static const char *parse_cred(const uint8_t *buf, size_t len,
+			      TPM2B_ID_OBJECT *blob,
+			      TPM2B_ENCRYPTED_SECRET *secret)
+{
+	size_t off = 8;
+	uint16_t n;
+
+	if (len < 8 || get_be32(buf) != CRED_MAGIC)
+		return "it does not start with tpm2-tools' magic 0xBADCC0DE";
+	if (get_be32(buf + 4) != CRED_VERSION)
+		return "its format version is not 1";
+	if (len - off < 2)
+		return "it ends before the credential blob";
+	n = (uint16_t)(buf[off] << 8 | buf[off + 1]);
+	off += 2;
+	if (!n || n > sizeof(blob->credential) || len - off < n)
+		return "its credential blob (TPM2B_ID_OBJECT) is empty, too "
+		       "large or cut short";
+	blob->size = n;
+	memcpy(blob->credential, buf + off, n);
+	off += n;
+	if (len - off < 2)
+		return "it ends before the encrypted secret";
+	n = (uint16_t)(buf[off] << 8 | buf[off + 1]);
+	off += 2;
+	if (!n || n > sizeof(secret->secret) || len - off < n)
+		return "its encrypted secret (TPM2B_ENCRYPTED_SECRET) is "
+		       "empty, too large or cut short";
+	secret->size = n;
+	memcpy(secret->secret, buf + off, n);
+	off += n;
+	/* A longer file is not what tpm2_makecredential wrote: refuse it. */
+	if (off != len)
+		return "it has bytes after the encrypted secret";
+	return NULL;
+}
+
+/*
+ * Strict base64 into @out (at most @size bytes). White space is skipped:
+ * a server may pass base64(1)'s output, wrapped every 76 characters.
+ * Returns the decoded length (more than @size: nothing copied) or -1.
+ */
+static long decode_b64(const char *text, uint8_t *out, size_t size)
+{
+	size_t len;
+	uint8_t *dec = cli_base64_decode(text, &len);
+
+	if (!dec || !len) {
+		free(dec);
+		return -1;
+	}
+	/* Too long for @size: the count alone tells the caller. */
+	if (len <= size)
+		memcpy(out, dec, len);
+	free(dec);
+	return (long)len;
+}
+
+/* Reads all of @path, at most @size bytes; the count, or -1 (said why). */
+static long read_file(const char *path, uint8_t *buf, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		fprintf(stderr, "xenmb: cannot open %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	/* One byte more than fits, so an oversized file is noticed. */
+	n = fread(buf, 1, size, f);
+	if (n == size && fgetc(f) != EOF)
+		n = size + 1;
+	if (ferror(f)) {
+		fprintf(stderr, "xenmb: cannot read %s: %s\n", path,
+			strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return (long)n;
+}
+
+/*
+ * Whether @rc is the TPM saying the credential does not fit these keys:
+ * TPM_RC_INTEGRITY on the credential blob (the HMAC binds it to the AK's
+ * name and to the seed), TPM_RC_VALUE on either parameter (the seed does
+ * not OAEP-decrypt with this EK, TPM 2.0 part 1 §24), TPM_RC_SIZE on the
+ * secret (it was encrypted to a key of another size).
+ */
+static bool wrong_keys(TSS2_RC rc)
+{
+	TSS2_RC err = rc & (TPM2_RC_FMT1 | 0x3f), n = rc & 0xf00;
+
+	if ((rc & TSS2_RC_LAYER_MASK) != TSS2_TPM_RC_LAYER ||
+	    !(rc & TPM2_RC_FMT1) || !(rc & TPM2_RC_P))
+		return false;
+	if (n != TPM2_RC_1 && n != TPM2_RC_2)
+		return false;
+	return err == TPM2_RC_INTEGRITY || err == TPM2_RC_VALUE ||
+	       (err == TPM2_RC_SIZE && n == TPM2_RC_2);
+}
+
+/*
+ * libtpms before 0.10 (Debian 12 has 0.9.2) answers TPM_RC_FAILURE, not
+ * TPM_RC_VALUE, when the seed does not decrypt with the EK: a credential
+ * for another EK (libtpms pull request 445). A TPM really in failure mode
+ * answers TPM_RC_FAILURE to everything but a few capabilities, so a
+ * TPM2_ReadPublic of the EK that still works tells the two apart.
+ */
+static bool seed_not_ours(struct tpm2_ctx *ctx, ESYS_TR ek, TSS2_RC rc)
+{
+	TPM2B_PUBLIC *pub = NULL;
+
+	if (rc != TPM2_RC_FAILURE)
+		return false;
+	rc = Esys_ReadPublic(ctx->esys, ek, ESYS_TR_NONE, ESYS_TR_NONE,
+			     ESYS_TR_NONE, &pub, NULL, NULL);
+	Esys_Free(pub);
+	return rc == TPM2_RC_SUCCESS;
+}
+
+/* A persistent key for use here; a missing one means no such key yet. */
+static int find_key(struct tpm2_ctx *ctx, TPM2_HANDLE handle, const char *what,
+		    ESYS_TR *out)
+{
+	bool exists;
+	TSS2_RC rc;
+	int ret;
+
+	ret = tpm2_handle_exists(ctx, handle, &exists);
+	if (ret)
+		return ret;
+	/*
+	 * Creating one now could never help: a new key has a name no server
+	 * has seen, so no challenge can be for it.
+	 */
+	if (!exists) {
+		fprintf(stderr,
+			"xenmb: the challenge was not made for this host's EK "
+			"and AK: there is no %s at 0x%08x (run 'xenmb ak')\n",
+			what, handle);
+		return EXIT_NOT_FOR_US;
+	}
+	rc = Esys_TR_FromTPMPublic(ctx->esys, handle, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, out);
+	if (rc)
+		return tpm2_fail(what, rc);
+	return 0;
+}
+
+static int activate(struct tpm2_ctx *ctx, const TPM2B_ID_OBJECT *blob,
+		    const TPM2B_ENCRYPTED_SECRET *secret, TPM2B_DIGEST **cert)
+{
+	struct tpm2_auth auth = {0};
+	ESYS_TR ek = ESYS_TR_NONE, ak = ESYS_TR_NONE, session = ESYS_TR_NONE;
+	TSS2_RC rc;
+	int ret;
+
+	ret = find_key(ctx, TPM2_EK_HANDLE, "EK", &ek);
+	if (!ret)
+		ret = find_key(ctx, TPM2_AK_HANDLE, "AK", &ak);
+	/* The EK's policy, PolicySecret(endorsement), authorizes its use. */
+	if (!ret)
+		ret = tpm2_ek_session(ctx, &auth, &session);
+	if (ret)
+		goto out;
+	/*
+	 * The AK is the object the credential names (its auth, empty, by
+	 * password); the EK decrypts the seed (the policy session).
+	 */
+	rc = Esys_ActivateCredential(ctx->esys, ak, ek, ESYS_TR_PASSWORD,
+				     session, ESYS_TR_NONE, blob, secret, cert);
+	if (rc && (wrong_keys(rc) || seed_not_ours(ctx, ek, rc))) {
+		fprintf(stderr, "xenmb: the challenge was not made for this "
+				"host's EK and AK\n");
+		ret = EXIT_NOT_FOR_US;
+	} else if (rc) {
+		ret = tpm2_fail("TPM2_ActivateCredential", rc);
+	}
+out:
+	/* No resource manager: the session stays loaded unless flushed. */
+	tpm2_flush(ctx, &session);
+	tpm2_forget(ctx, &ak);
+	tpm2_forget(ctx, &ek);
+	tpm2_auth_clear(&auth);
+	return ret;
+}
+
+int cmd_challenge(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"file", required_argument, NULL, 'f'},
+	    {"raw", no_argument, NULL, 'r'},
+	    {"json", no_argument, NULL, 'j'},
+	    TPM2_TCTI_OPTION,
+	    {NULL, 0, NULL, 0},
+	};
+	const char *tcti = NULL, *path = NULL, *why;
+	uint8_t buf[CRED_FILE_MAX];
+	TPM2B_ENCRYPTED_SECRET secret;
+	TPM2B_DIGEST *cert = NULL;
+	TPM2B_ID_OBJECT blob;
+	bool raw = false, json = false;
+	struct tpm2_ctx ctx;
+	char *b64 = NULL;
+	long len;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "f:rjT:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			path = optarg;
+			break;
+		case 'r':
+			raw = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'T':
+			tcti = optarg;
+			break;
+		default:
+			return cli_usage_error("unknown option to 'challenge'");
+		}
+	}
+	if (raw && json)
+		return cli_usage_error("'challenge' takes --raw or --json, "
+				       "not both");
+	if (path ? optind != argc : optind + 1 != argc)
+		return cli_usage_error("'challenge' takes the credential as "
+				       "one BASE64 argument or --file F");
+
+	if (path) {
+		len = read_file(path, buf, sizeof(buf));
+		if (len < 0)
+			return EXIT_USAGE;
+	} else {
+		len = decode_b64(argv[optind], buf, sizeof(buf));
+		if (len < 0)
+			return cli_usage_error(
+			    "the challenge is not base64 of a "
+			    "tpm2_makecredential file");
+	}
+	why = (size_t)len > sizeof(buf)
+		  ? "it is larger than any credential"
+		  : parse_cred(buf, (size_t)len, &blob, &secret);
+	if (why) {
+		fprintf(stderr,
+			"xenmb: the challenge is not a tpm2_makecredential "
+			"credential: %s; see 'xenmb --help'\n",
+			why);
+		return EXIT_BAD_CRED;
+	}
+
+	/*
+	 * A credential for another key is an expected answer, said in one
+	 * line below: keep ESAPI from logging it as an error first (unless
+	 * the caller asked for ESAPI's log).
+	 */
+	setenv("TSS2_LOG", "esys+none", 0);
+	ret = tpm2_open(&ctx, tcti);
+	if (ret)
+		return ret;
+	ret = activate(&ctx, &blob, &secret, &cert);
+	tpm2_close(&ctx);
+	if (ret)
+		return ret;
+	if (raw) {
+		if (fwrite(cert->buffer, 1, cert->size, stdout) != cert->size)
+			ret = EXIT_KERNEL;
+	} else {
+		b64 = cli_base64(cert->buffer, cert->size);
+		if (!b64) {
+			ret = EXIT_KERNEL;
+		} else if (json) {
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "secret",
+					       json_object_new_string(b64));
+			cli_print_json(o);
+		} else {
+			printf("%s\n", b64);
+		}
+	}
+	/* The recovered secret is a credential: do not leave it around. */
+	explicit_bzero(cert->buffer, cert->size);
+	Esys_Free(cert);
+	if (b64)
+		explicit_bzero(b64, strlen(b64));
+	free(b64);
+	return ret;
+}
