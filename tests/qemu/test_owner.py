@@ -101,8 +101,18 @@ def boot1_steps(meta, nonce_b64):
     ]
 
 
+# A quote made after a reboot: PCR 22 must be right in what a server sees.
+QUOTE22_NONCE = hashlib.sha256(b"asset tag quote").digest()[:20]
+
+
+def quote22_step():
+    nonce = base64.b64encode(QUOTE22_NONCE).decode()
+    return harness.Step("quote22", f'xenmb quote --nonce {nonce} --pcrs sha256:22 --out "$R/q22" --json')
+
+
 def boot2_steps(meta):
     return common_head(meta) + [
+        quote22_step(),
         harness.Step("status", "xenmb owner status --json"),
         harness.Step("tag_show", "xenmb asset-tag show --json"),
         harness.Step("ak", "xenmb ak --name"),
@@ -117,6 +127,7 @@ def boot2_steps(meta):
 
 def boot3_steps(meta):
     return common_head(meta) + [
+        quote22_step(),
         harness.Step("tag_set20", f"xenmb asset-tag set {base64.b64encode(TAG20).decode()}"),
         harness.Step("tag_show", "xenmb asset-tag show --json"),
         harness.Step("rmmod", "rmmod xenmb"),
@@ -124,7 +135,7 @@ def boot3_steps(meta):
 
 
 def boot4_steps(meta):
-    return common_head(meta) + [harness.Step("rmmod", "rmmod xenmb")]
+    return common_head(meta) + [quote22_step(), harness.Step("rmmod", "rmmod xenmb")]
 
 
 def read(path, mode="rb"):
@@ -140,6 +151,17 @@ def check_launch(c, g, want22, what):
     c.equal(g.rc("insmod"), 0, f"{what}: the module loads")
     c.equal(pcr22_of(g, "pcr22").hex(), want22.hex(), f"{what}: PCR 22 (sha256)")
     c.equal(g.rc("drtm_check"), 0, f"{what}: 'xenmb eventlog --drtm --check' matches the PCRs",)
+    if g.rc("quote22") is None:
+        return
+    # The same value in a new quote, which tpm2_checkquote accepts.
+    q = os.path.join(g.results, "q22")
+    quoted22 = ((g.json("quote22") or {}).get("pcrs", {}).get("sha256", {}).get("22"))
+    c.equal(quoted22, want22.hex(), f"{what}: PCR 22 (sha256) in a new quote")
+    p = subprocess.run(["tpm2_checkquote", "-u", os.path.join(q, "ak.pem"),
+                        "-m", os.path.join(q, "quote.msg"), "-s", os.path.join(q, "quote.sig"),
+                        "-f", os.path.join(q, "quote.pcrs"), "-g", "sha256",
+                        "-q", QUOTE22_NONCE.hex()], capture_output=True, text=True)
+    c.equal(p.returncode, 0, f"{what}: tpm2_checkquote accepts that quote")
 
 
 def check_no_secret(c, g, what):
