@@ -16,24 +16,18 @@
 /* TPM2_PT_NV_BUFFER_MAX: how much one TPM2_NV_Read may return. */
 static int nv_buffer_max(struct tpm2_ctx *ctx, uint16_t *max)
 {
-	TPMS_CAPABILITY_DATA *cap = NULL;
-	TPMI_YES_NO more;
-	TSS2_RC rc;
+	uint32_t value;
+	bool present;
+	int ret;
 
-	rc = Esys_GetCapability(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
-				ESYS_TR_NONE, TPM2_CAP_TPM_PROPERTIES,
-				TPM2_PT_NV_BUFFER_MAX, 1, &more, &cap);
-	if (rc)
-		return tpm2_fail("TPM2_GetCapability(NV_BUFFER_MAX)", rc);
+	ret = tpm2_property(ctx, TPM2_PT_NV_BUFFER_MAX, &value, &present);
+	if (ret)
+		return ret;
 	*max = 512; /* the PC Client minimum, should the TPM not say */
-	if (cap->data.tpmProperties.count &&
-	    cap->data.tpmProperties.tpmProperty[0].property ==
-		TPM2_PT_NV_BUFFER_MAX &&
-	    cap->data.tpmProperties.tpmProperty[0].value)
-		*max = (uint16_t)cap->data.tpmProperties.tpmProperty[0].value;
+	if (present && value)
+		*max = (uint16_t)value;
 	if (*max > sizeof(((TPM2B_MAX_NV_BUFFER *)0)->buffer))
 		*max = sizeof(((TPM2B_MAX_NV_BUFFER *)0)->buffer);
-	Esys_Free(cap);
 	return 0;
 }
 

@@ -83,22 +83,22 @@ int tpm2_fail(const char *what, TSS2_RC rc)
 							      : EXIT_KERNEL;
 }
 
-int tpm2_permanent(struct tpm2_ctx *ctx, TPMA_PERMANENT *perm)
+int tpm2_property(struct tpm2_ctx *ctx, TPM2_PT property, uint32_t *value,
+		  bool *present)
 {
 	TPMS_CAPABILITY_DATA *cap = NULL;
 	TPMI_YES_NO more;
 	TSS2_RC rc;
 
 	rc = Esys_GetCapability(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
-				ESYS_TR_NONE, TPM2_CAP_TPM_PROPERTIES,
-				TPM2_PT_PERMANENT, 1, &more, &cap);
+				ESYS_TR_NONE, TPM2_CAP_TPM_PROPERTIES, property,
+				1, &more, &cap);
 	if (rc)
-		return tpm2_fail("TPM2_GetCapability(PT_PERMANENT)", rc);
-	*perm = 0;
-	if (cap->data.tpmProperties.count &&
-	    cap->data.tpmProperties.tpmProperty[0].property ==
-		TPM2_PT_PERMANENT)
-		*perm = cap->data.tpmProperties.tpmProperty[0].value;
+		return tpm2_fail("TPM2_GetCapability(TPM_PROPERTIES)", rc);
+	/* The TPM answers from the next property it has: check it is ours. */
+	*present = cap->data.tpmProperties.count &&
+		   cap->data.tpmProperties.tpmProperty[0].property == property;
+	*value = *present ? cap->data.tpmProperties.tpmProperty[0].value : 0;
 	Esys_Free(cap);
 	return 0;
 }
@@ -111,6 +111,7 @@ int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
 	uint8_t secret[OWNER_SECRET_LEN];
 	const char *why = "?";
 	int from_default, ret;
+	bool present;
 	TSS2_RC rc;
 
 	if (given && given->size) {
@@ -121,7 +122,7 @@ int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
 	      : hierarchy == ESYS_TR_RH_ENDORSEMENT
 		  ? TPMA_PERMANENT_ENDORSEMENTAUTHSET
 		  : TPMA_PERMANENT_LOCKOUTAUTHSET;
-	ret = tpm2_permanent(ctx, &perm);
+	ret = tpm2_property(ctx, TPM2_PT_PERMANENT, &perm, &present);
 	if (ret)
 		return ret;
 	/*

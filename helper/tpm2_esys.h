@@ -56,8 +56,13 @@ void tpm2_close(struct tpm2_ctx *ctx);
  */
 extern const char *tpm2_owner_config;
 
-/* TPM2_PT_PERMANENT (TPMA_PERMANENT): which hierarchy auths are set. */
-int tpm2_permanent(struct tpm2_ctx *ctx, TPMA_PERMANENT *perm);
+/*
+ * One TPM property (TPM2_GetCapability TPM_PROPERTIES), e.g.
+ * TPM2_PT_PERMANENT: which hierarchy auths are set. *@present is false
+ * when the TPM does not report it. Returns 0 or an exit code.
+ */
+int tpm2_property(struct tpm2_ctx *ctx, TPM2_PT property, uint32_t *value,
+		  bool *present);
 
 /*
  * Gives ESAPI the auth of @hierarchy (ESYS_TR_RH_OWNER, _ENDORSEMENT or
