@@ -30,7 +30,31 @@ NAME_HASH = {0x0004: hashlib.sha1, 0x000B: hashlib.sha256}
 TAG = bytes(range(1, 33))
 
 
-def steps_for(meta, nonce_b64):
+EK_CERT_NV = 0x01C00002        # TCG EK Credential Profile: RSA 2048 EK certificate
+PW_SESSION = struct.pack(">IHBH", 0x40000009, 0, 0, 0)     # TPM_RS_PW, empty auth
+
+
+def tpm2_owner_cmd(cc, handles, params):
+    """A TPM 2.0 command authorized by the owner's (empty) password."""
+    body = handles + struct.pack(">I", len(PW_SESSION)) + PW_SESSION + params
+    return struct.pack(">HII", 0x8002, 10 + len(body), cc) + body
+
+
+def ek_cert_commands(der):
+    """NV_DefineSpace of the EK certificate index, then NV_Writes of @der,
+    built here from the TPM 2.0 spec, as a platform vendor provisions it."""
+    attrs = 0x00000002 | 0x00020000 | 0x00040000 | 0x02000000   # OWNERWRITE|OWNERREAD|AUTHREAD|NO_DA
+    nv_public = struct.pack(">IHIHH", EK_CERT_NV, 0x000B, attrs, 0, len(der))
+    define = tpm2_owner_cmd(0x12A, struct.pack(">I", 0x40000001),
+                            struct.pack(">H", 0) + struct.pack(">H", len(nv_public)) + nv_public)
+    writes = [tpm2_owner_cmd(0x137, struct.pack(">II", 0x40000001, EK_CERT_NV),
+                             struct.pack(">H", len(der[off:off + 512])) + der[off:off + 512] +
+                             struct.pack(">H", off))
+              for off in range(0, len(der), 512)]
+    return [define] + writes
+
+
+def steps_for(meta, nonce_b64, ek_cert_der):
     x = XENTPM
     return [
         harness.Step("insmod", f"insmod /lib/modules/xenmb/xenmb.ko txt_base={meta['base']:#x}"),
@@ -41,6 +65,11 @@ def steps_for(meta, nonce_b64):
         harness.Step("ekey", f"{x} --get_ekey"),
         harness.Step("ek_pem", "xenmb ek --pem"),
         harness.Step("ekcert", f"{x} --get_ekcert"),
+        # Provision an EK certificate (more than one NV write long), then read it.
+        harness.Step("cert_provision", " && ".join(
+            f"xenmb tpm send --locality 0 {c.hex()} >/dev/null" for c in ek_cert_commands(ek_cert_der))),
+        harness.Step("ek_cert_pem", "xenmb ek --cert"),
+        harness.Step("ekcert_present", f"{x} --get_ekcert"),
         harness.Step("gen_aik_bad", f"{x} --gen_aik '@@not-base64'"),
         harness.Step("gen_aik", f"{x} --gen_aik ''"),
         harness.Step("gen_aik_again", f"{x} --gen_aik"),
@@ -156,9 +185,16 @@ def main():
     os.makedirs(d, exist_ok=True)
     meta = txtlaunch.generate(d, MODE)
     nonce = os.urandom(20)
+    # A certificate over 1 KiB, as real EK certificates often are.
+    cert_pem_path = os.path.join(d, "ekcert.pem")
+    harness.run(["openssl", "req", "-x509", "-newkey", "rsa:4096", "-nodes", "-days", "1",
+                 "-subj", "/CN=xenmb test EK certificate", "-keyout", os.path.join(d, "ekcert.key"),
+                 "-out", cert_pem_path], capture_output=True)
+    cert_der = subprocess.run(["openssl", "x509", "-in", cert_pem_path, "-outform", "DER"],
+                              capture_output=True, check=True).stdout
     try:
         g = harness.boot("xentpm", "tpm2", harness.fresh_state("xentpm"),
-                         steps_for(meta, base64.b64encode(nonce).decode()),
+                         steps_for(meta, base64.b64encode(nonce).decode(), cert_der),
                          binaries, launch=d)
     except RuntimeError as e:
         c.check(False, "boot", str(e))
@@ -191,6 +227,18 @@ def main():
         c.check(failed_with(g, "ekcert", -4),
                 "--get_ekcert without an EK certificate: exit 1, '-4' (XENTPM_E_CERT)",
                 f"rc {g.rc('ekcert')}, stderr {g.err('ekcert')!r}")
+
+        c.equal(g.rc("cert_provision"), 0, "an EK certificate was written to NV 0x01C00002")
+        with open(cert_pem_path) as f:
+            want_pem = f.read()
+        c.check(g.rc("ek_cert_pem") == 0 and g.out("ek_cert_pem").strip() == want_pem.strip(),
+                f"'xenmb ek --cert' gives the {len(cert_der)}-byte certificate back as PEM",
+                g.out("ek_cert_pem")[:120] + g.err("ek_cert_pem"))
+        got_der = base64.b64decode("".join(g.out("ekcert_present").split()) or "")
+        c.check(g.rc("ekcert_present") == 0 and got_der == cert_der,
+                "--get_ekcert prints the certificate's DER in base64",
+                g.err("ekcert_present"))
+        check_base64_layout(c, g.out("ekcert_present"), "--get_ekcert")
 
         c.check(g.rc("gen_aik") == 0 and g.out("gen_aik") == "" and g.err("gen_aik") == "",
                 "--gen_aik '' makes the AK, prints nothing", g.err("gen_aik"))
