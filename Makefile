@@ -6,6 +6,7 @@
 #   make helper          helper/xenmb
 #   make tcti            build/libtss2-tcti-xenmb.so* (tpm2_* -T xenmb)
 #   make check           every test (installs what it needs)
+#   make fuzz            libFuzzer on each parser, FUZZ_SECONDS each (60)
 #   make demo            the emulated dom0 in QEMU, end to end
 #   make install         module (kbuild modules_install) + helper + TCTI,
 #                        xentpm (the helper by that name) + xapi plugin tpm
@@ -46,7 +47,7 @@ TCTI_LDFLAGS := -shared -Wl,-soname,$(TCTI_SONAME) -Wl,--no-undefined \
 	-Wl,-z,relro,-z,now $(LDFLAGS)
 
 .PHONY: all module helper check demo install dkms-install dkms-remove \
-	clean module-clean format style deps tcti install-tcti
+	clean module-clean format style deps fuzz tcti install-tcti
 
 all: module helper tcti
 
@@ -72,6 +73,10 @@ deps:
 
 check:
 	tests/check.sh
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	XENMB_FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
 demo:
 	tests/qemu/demo.sh

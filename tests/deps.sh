@@ -8,7 +8,7 @@ packages=(
     linux-headers-amd64 linux-source-6.1 sparse dkms
     qemu-system-x86 swtpm swtpm-tools busybox-static
     libjson-c-dev libssl-dev libkeyutils-dev libtss2-dev tpm2-tools
-    clang-format cppcheck
+    clang-format cppcheck clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,0 +1,74 @@
+#!/bin/bash
+# libFuzzer over each pure parser, under ASan + UBSan:
+#   tests/fuzz/run.sh            each harness for XENMB_FUZZ_SECONDS (60)
+# Every saved input in tests/fuzz/regressions/<harness>/ runs first. A crash
+# fails the run and its input is copied there, to be committed as a
+# regression test. Results (executions, coverage) go to build/fuzz/RESULTS.md.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+secs=${XENMB_FUZZ_SECONDS:-60}
+out=$repo/build/fuzz
+shared=${XENMB_SHARED_DATA:-$repo/../shared/data}
+mkdir -p "$out"
+
+declare -A extra=(
+    [txt_heap]="driver/txt_heap.c driver/tcg_log.c"
+    [tcg_log]="driver/tcg_log.c"
+    [policy]="driver/policy.c driver/tpm_cmd.c"
+    [owner_config]="helper/owner_secret.c -lkeyutils -lcrypto"
+)
+harnesses=(txt_heap tcg_log policy owner_config)
+
+[[ -d $shared/eventlogs ]] || { echo "fuzz: no shared data at $shared"; echo "0 passed, 1 failed"; exit 1; }
+python3 tests/fuzz/seeds.py "$out/seeds" "$shared" || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0 failed=0
+{
+    echo "# Fuzzing results"
+    echo
+    echo "$(date -u +%Y-%m-%d), $(nproc) cores, ${secs} s per harness, libFuzzer ($(clang --version | head -n 1))"
+    echo
+    echo "| harness | executions | coverage (edges) | features | crashes |"
+    echo "|---|---|---|---|---|"
+} > "$out/RESULTS.md"
+for h in "${harnesses[@]}"; do
+    bin=$out/fuzz_$h
+    # shellcheck disable=SC2086
+    if ! clang -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+            -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+            -I. -o "$bin" "tests/fuzz/fuzz_$h.c" ${extra[$h]}; then
+        echo "not ok - fuzz: $h does not build"; failed=$((failed + 1)); continue
+    fi
+    reg=tests/fuzz/regressions/$h
+    if compgen -G "$reg/*" >/dev/null; then
+        if "$bin" "$reg"/* >"$out/$h.regress.log" 2>&1; then
+            echo "ok - fuzz: $h: every saved crash input runs clean"; passed=$((passed + 1))
+        else
+            echo "not ok - fuzz: $h: a saved crash input fails again (see $out/$h.regress.log)"
+            failed=$((failed + 1))
+        fi
+    fi
+    corpus=$out/corpus/$h
+    mkdir -p "$corpus" "$out/crashes/$h"
+    (cd "$out/crashes/$h" && "$bin" -max_total_time="$secs" -max_len=65536 \
+        -print_final_stats=1 "$corpus" "$out/seeds/$h" >"$out/$h.log" 2>&1)
+    rc=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$h.log")
+    done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$out/$h.log" | tail -n 1)
+    cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$done_line")
+    ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$done_line")
+    crashes=$(find "$out/crashes/$h" -maxdepth 1 -type f | wc -l)
+    echo "| $h | ${execs:-?} | ${cov:-?} | ${ft:-?} | $crashes |" >> "$out/RESULTS.md"
+    if ((rc == 0 && crashes == 0)) && [[ -n $execs && $execs -gt 0 ]]; then
+        echo "ok - fuzz: $h: $execs executions in ${secs} s, coverage $cov, no crash, leak or UB"
+        passed=$((passed + 1))
+    else
+        mkdir -p "$reg" && cp "$out/crashes/$h"/* "$reg/" 2>/dev/null
+        echo "not ok - fuzz: $h: exit $rc, $crashes crash inputs (copied to $reg; see $out/$h.log)"
+        failed=$((failed + 1))
+    fi
+done
+cat "$out/RESULTS.md"
+echo "$passed passed, $failed failed"
+((failed == 0))

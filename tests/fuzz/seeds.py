@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Writes the fuzzers' seed inputs into DIR/<harness>/: real TXT heaps from
+the launch generator, the real event logs of shared/data (each behind the
+format byte fuzz_tcg_log.c reads), real TPM commands, a real config file.
+
+  seeds.py DIR SHARED_DATA
+"""
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "qemu"))
+import txtlaunch  # noqa: E402
+
+
+def write(d, name, data):
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def main(out, shared):
+    for mode in ("tpm2-agile", "tpm2-banks", "tpm12"):
+        work = os.path.join(out, "gen", mode)
+        meta = txtlaunch.generate(work, mode)
+        with open(os.path.join(work, meta["blob"]), "rb") as f:
+            blob = f.read()
+        heap = meta["heap"]
+        off = heap["addr"] - meta["base"]
+        write(os.path.join(out, "txt_heap"), mode, blob[off:off + heap["used"]])
+        for i, log in enumerate(meta["logs"]):
+            start = log["addr"] - meta["base"]
+            body = blob[start + log["first"]:start + log["next"]]
+            fmt = {"agile": 2, "banks": 3, "container": 1}[meta["log_format"]]
+            write(os.path.join(out, "tcg_log"), f"{mode}-{i}", bytes([fmt]) + body)
+    logs = os.path.join(shared, "eventlogs")
+    for name in sorted(os.listdir(logs)):
+        if name.endswith("_eventlog"):
+            with open(os.path.join(logs, name), "rb") as f:
+                write(os.path.join(out, "tcg_log"), name, b"\x00" + f.read())
+    ext22 = (struct.pack(">HIII", 0x8002, 65, 0x182, 22) + struct.pack(">I", 9) +
+             struct.pack(">IHBH", 0x40000009, 0, 0, 0) + struct.pack(">IH", 1, 0x000B) + bytes(32))
+    write(os.path.join(out, "policy"), "tpm2-extend22-loc2", bytes([2, 0, 0xF, 2]) + ext22)
+    write(os.path.join(out, "policy"), "tpm12-reset", bytes([1, 0, 0xF, 2]) +
+          struct.pack(">HIIH", 0x00C1, 15, 0xC8, 3) + bytes([0, 0, 3]))
+    write(os.path.join(out, "owner_config"), "config",
+          b"# owner\npassword=00112233445566778899aabbccddeeff01234567\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
