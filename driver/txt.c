@@ -95,6 +95,16 @@ static int heap_range_ok(const struct xenmb_txt_info *info)
 	return 0;
 }
 
+/* A log's range must be reserved memory; says so in the kernel log if not. */
+static bool log_is_reserved(u64 phys, u64 len)
+{
+	if (range_is_reserved(phys, len))
+		return true;
+	pr_warn_ratelimited("xenmb: DRTM log %#llx+%#llx is not in reserved memory\n",
+			    phys, len);
+	return false;
+}
+
 /* Walks a private copy of the heap and finds the log(s). */
 static int locate_logs(struct xenmb_txt_info *info,
 		       struct txt_heap_summary *sum)
@@ -123,12 +133,8 @@ static int locate_logs(struct xenmb_txt_info *info,
 	}
 
 	if (sum->log_format == TXT_LOG_FORMAT_TPM12) {
-		if (!range_is_reserved(sum->logs[0].phys, sizeof(container))) {
-			pr_warn_ratelimited("xenmb: DRTM log %#llx+%#zx is not in reserved memory\n",
-					    sum->logs[0].phys,
-					    sizeof(container));
+		if (!log_is_reserved(sum->logs[0].phys, sizeof(container)))
 			return -EBADMSG;
-		}
 		ret = copy_reserved(sum->logs[0].phys, sizeof(container),
 				    container);
 		if (!ret)
@@ -141,15 +147,9 @@ static int locate_logs(struct xenmb_txt_info *info,
 			return -EBADMSG;
 		}
 	}
-	for (i = 0; i < sum->log_count; i++) {
-		if (!range_is_reserved(sum->logs[i].phys,
-				       sum->logs[i].allocated)) {
-			pr_warn_ratelimited("xenmb: DRTM log %#llx+%#x is not in reserved memory\n",
-					    sum->logs[i].phys,
-					    sum->logs[i].allocated);
+	for (i = 0; i < sum->log_count; i++)
+		if (!log_is_reserved(sum->logs[i].phys, sum->logs[i].allocated))
 			return -EBADMSG;
-		}
-	}
 	return 0;
 }
 
@@ -303,7 +303,7 @@ int xenmb_txt_read(struct xenmb_txt_read *arg)
 {
 	struct xenmb_txt_info *info;
 	struct txt_heap_summary *sum;
-	int heap_err, ret;
+	int ret;
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	sum = kzalloc(sizeof(*sum), GFP_KERNEL);
@@ -313,22 +313,21 @@ int xenmb_txt_read(struct xenmb_txt_read *arg)
 	}
 
 	mutex_lock(&txt_lock);
-	ret = txt_describe(info, sum, &heap_err);
+	ret = read_registers(info);
+	if (!ret && !info->present)
+		ret = -ENODEV;
 	if (ret)
 		goto out_unlock;
-	if (!info->present) {
-		ret = -ENODEV;
-		goto out_unlock;
-	}
 
 	/* main.c checked the region and the heap's index. */
 	if (arg->region == XENMB_TXT_REGION_HEAP) {
+		/* The raw heap, malformed or not: no walk needed. */
 		ret = heap_range_ok(info);
 		if (!ret)
 			ret = read_clipped(info->heap_base, info->heap_size,
 					   arg);
 	} else {
-		ret = heap_err;
+		ret = locate_logs(info, sum);
 		if (!ret && arg->index >= sum->log_count)
 			ret = -EINVAL;
 		if (!ret)
