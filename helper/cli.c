@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cli.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,19 +32,65 @@ void cli_print_json(struct json_object *obj)
 	json_object_put(obj);
 }
 
+void cli_hex_to(const uint8_t *data, size_t len, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sprintf(out + 2 * i, "%02x", data[i]);
+	out[2 * len] = '\0';
+}
+
 char *cli_hex(const uint8_t *data, size_t len)
 {
 	char *s = malloc(2 * len + 1);
-	size_t i;
 
-	if (!s)
-		return NULL;
-	for (i = 0; i < len; i++)
-		sprintf(s + 2 * i, "%02x", data[i]);
-	s[2 * len] = '\0';
+	if (s)
+		cli_hex_to(data, len, s);
 	return s;
 }
 
+int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 0, n = 0, got;
+	uint8_t *buf = NULL, *grown;
+	int ret = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (!f)
+		return -errno;
+	do {
+		if (n == cap) {
+			if (cap > max) {
+				ret = -EFBIG;
+				break;
+			}
+			cap = cap ? 2 * cap : 1 << 16;
+			grown = realloc(buf, cap + 1);
+			if (!grown) {
+				ret = -ENOMEM;
+				break;
+			}
+			buf = grown;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got);
+	if (!ret && ferror(f))
+		ret = -EIO;
+	if (!ret && n > max)
+		ret = -EFBIG;
+	fclose(f);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
 uint8_t *cli_base64_decode(const char *text, size_t *len)
 {
 	static const char alphabet[] =

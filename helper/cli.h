@@ -35,6 +35,20 @@ int cli_open_device(void);
  */
 char *cli_hex(const uint8_t *data, size_t len);
 
+/* The same into @out, which holds 2 * @len + 1 bytes. */
+void cli_hex_to(const uint8_t *data, size_t len, char *out);
+
+/* Files the helper reads whole (logs, key blobs) are at most this big. */
+#define CLI_FILE_MAX (16U << 20)
+
+/*
+ * Reads all of @path, at most @max bytes, into *@data (freed by the
+ * caller; one spare byte at the end) and *@len. Works for sysfs and
+ * securityfs files, whose size reads as 0. Returns 0, -EFBIG when the
+ * file is larger, or -errno.
+ */
+int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len);
+
 /*
  * Strict base64: white space is skipped, every other character must be of
  * the alphabet, '=' only as the final padding. Returns the bytes (freed by

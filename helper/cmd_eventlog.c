@@ -50,32 +50,6 @@ static void free_loaded(struct loaded *l)
 		free(l->parts[i].buf);
 }
 
-/* Reads a whole file of at most TXT_LOG_MAX_SIZE bytes. */
-static int read_file(const char *path, struct log_part *part)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, got;
-
-	if (!f)
-		return -errno;
-	part->buf = malloc(cap);
-	part->len = 0;
-	while (part->buf &&
-	       (got = fread(part->buf + part->len, 1, cap - part->len, f))) {
-		part->len += got;
-		if (part->len == cap) {
-			cap *= 2;
-			if (cap > TXT_LOG_MAX_SIZE) {
-				fclose(f);
-				return -EFBIG;
-			}
-			part->buf = realloc(part->buf, cap);
-		}
-	}
-	fclose(f);
-	return part->buf ? 0 : -ENOMEM;
-}
-
 /* @quiet: say nothing when the host has no DRTM log (quote's copy). */
 static int load_drtm(struct loaded *l, bool quiet)
 {
@@ -137,7 +111,8 @@ static int load_drtm(struct loaded *l, bool quiet)
 static int load_path(struct loaded *l, const char *path, const char *name,
 		     uint32_t ones_mask, bool quiet)
 {
-	int ret = read_file(path, &l->parts[0]);
+	int ret = cli_read_file(path, TXT_LOG_MAX_SIZE, &l->parts[0].buf,
+				&l->parts[0].len);
 
 	l->count = 1;
 	if (ret) {
@@ -176,15 +151,6 @@ static void data_text(const uint8_t *data, uint32_t len, char *out, size_t size,
 		strcat(out, "...");
 }
 
-static void hex(const uint8_t *d, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", d[i]);
-	out[2 * n] = '\0';
-}
-
 static struct json_object *event_json(const struct tcg_event *ev)
 {
 	struct json_object *o = json_object_new_object();
@@ -198,7 +164,7 @@ static struct json_object *event_json(const struct tcg_event *ev)
 			       json_object_new_string(eventlog_type_name(
 				   ev->type, name, sizeof(name))));
 	for (i = 0; i < ev->digest_count; i++) {
-		hex(ev->digests[i].digest, ev->digests[i].size, buf);
+		cli_hex_to(ev->digests[i].digest, ev->digests[i].size, buf);
 		json_object_object_add(
 		    digests,
 		    eventlog_alg_name(ev->digests[i].alg, name, sizeof(name)),
@@ -221,7 +187,7 @@ static void event_text(const struct tcg_event *ev)
 	printf("%2u %-28s %s\n", ev->pcr,
 	       eventlog_type_name(ev->type, name, sizeof(name)), data);
 	for (i = 0; i < ev->digest_count; i++) {
-		hex(ev->digests[i].digest, ev->digests[i].size, buf);
+		cli_hex_to(ev->digests[i].digest, ev->digests[i].size, buf);
 		printf(
 		    "   %-7s %s\n",
 		    eventlog_alg_name(ev->digests[i].alg, name, sizeof(name)),
@@ -288,7 +254,7 @@ static void print_replay(const struct tcg_replay *r, struct json_object *out)
 		for (p = 0; p < TCG_PCR_COUNT; p++) {
 			if (!(bank->extended & (1U << p)) || bank->status)
 				continue;
-			hex(bank->pcr[p], bank->size, buf);
+			cli_hex_to(bank->pcr[p], bank->size, buf);
 			if (out) {
 				snprintf(key, sizeof(key), "%u", p);
 				json_object_object_add(
@@ -354,8 +320,8 @@ static int check(const struct loaded *l, const struct tcg_replay *r,
 					ret < 0 ? strerror(-ret) : "TPM error");
 				return EXIT_KERNEL;
 			}
-			hex(bank->pcr[p], bank->size, want);
-			hex(digest, len, got);
+			cli_hex_to(bank->pcr[p], bank->size, want);
+			cli_hex_to(digest, len, got);
 			match = len == bank->size && !strcmp(want, got);
 			mismatches += !match;
 			compared++;

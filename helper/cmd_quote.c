@@ -409,22 +409,13 @@ static void add_hex(struct json_object *o, const char *key, const void *data,
 static void add_file_b64(struct json_object *o, const char *key,
 			 const char *path)
 {
-	FILE *f = fopen(path, "rb");
 	uint8_t *buf;
-	long len;
+	size_t len;
 
-	if (!f)
+	if (cli_read_file(path, CLI_FILE_MAX, &buf, &len))
 		return;
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return;
-	}
-	buf = malloc((size_t)len + 1);
-	if (buf && fread(buf, 1, (size_t)len, f) == (size_t)len)
-		add_b64(o, key, buf, (size_t)len);
+	add_b64(o, key, buf, len);
 	free(buf);
-	fclose(f);
 }
 
 static struct json_object *

@@ -326,27 +326,6 @@ static void remove_workdir(char *dir, const char *const *files)
 	free(dir);
 }
 
-static int read_whole(const char *path, uint8_t **data, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	long size;
-
-	*data = NULL;
-	if (!f)
-		return -1;
-	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) || !(*data = malloc((size_t)size + 1)) ||
-	    fread(*data, 1, (size_t)size, f) != (size_t)size) {
-		fclose(f);
-		free(*data);
-		*data = NULL;
-		return -1;
-	}
-	fclose(f);
-	*len = (size_t)size;
-	return 0;
-}
-
 /* The AK's TPM2B_PUBLIC, base64: the TPM 2.0 counterpart of its TCPA blob. */
 static int do_aik_tcpa(void)
 {
@@ -363,7 +342,7 @@ static int do_aik_tcpa(void)
 	snprintf(path, sizeof(path), "%s/ak.pub", dir);
 	ret = run(cmd_ak, argv, &out);
 	output_free(&out);
-	if (!ret && read_whole(path, &blob, &len))
+	if (!ret && cli_read_file(path, CLI_FILE_MAX, &blob, &len))
 		ret = XENTPM_E_INTERNAL;
 	if (!ret) {
 		ret = print_base64(blob, len);
