@@ -277,6 +277,8 @@ int cmd_verify(int argc, char **argv)
 	struct verify_result res;
 	int ret;
 
+	/* A malformed quote is a reason, not a tss2-mu log line. */
+	setenv("TSS2_LOG", "mu+NONE", 0);
 	if (parse_opts(argc, argv, &o))
 		return cli_usage_error("unknown option to 'verify'");
 	if (optind != argc || o.out || o.live || o.tcti)
@@ -487,6 +489,7 @@ int cmd_known_good(int argc, char **argv)
 	what = argv[1];
 	argc--;
 	argv++;
+	setenv("TSS2_LOG", "mu+NONE", 0);
 	if (parse_opts(argc, argv, &o))
 		return cli_usage_error("unknown option to 'known-good'");
 	if (!strcmp(what, "record")) {
