@@ -14,13 +14,19 @@
  *  - the same TPM 1.2 quote as xentpm's blob (composite || signature),
  *    every byte of the blob tried;
  *  - another AK, another nonce, other PCR values: untrusted, by the right
- *    check; known-good differences name the PCR, event and component.
+ *    check; known-good differences name the PCR, event and component;
+ *  - an ECDSA P-256 AK (TPMT_PUBLIC) and a quote OpenSSL signed with it,
+ *    as no real attestation here has one.
  * The last line is "N passed, N failed".
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <sys/stat.h>
+#include <tss2/tss2_mu.h>
 
 #include "../../helper/cli.h"
 #include "../../helper/eventlog.h"
@@ -373,6 +379,103 @@ out:
 	verify_input_free(&att);
 }
 
+/*
+ * ECDSA: a P-256 key made by OpenSSL, given as a TPMT_PUBLIC; a quote of
+ * PCR 17 (sha256) over a nonce, signed by OpenSSL and carried as a
+ * TPMT_SIGNATURE. Verifies; every changed byte of quote or signature fails.
+ */
+static void run_crafted_ecdsa(void)
+{
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	uint8_t pub[65], value[32], buf[1024], der[128], nonce[16];
+	struct verify_input in = {0};
+	TPMT_PUBLIC tp = {0};
+	TPMS_ATTEST at = {0};
+	TPMT_SIGNATURE ts = {0};
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	const unsigned char *p = der;
+	ECDSA_SIG *es = NULL;
+	const BIGNUM *r, *sv;
+	size_t pub_len = 0, off = 0, der_len = sizeof(der);
+	char why[512];
+	bool ok;
+
+	memset(value, 0x17, sizeof(value));
+	memset(nonce, 0xA5, sizeof(nonce));
+	ok = key && md &&
+	     EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, pub,
+					     sizeof(pub), &pub_len) &&
+	     pub_len == 65;
+	tp.type = TPM2_ALG_ECC;
+	tp.nameAlg = TPM2_ALG_SHA256;
+	tp.parameters.eccDetail.symmetric.algorithm = TPM2_ALG_NULL;
+	tp.parameters.eccDetail.scheme.scheme = TPM2_ALG_ECDSA;
+	tp.parameters.eccDetail.scheme.details.ecdsa.hashAlg = TPM2_ALG_SHA256;
+	tp.parameters.eccDetail.curveID = TPM2_ECC_NIST_P256;
+	tp.parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
+	tp.unique.ecc.x.size = tp.unique.ecc.y.size = 32;
+	memcpy(tp.unique.ecc.x.buffer, pub + 1, 32);
+	memcpy(tp.unique.ecc.y.buffer, pub + 33, 32);
+	ok = ok && !Tss2_MU_TPMT_PUBLIC_Marshal(&tp, buf, sizeof(buf), &off) &&
+	     (in.ak = verify_tpm2_public_key(buf, off)) != NULL;
+
+	at.magic = TPM2_GENERATED_VALUE;
+	at.type = TPM2_ST_ATTEST_QUOTE;
+	at.extraData.size = sizeof(nonce);
+	memcpy(at.extraData.buffer, nonce, sizeof(nonce));
+	at.attested.quote.pcrSelect.count = 1;
+	at.attested.quote.pcrSelect.pcrSelections[0].hash = TPM2_ALG_SHA256;
+	at.attested.quote.pcrSelect.pcrSelections[0].sizeofSelect = 3;
+	at.attested.quote.pcrSelect.pcrSelections[0].pcrSelect[2] = 0x02;
+	at.attested.quote.pcrDigest.size = 32;
+	SHA256(value, sizeof(value), at.attested.quote.pcrDigest.buffer);
+	off = 0;
+	ok = ok && !Tss2_MU_TPMS_ATTEST_Marshal(&at, buf, sizeof(buf), &off);
+	in.quote = dup_exact(buf, off);
+	in.quote_len = off;
+
+	/* OpenSSL signs; its DER (r, s) becomes a TPMT_SIGNATURE. */
+	ok = ok && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, key) == 1 &&
+	     EVP_DigestSign(md, der, &der_len, in.quote, in.quote_len) == 1 &&
+	     (es = d2i_ECDSA_SIG(NULL, &p, (long)der_len)) != NULL;
+	if (ok) {
+		ECDSA_SIG_get0(es, &r, &sv);
+		ts.sigAlg = TPM2_ALG_ECDSA;
+		ts.signature.ecdsa.hash = TPM2_ALG_SHA256;
+		ts.signature.ecdsa.signatureR.size =
+		    (UINT16)BN_bn2bin(r, ts.signature.ecdsa.signatureR.buffer);
+		ts.signature.ecdsa.signatureS.size =
+		    (UINT16)BN_bn2bin(sv, ts.signature.ecdsa.signatureS.buffer);
+		off = 0;
+		ok = !Tss2_MU_TPMT_SIGNATURE_Marshal(&ts, buf, sizeof(buf),
+						     &off);
+		in.sig = dup_exact(buf, off);
+		in.sig_len = off;
+	}
+	in.family = 2;
+	in.nonce = dup_exact(nonce, sizeof(nonce));
+	in.nonce_len = sizeof(nonce);
+	in.has_nonce = true;
+	in.pcrs.count = 1;
+	in.pcrs.banks[0].alg = TCG_ALG_SHA256;
+	in.pcrs.banks[0].size = 32;
+	in.pcrs.banks[0].mask = 1U << 17;
+	memcpy(in.pcrs.banks[0].value[17], value, sizeof(value));
+
+	first_reason(&in, NULL, why, sizeof(why));
+	report(ok && !untrusted_by(&in, NULL, -1),
+	       "ECDSA P-256: OpenSSL's signature over a quote verifies", "%s",
+	       ok ? why : "could not build it");
+	if (ok) {
+		flip_all("ECDSA quote", &in, in.quote, in.quote_len, NULL);
+		flip_all("ECDSA signature", &in, in.sig, in.sig_len, NULL);
+	}
+	ECDSA_SIG_free(es);
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(key);
+	verify_input_free(&in);
+}
+
 /* The components people read in diffs, from tboot-style descriptions. */
 static void run_components(void)
 {
@@ -428,6 +531,7 @@ int main(void)
 	run_attestation("windows_gcp_shielded_vm.json", &tpm12);
 	run_attestation("linux_tpm12.json", NULL);
 	run_xentpm_blob();
+	run_crafted_ecdsa();
 	run_components();
 	verify_input_free(&tpm12);
 	return tally();
