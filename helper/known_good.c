@@ -420,6 +420,7 @@ static int compare_event(const struct kg_event *f, const struct kg_event *k,
 			 struct verify_result *res)
 {
 	char desc[DESC_MAX], label[DESC_MAX + 128], what[512] = "";
+	char banks[64] = "", shown[320] = "";
 	char hexbuf[2 * TCG_MAX_DIGEST_SIZE + 1], name[32];
 	struct json_object *digests = NULL, *values;
 	const char *want_data;
@@ -428,27 +429,40 @@ static int compare_event(const struct kg_event *f, const struct kg_event *k,
 	describe(&f->ev, desc, sizeof(desc));
 	event_label(f->log, f->seq, f->pcr, f->type, desc, label,
 		    sizeof(label));
-	if (f->type != k->type) {
+	bool type_changed = f->type != k->type;
+
+	if (type_changed) {
 		snprintf(what, sizeof(what), "type is now %s, known good %s",
 			 eventlog_type_name(f->type, name, sizeof(name)),
 			 str_field(k->item, "type_name"));
 	}
 	json_object_object_get_ex(k->item, "digests", &digests);
-	for (i = 0; !*what && i < f->ev.digest_count; i++) {
+	/*
+	 * The banks whose digest is not accepted, in one line, with the
+	 * values of one of them (SHA-256 when it is among them).
+	 */
+	for (i = 0; !type_changed && i < f->ev.digest_count; i++) {
 		const char *bank =
 		    eventlog_alg_name(f->ev.digests[i].alg, name, sizeof(name));
+		size_t used = strlen(banks);
 
 		cli_hex_to(f->ev.digests[i].digest, f->ev.digests[i].size,
 			   hexbuf);
 		values = NULL;
 		if (digests)
 			json_object_object_get_ex(digests, bank, &values);
-		if (!accepted(values, hexbuf))
-			snprintf(what, sizeof(what),
-				 "%s digest %s is not an accepted one "
-				 "(known good: %s)",
-				 bank, hexbuf, first_value(values));
+		if (accepted(values, hexbuf))
+			continue;
+		snprintf(banks + used, sizeof(banks) - used, "%s%s",
+			 used ? ", " : "", bank);
+		if (!*shown || f->ev.digests[i].alg == TCG_ALG_SHA256)
+			snprintf(shown, sizeof(shown),
+				 "%s now %s, known good %s", bank, hexbuf,
+				 first_value(values));
 	}
+	if (*banks)
+		snprintf(what, sizeof(what), "%s digest not accepted (%s)",
+			 banks, shown);
 	want_data = str_field(k->item, "data_sha256");
 	if (!*what && *want_data) {
 		data_sha256(&f->ev, hexbuf);

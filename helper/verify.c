@@ -219,6 +219,18 @@ static EVP_PKEY *ecc_key(const TPMS_ECC_POINT *point, TPMI_ECC_CURVE curve)
 	return pkey;
 }
 
+EVP_PKEY *verify_tpmt_public_key(const TPMT_PUBLIC *pub)
+{
+	if (pub->type == TPM2_ALG_RSA)
+		/* Exponent 0 means the default, 2^16 + 1 (TPM 2.0 part 2). */
+		return rsa_key(pub->unique.rsa.buffer, pub->unique.rsa.size,
+			       pub->parameters.rsaDetail.exponent ?: 65537);
+	if (pub->type == TPM2_ALG_ECC)
+		return ecc_key(&pub->unique.ecc,
+			       pub->parameters.eccDetail.curveID);
+	return NULL;
+}
+
 EVP_PKEY *verify_tpm2_public_key(const uint8_t *tpmt_public, size_t len)
 {
 	TPMT_PUBLIC pub;
@@ -227,14 +239,7 @@ EVP_PKEY *verify_tpm2_public_key(const uint8_t *tpmt_public, size_t len)
 	if (Tss2_MU_TPMT_PUBLIC_Unmarshal(tpmt_public, len, &off, &pub) ||
 	    off != len)
 		return NULL;
-	if (pub.type == TPM2_ALG_RSA)
-		/* Exponent 0 means the default, 2^16 + 1 (TPM 2.0 part 2). */
-		return rsa_key(pub.unique.rsa.buffer, pub.unique.rsa.size,
-			       pub.parameters.rsaDetail.exponent ?: 65537);
-	if (pub.type == TPM2_ALG_ECC)
-		return ecc_key(&pub.unique.ecc,
-			       pub.parameters.eccDetail.curveID);
-	return NULL;
+	return verify_tpmt_public_key(&pub);
 }
 
 static uint32_t be32(const uint8_t *p)

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <tss2/tss2_tpm2_types.h>
 
 #include "../driver/tcg_log.h"
 
@@ -94,6 +95,9 @@ int verify_load_ak_pem(struct verify_input *in, const uint8_t *pem, size_t len,
 		       char *err, size_t size);
 
 /* A TPMT_PUBLIC (RSA or ECC) as an OpenSSL key; NULL if unusable. */
+EVP_PKEY *verify_tpmt_public_key(const TPMT_PUBLIC *pub);
+
+/* The same from its marshaled bytes (AK.Public of an attestation). */
 EVP_PKEY *verify_tpm2_public_key(const uint8_t *tpmt_public, size_t len);
 
 /* A TPM 1.2 TPM_PUBKEY (RSA) as an OpenSSL key; NULL if unusable. */
