@@ -289,6 +289,13 @@ int cmd_verify(int argc, char **argv)
 		ret = EXIT_USAGE;
 	if (!ret && verify_run(&in, list, &res))
 		ret = EXIT_KERNEL;
+	if (!ret && !o.ak &&
+	    verify_add(&res, false, VERIFY_SIGNATURE,
+		       "the AK is the one that came with the "
+		       "quote: give the enrolled AK with --ak")) {
+		verify_result_free(&res);
+		ret = EXIT_KERNEL;
+	}
 	if (!ret) {
 		if (o.json) {
 			cli_print_json(verify_result_json(&res));

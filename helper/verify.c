@@ -465,10 +465,17 @@ int verify_load_quote_json(struct verify_input *in, const char *json_text,
 {
 	static const char *const logs[] = {"srtm", "drtm"};
 	struct json_object *root = json_tokener_parse(json_text), *pcrs;
+	uint8_t *decoded;
 	int ret = -1;
-	size_t i;
+	size_t i, len;
 
 	in->family = 2;
+	/* xentpm --tpm_quote and the plugin hand out its base64. */
+	if (!root && (decoded = cli_base64_decode(json_text, &len))) {
+		decoded[len] = '\0';
+		root = json_tokener_parse((char *)decoded);
+		free(decoded);
+	}
 	if (!root || !json_object_is_type(root, json_type_object)) {
 		fail(err, size, "not a JSON object");
 		goto out;

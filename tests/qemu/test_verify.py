@@ -40,6 +40,7 @@ def steps_for(meta):
         harness.Step("insmod", f"insmod /lib/modules/xenmb/xenmb.ko txt_base={meta['base']:#x}"),
         harness.Step("nonce", 'head -c 32 /dev/urandom | base64 | tr -d "\\n" > "$R/nonce"'),
         harness.Step("quote", f'{nonce}; xenmb quote --nonce "$N" --out "$R/q"'),
+        harness.Step("quote_json", f'{nonce}; xenmb quote --nonce "$N" --json'),
         harness.Step("live", 'xenmb known-good record --live --out "$R/live.json"'),
         # A second AK: a restricted signing primary key in the endorsement
         # hierarchy, and its quote of PCR 17-19 over the same nonce.
@@ -87,7 +88,7 @@ def lines_of(out, kind):
 
 
 def guest_ok(c, g, what):
-    for step in ("insmod", "nonce", "quote", "live", "ak2", "ak2_quote", "ak2_pem"):
+    for step in ("insmod", "nonce", "quote", "quote_json", "live", "ak2", "ak2_quote", "ak2_pem"):
         if not c.equal(g.rc(step), 0, f"{what}: guest step {step} exits 0"):
             print("    " + g.err(step)[-400:].replace("\n", "\n    "))
     problems = harness.kernel_problems(harness.after_launch(g.dmesg()))
@@ -139,6 +140,17 @@ def check_clean(c, g, meta, kg):
         res.get("checks", {}).get(k) == "ok" for k in
         ("signature", "quote", "nonce", "pcr-digest", "log", "replay", "known-good")),
             "clean boot: --json: trusted, every check done and ok", out)
+    # The same verdict from 'xenmb quote --json' and from its base64 (what
+    # xentpm --tpm_quote and the plugin hand out).
+    qjson = os.path.join(g.results, "quote_json.out")
+    qb64 = os.path.join(g.results, "quote_json.b64")
+    with open(qjson, "rb") as f, open(qb64, "w") as o:
+        o.write(base64.b64encode(f.read()).decode())
+    for what, path in (("quote --json", qjson), ("its base64", qb64)):
+        rc, out, err = run([XENMB, "verify", "--quote-json", path, "--nonce", nonce,
+                            "--ak", os.path.join(q, "ak.pem"), "--known-good", kg])
+        c.check(rc == 0 and out.startswith("verdict: trusted"),
+                f"clean boot: {what}: trusted against the list", out + err)
     other = base64.b64encode(os.urandom(32)).decode()
     rc, out, err = verify(q, other)
     c.check(rc == EXIT_UNTRUSTED and [ln.split(":")[1].strip() for ln in lines_of(out, "reason")]

@@ -262,6 +262,34 @@ static void run_attestation(const char *file, struct verify_input *tpm12_ak)
 		check_diff_names(file, &in, list);
 	}
 
+	/* The list knows a DRTM log the quote did not come with. */
+	if (list) {
+		struct json_object *events, *extra = json_object_new_object();
+		struct verify_result r2;
+		bool said = false;
+		size_t i;
+
+		json_object_object_get_ex(list, "events", &events);
+		json_object_object_add(extra, "log",
+				       json_object_new_string("drtm"));
+		json_object_object_add(extra, "pcr", json_object_new_int(17));
+		json_object_array_add(events, extra);
+		if (!verify_run(&in, list, &r2)) {
+			for (i = 0; i < r2.reason_count; i++)
+				said |= strstr(r2.reasons[i].text,
+					       "no drtm log came") != NULL;
+			said = said && !r2.trusted && r2.reason_count == 1;
+			verify_result_free(&r2);
+		}
+		json_object_array_del_idx(
+		    events, json_object_array_length(events) - 1, 1);
+		snprintf(desc, sizeof(desc),
+			 "%s: a DRTM log the list has and the quote lacks is "
+			 "one reason",
+			 file);
+		report(said, desc, "not said");
+	}
+
 	/* Another nonce: caught by the nonce check. */
 	nonce = in.nonce;
 	nonce_len = in.nonce_len;
