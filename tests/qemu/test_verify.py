@@ -40,7 +40,9 @@ def steps_for(meta):
         harness.Step("insmod", f"insmod /lib/modules/xenmb/xenmb.ko txt_base={meta['base']:#x}"),
         harness.Step("nonce", 'head -c 32 /dev/urandom | base64 | tr -d "\\n" > "$R/nonce"'),
         harness.Step("quote", f'{nonce}; xenmb quote --nonce "$N" --out "$R/q"'),
-        harness.Step("quote_json", f'{nonce}; xenmb quote --nonce "$N" --json'),
+        # --json with --out carries the logs; without, it has none.
+        harness.Step("quote_json", f'{nonce}; xenmb quote --nonce "$N" --out /tmp/qj --json'),
+        harness.Step("quote_nologs", f'{nonce}; xenmb quote --nonce "$N" --json'),
         harness.Step("live", 'xenmb known-good record --live --out "$R/live.json"'),
         # A second AK: a restricted signing primary key in the endorsement
         # hierarchy, and its quote of PCR 17-19 over the same nonce.
@@ -88,7 +90,7 @@ def lines_of(out, kind):
 
 
 def guest_ok(c, g, what):
-    for step in ("insmod", "nonce", "quote", "quote_json", "live", "ak2", "ak2_quote", "ak2_pem"):
+    for step in ("insmod", "nonce", "quote", "quote_json", "quote_nologs", "live", "ak2", "ak2_quote", "ak2_pem"):
         if not c.equal(g.rc(step), 0, f"{what}: guest step {step} exits 0"):
             print("    " + g.err(step)[-400:].replace("\n", "\n    "))
     problems = harness.kernel_problems(harness.after_launch(g.dmesg()))
@@ -151,6 +153,13 @@ def check_clean(c, g, meta, kg):
                             "--ak", os.path.join(q, "ak.pem"), "--known-good", kg])
         c.check(rc == 0 and out.startswith("verdict: trusted"),
                 f"clean boot: {what}: trusted against the list", out + err)
+    rc, out, err = run([XENMB, "verify", "--quote-json", os.path.join(g.results, "quote_nologs.out"),
+                        "--nonce", nonce, "--ak", os.path.join(q, "ak.pem"), "--known-good", kg])
+    reasons = lines_of(out, "reason")
+    c.check(rc == EXIT_UNTRUSTED and len(reasons) == 2 and
+            all("log came with the quote" in ln for ln in reasons),
+            "clean boot: a quote without its logs is untrusted against the list, one line a log",
+            out + err)
     other = base64.b64encode(os.urandom(32)).decode()
     rc, out, err = verify(q, other)
     c.check(rc == EXIT_UNTRUSTED and [ln.split(":")[1].strip() for ln in lines_of(out, "reason")]
