@@ -177,20 +177,34 @@ static int fresh_events(const struct verify_input *in, struct kg_events *out,
 	return 0;
 }
 
-/* Numbers each event among those of the same log and PCR before it. */
+/*
+ * Events are matched by their place among the events of the same log and
+ * PCR. Groups: the log (srtm, drtm, any other name) times the PCR (0-23,
+ * any other). Matching also wants the same PCR and log name, so a shared
+ * group only costs a mismatch, never a wrong match. Linear, as a log may
+ * hold TCG_LOG_MAX_EVENTS records.
+ */
+#define KG_LOGS 3
+#define KG_SLOTS (TCG_PCR_COUNT + 1)
+
+static unsigned int group_of(const struct kg_event *e)
+{
+	unsigned int log = !strcmp(e->log, "srtm")   ? 0
+			   : !strcmp(e->log, "drtm") ? 1
+						     : 2;
+
+	return log * KG_SLOTS +
+	       (e->pcr < TCG_PCR_COUNT ? e->pcr : TCG_PCR_COUNT);
+}
+
+/* Numbers each event within its group, in log order. */
 static void number(struct kg_events *events)
 {
-	size_t i, j;
+	uint32_t count[KG_LOGS * KG_SLOTS] = {0};
+	size_t i;
 
-	for (i = 0; i < events->count; i++) {
-		struct kg_event *e = &events->e[i];
-
-		e->pos = 0;
-		for (j = 0; j < i; j++)
-			if (events->e[j].pcr == e->pcr &&
-			    !strcmp(events->e[j].log, e->log))
-				e->pos++;
-	}
+	for (i = 0; i < events->count; i++)
+		events->e[i].pos = count[group_of(&events->e[i])]++;
 }
 
 static struct json_object *event_entry(const struct kg_event *k)
@@ -477,14 +491,37 @@ static int compare_event(const struct kg_event *f, const struct kg_event *k,
 		   ?: 1;
 }
 
-static bool has_log(const struct kg_events *events, const char *log)
+/* Which of the three log groups (see group_of()) have events. */
+static void logs_present(const struct kg_events *events, bool *present)
 {
 	size_t i;
 
+	memset(present, 0, KG_LOGS * sizeof(*present));
 	for (i = 0; i < events->count; i++)
-		if (!strcmp(events->e[i].log, log))
-			return true;
-	return false;
+		present[group_of(&events->e[i]) / KG_SLOTS] = true;
+}
+
+/*
+ * The list's events by group, in order: @index holds pointers, @start the
+ * first of each group (counting sort). NULL when out of memory.
+ */
+static struct kg_event **index_groups(struct kg_events *known, size_t *start)
+{
+	struct kg_event **index = calloc(known->count + 1, sizeof(*index));
+	size_t fill[KG_LOGS * KG_SLOTS] = {0}, g, i;
+
+	if (!index)
+		return NULL;
+	for (i = 0; i < known->count; i++)
+		fill[group_of(&known->e[i])]++;
+	start[0] = 0;
+	for (g = 0; g < KG_LOGS * KG_SLOTS; g++) {
+		start[g + 1] = start[g] + fill[g];
+		fill[g] = start[g];
+	}
+	for (i = 0; i < known->count; i++)
+		index[fill[group_of(&known->e[i])]++] = &known->e[i];
+	return index;
 }
 
 static int compare_events(struct json_object *list,
@@ -492,10 +529,11 @@ static int compare_events(struct json_object *list,
 			  struct verify_result *res)
 {
 	struct kg_events fresh = {0}, known = {0};
-	char err[256], desc[DESC_MAX], label[DESC_MAX + 128];
+	char err[256], desc[DESC_MAX], label[DESC_MAX + 128], name[32];
+	size_t start[KG_LOGS * KG_SLOTS + 1], i, j;
+	bool known_has[KG_LOGS], fresh_has[KG_LOGS], said[KG_LOGS] = {0};
+	struct kg_event **index = NULL;
 	int diffs = 0, ret = 0;
-	unsigned int l;
-	size_t i, j;
 
 	if (list_events(list, &known))
 		return -ENOMEM;
@@ -503,25 +541,32 @@ static int compare_events(struct json_object *list,
 	if (fresh_events(in, &fresh, err, sizeof(err)))
 		goto out;
 	number(&fresh);
-	for (l = 0; l < in->log_count && !ret; l++)
-		if (!has_log(&known, in->logs[l].name) &&
-		    has_log(&fresh, in->logs[l].name)) {
+	index = index_groups(&known, start);
+	if (!index) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	logs_present(&known, known_has);
+	logs_present(&fresh, fresh_has);
+	for (i = 0; i < fresh.count && !ret; i++) {
+		struct kg_event *f = &fresh.e[i], *k = NULL;
+		unsigned int g = group_of(f), log = g / KG_SLOTS;
+
+		if (!known_has[log]) {
+			if (said[log])
+				continue;
+			said[log] = true;
 			diffs++;
 			ret = verify_add(res, true, VERIFY_KNOWN_GOOD,
 					 "a %s log came with the quote; the "
 					 "list has none",
-					 in->logs[l].name);
-		}
-	for (i = 0; i < fresh.count && !ret; i++) {
-		struct kg_event *f = &fresh.e[i], *k = NULL;
-
-		if (!has_log(&known, f->log))
+					 f->log);
 			continue;
-		for (j = 0; j < known.count && !k; j++)
-			if (known.e[j].pcr == f->pcr &&
-			    known.e[j].pos == f->pos &&
-			    !strcmp(known.e[j].log, f->log))
-				k = &known.e[j];
+		}
+		if (f->pos < start[g + 1] - start[g])
+			k = index[start[g] + f->pos];
+		if (k && (k->pcr != f->pcr || strcmp(k->log, f->log)))
+			k = NULL;
 		if (k) {
 			k->matched = true;
 			ret = compare_event(f, k, res);
@@ -536,14 +581,15 @@ static int compare_events(struct json_object *list,
 		ret = verify_add(res, true, VERIFY_KNOWN_GOOD,
 				 "%s: new, not in the list", label);
 	}
+	memset(said, 0, sizeof(said));
 	for (j = 0; j < known.count && !ret; j++) {
 		struct kg_event *k = &known.e[j];
-		size_t m, in_log = 0, before = 0;
-		char name[32];
+		unsigned int log = group_of(k) / KG_SLOTS;
+		size_t m, in_log = 0;
 
 		if (k->matched)
 			continue;
-		if (has_log(&fresh, k->log)) {
+		if (fresh_has[log]) {
 			diffs++;
 			ret = verify_add(
 			    res, true, VERIFY_KNOWN_GOOD,
@@ -555,15 +601,12 @@ static int compare_events(struct json_object *list,
 			    str_field(k->item, "description"));
 			continue;
 		}
-		/* A whole log missing is one line, said at its first event. */
-		for (m = 0; m < known.count; m++) {
-			if (strcmp(known.e[m].log, k->log))
-				continue;
-			in_log++;
-			before += m < j;
-		}
-		if (before)
+		/* A whole log missing is one line. */
+		if (said[log])
 			continue;
+		said[log] = true;
+		for (m = 0; m < known.count; m++)
+			in_log += group_of(&known.e[m]) / KG_SLOTS == log;
 		diffs++;
 		ret = verify_add(res, true, VERIFY_KNOWN_GOOD,
 				 "the list has %zu events of a %s log; no %s "
@@ -571,6 +614,7 @@ static int compare_events(struct json_object *list,
 				 in_log, k->log, k->log);
 	}
 out:
+	free(index);
 	free(fresh.e);
 	free(known.e);
 	return ret ? ret : diffs;
