@@ -34,6 +34,7 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
 	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \
 	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \
 	helper/xentpm.c $(PURE_SRCS)
+HELPER_SRCS += helper/verify.c helper/known_good.c helper/cmd_verify.c
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 
 # The TCTI: dlopen()ed by libtss2-tctildr from the multiarch libdir, by its

@@ -23,6 +23,7 @@ enum {
 	EXIT_BAD_AUTH = 9,    /* wrong owner password (or owned with another) */
 	EXIT_NOT_FOR_US = 10, /* challenge: made for another EK or AK */
 	EXIT_BAD_CRED = 11,   /* challenge: not a tpm2_makecredential file */
+	EXIT_UNTRUSTED = 12,  /* verify, known-good: the verdict is untrusted */
 };
 
 /* Prints "xenmb: WHAT; see 'xenmb --help'" and returns EXIT_USAGE. */
@@ -74,6 +75,8 @@ int xentpm_main(int argc, char **argv);
 int cmd_challenge(int argc, char **argv);
 int cmd_owner(int argc, char **argv);
 int cmd_asset_tag(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_known_good(int argc, char **argv);
 
 /*
  * Writes the raw bytes of the DRTM log (@drtm) or the firmware's SRTM log

@@ -128,29 +128,6 @@ static int load_path(struct loaded *l, const char *path, const char *name,
 	return 0;
 }
 
-/* Printable event data as text, anything else as (shortened) hex. */
-static void data_text(const uint8_t *data, uint32_t len, char *out, size_t size,
-		      size_t max_hex)
-{
-	uint32_t i, n = len;
-	bool text = len > 0;
-
-	while (n && data[n - 1] == '\0')
-		n--;
-	for (i = 0; i < n; i++)
-		if (!isprint(data[i]))
-			text = false;
-	if (text && n) {
-		snprintf(out, size, "%.*s", (int)n, (const char *)data);
-		return;
-	}
-	out[0] = '\0';
-	for (i = 0; i < len && i < max_hex && 2 * i + 3 < size; i++)
-		sprintf(out + 2 * i, "%02x", data[i]);
-	if (len > max_hex && 2 * max_hex + 4 < size)
-		strcat(out, "...");
-}
-
 static struct json_object *event_json(const struct tcg_event *ev)
 {
 	struct json_object *o = json_object_new_object();
@@ -171,7 +148,7 @@ static struct json_object *event_json(const struct tcg_event *ev)
 		    json_object_new_string(buf));
 	}
 	json_object_object_add(o, "digests", digests);
-	data_text(ev->data, ev->data_len, data, sizeof(data), 200);
+	eventlog_data_text(ev->data, ev->data_len, data, sizeof(data), 200);
 	json_object_object_add(o, "data", json_object_new_string(data));
 	json_object_object_add(o, "data_len",
 			       json_object_new_int64(ev->data_len));
@@ -183,7 +160,7 @@ static void event_text(const struct tcg_event *ev)
 	char name[32], buf[2 * TCG_MAX_DIGEST_SIZE + 1], data[200];
 	uint32_t i;
 
-	data_text(ev->data, ev->data_len, data, sizeof(data), 32);
+	eventlog_data_text(ev->data, ev->data_len, data, sizeof(data), 32);
 	printf("%2u %-28s %s\n", ev->pcr,
 	       eventlog_type_name(ev->type, name, sizeof(name)), data);
 	for (i = 0; i < ev->digest_count; i++) {

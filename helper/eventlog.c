@@ -3,6 +3,7 @@
  * Event log replay in user space: the parser is driver/tcg_log.c, the
  * hashes are OpenSSL's.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -139,4 +140,26 @@ const char *eventlog_alg_name(uint16_t alg, char *out, size_t size)
 	else
 		snprintf(out, size, "alg_0x%04x", alg);
 	return out;
+}
+
+void eventlog_data_text(const uint8_t *data, uint32_t len, char *out,
+			size_t size, size_t max_hex)
+{
+	uint32_t i, n = len;
+	bool text = len > 0;
+
+	while (n && data[n - 1] == '\0')
+		n--;
+	for (i = 0; i < n; i++)
+		if (!isprint(data[i]))
+			text = false;
+	if (text && n) {
+		snprintf(out, size, "%.*s", (int)n, (const char *)data);
+		return;
+	}
+	out[0] = '\0';
+	for (i = 0; i < len && i < max_hex && 2 * i + 3 < size; i++)
+		sprintf(out + 2 * i, "%02x", data[i]);
+	if (len > max_hex && 2 * max_hex + 4 < size)
+		strcat(out, "...");
 }

@@ -45,4 +45,11 @@ const char *eventlog_type_name(uint32_t type, char *out, size_t size);
 /* The bank's name ("sha256"), or "alg_0x%04x" when unknown. Returns @out. */
 const char *eventlog_alg_name(uint16_t alg, char *out, size_t size);
 
+/*
+ * An event's data for people: printable data as text (trailing NULs
+ * dropped), anything else as hex of at most @max_hex bytes and "...".
+ */
+void eventlog_data_text(const uint8_t *data, uint32_t len, char *out,
+			size_t size, size_t max_hex);
+
 #endif /* XENMB_EVENTLOG_H */

@@ -3,9 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +14,7 @@
 
 #include "cli.h"
 #include "owner_secret.h"
+#include "verify.h"
 
 void tpm2_auth_clear(struct tpm2_auth *auth)
 {
@@ -463,37 +462,13 @@ int tpm2_read_public(struct tpm2_ctx *ctx, ESYS_TR obj, TPM2B_PUBLIC **pub,
 
 int tpm2_write_pem(const TPM2B_PUBLIC *pub, FILE *out)
 {
-	const TPMT_PUBLIC *p = &pub->publicArea;
-	/* 0 means the default exponent, 2^16 + 1 (TPM 2.0 part 2). */
-	uint32_t exp = p->parameters.rsaDetail.exponent ?: 65537;
-	OSSL_PARAM_BLD *bld = NULL;
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *pctx = NULL;
-	EVP_PKEY *pkey = NULL;
-	BIGNUM *n = NULL, *e = NULL;
-	int ret = -EINVAL;
+	EVP_PKEY *pkey = verify_tpmt_public_key(&pub->publicArea);
+	int ret;
 
-	if (p->type != TPM2_ALG_RSA)
+	if (!pkey)
 		return -EINVAL;
-	n = BN_bin2bn(p->unique.rsa.buffer, p->unique.rsa.size, NULL);
-	e = BN_new();
-	bld = OSSL_PARAM_BLD_new();
-	pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-	if (!n || !e || !bld || !pctx || !BN_set_word(e, exp) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
-	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
-	    !(params = OSSL_PARAM_BLD_to_param(bld)) ||
-	    EVP_PKEY_fromdata_init(pctx) <= 0 ||
-	    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
-		goto out;
 	ret = PEM_write_PUBKEY(out, pkey) ? 0 : -EIO;
-out:
 	EVP_PKEY_free(pkey);
-	EVP_PKEY_CTX_free(pctx);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
-	BN_free(n);
-	BN_free(e);
 	return ret;
 }
 

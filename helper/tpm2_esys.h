@@ -122,7 +122,7 @@ int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
 int tpm2_read_public(struct tpm2_ctx *ctx, ESYS_TR obj, TPM2B_PUBLIC **pub,
 		     TPM2B_NAME **name);
 
-/* Writes an RSA public area as a PEM SubjectPublicKeyInfo; 0 or -errno. */
+/* Writes an RSA or ECC public area as PEM SubjectPublicKeyInfo; 0 or -errno. */
 int tpm2_write_pem(const TPM2B_PUBLIC *pub, FILE *out);
 
 /* Writes @pub to @path with tpm2_write_pem(); 0 or an exit code. */

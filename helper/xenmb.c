@@ -33,6 +33,12 @@ static const char usage_text[] =
     "       xenmb challenge BASE64 | --file F [--raw | --json] [--tcti CONF]\n"
     "       xenmb owner status|take|clear [--json] [--config PATH]\n"
     "       xenmb asset-tag set TAG | clear | show [--json] [--config PATH]\n"
+    "       xenmb verify INPUT [--ak PEM] [--nonce BASE64] [--srtm-log F]\n"
+    "                    [--drtm-log F] [--known-good LIST] [--json]\n"
+    "       xenmb known-good record (INPUT | --live [--tcti CONF]) --out LIST\n"
+    "       xenmb known-good diff LIST INPUT [--json]\n"
+    "  INPUT: --quote-dir DIR | --quote-json F | --attestation F |\n"
+    "         --tpm12-quote F, with the options of verify\n"
     "\n"
     "  info      what /dev/xenmb and its TPM are: family, interface,\n"
     "            usable localities, policy, counters\n"
@@ -65,6 +71,20 @@ static const char usage_text[] =
     "  asset-tag TPM 2.0: NV 0x01C10110 (owner-written), extended into\n"
     "            PCR 22 at the next measured launch; TAG: 32 bytes, or 20\n"
     "            stored zero-padded, as hex or base64\n"
+    "  verify    the attestation verdict, trusted or untrusted with every\n"
+    "            reason a line: the AK's signature, the nonce, the PCR\n"
+    "            digest, the replay of the event logs and, with\n"
+    "            --known-good, the list. INPUT: the files of 'quote --out'\n"
+    "            (ak.pem, srtm.log, drtm.log beside it are used unless\n"
+    "            --ak / --*-log say otherwise), 'quote --json' output,\n"
+    "            a go-attestation attestation JSON (TPM 2.0 or 1.2; its\n"
+    "            Quote.Nonce is the default nonce), or xentpm's TPM 1.2\n"
+    "            quote blob (base64)\n"
+    "  known-good record writes the list of a clean host (per PCR the\n"
+    "            accepted values, per event the accepted digests, type,\n"
+    "            component, description) from a quote that verifies, or\n"
+    "            --live from a fresh quote of this host; diff says, one\n"
+    "            line a change, which event and component differ\n"
     "  --tcti    the tpm2-tss TCTI (default \"" XENMB_TCTI_DEFAULT "\")\n"
     "\n"
     "exit codes: 0 success, 1 the TPM answered with an error code,\n"
@@ -75,7 +95,8 @@ static const char usage_text[] =
     "            8 no EK certificate in NV,\n"
     "            9 wrong owner password (or owned with another),\n"
     "            10 challenge: made for another EK or AK,\n"
-    "            11 challenge: not a tpm2_makecredential file\n";
+    "            11 challenge: not a tpm2_makecredential file,\n"
+    "            12 verify, known-good: the verdict is untrusted\n";
 
 static void print_info_json(const struct xenmb_info *info)
 {
@@ -353,5 +374,9 @@ int main(int argc, char **argv)
 		return cmd_asset_tag(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "challenge"))
 		return cmd_challenge(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "verify"))
+		return cmd_verify(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "known-good"))
+		return cmd_known_good(argc - 1, argv + 1);
 	return cli_usage_error("unknown command");
 }

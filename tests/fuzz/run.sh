@@ -19,6 +19,8 @@ declare -A extra=(
     [owner_config]="helper/owner_secret.c -lkeyutils -lcrypto"
 )
 harnesses=(txt_heap tcg_log policy owner_config)
+extra[verify]="helper/verify.c helper/known_good.c helper/eventlog.c helper/cli.c helper/xenmb_dev.c driver/tcg_log.c -ljson-c -ltss2-mu -lcrypto"
+harnesses+=(verify)
 
 [[ -d $shared/eventlogs ]] || { echo "fuzz: no shared data at $shared"; echo "0 passed, 1 failed"; exit 1; }
 python3 tests/fuzz/seeds.py "$out/seeds" "$shared" || { echo "0 passed, 1 failed"; exit 1; }

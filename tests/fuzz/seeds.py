@@ -6,6 +6,8 @@ format byte fuzz_tcg_log.c reads), real TPM commands, a real config file.
 
   seeds.py DIR SHARED_DATA
 """
+import base64
+import json
 import os
 import struct
 import sys
@@ -19,6 +21,33 @@ def write(d, name, data):
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, name), "wb") as f:
         f.write(data)
+
+
+def verify_seeds(d, logs):
+    """fuzz_verify.c's inputs, behind its selector byte: the attestations
+    (0), the TPM 1.2 one as xentpm's blob (1), a tpm2_quote PCR file (2),
+    the TPM 2.0 one's quote and signature (3)."""
+    att = {}
+    for name in ("windows_gcp_shielded_vm.json", "linux_tpm12.json"):
+        with open(os.path.join(logs, name), "rb") as f:
+            raw = f.read()
+        write(d, "att-" + name, b"\x00" + raw)
+        att[name] = json.loads(raw)
+    tpm12 = att["linux_tpm12.json"]
+    values = {p["Index"]: base64.b64decode(p["Digest"]) for p in tpm12["Log"]["PCRs"]}
+    blob = (struct.pack(">H", 3) + b"\xff\xff\xff" + struct.pack(">I", 24 * 20) +
+            b"".join(values[i] for i in range(24)) + base64.b64decode(tpm12["Quote"]["Signature"]))
+    write(d, "xentpm-blob", b"\x01" + blob)
+    # TPML_PCR_SELECTION (count, 16 x 8 bytes), u32 count, TPML_DIGEST
+    # (count, 8 x (u16 size, 64 bytes)): sha256 PCR 17-19.
+    sel = struct.pack("<IHB3sx", 1, 0x000B, 3, bytes([0, 0, 0x0E])) + bytes(15 * 8)
+    digests = struct.pack("<I", 3) + b"".join(
+        struct.pack("<H", 32) + bytes([p]) * 32 + bytes(32) for p in (17, 18, 19)) + bytes(5 * 66)
+    write(d, "pcrs", b"\x02" + sel + struct.pack("<I", 1) + digests)
+    tpm2 = att["windows_gcp_shielded_vm.json"]
+    quote = base64.b64decode(tpm2["Quote"]["Quote"])
+    write(d, "tpm2-quote", b"\x03" + struct.pack(">H", len(quote)) + quote +
+          base64.b64decode(tpm2["Quote"]["Signature"]))
 
 
 def main(out, shared):
@@ -45,6 +74,7 @@ def main(out, shared):
     write(os.path.join(out, "policy"), "tpm2-extend22-loc2", bytes([2, 0, 0xF, 2]) + ext22)
     write(os.path.join(out, "policy"), "tpm12-reset", bytes([1, 0, 0xF, 2]) +
           struct.pack(">HIIH", 0x00C1, 15, 0xC8, 3) + bytes([0, 0, 3]))
+    verify_seeds(os.path.join(out, "verify"), logs)
     write(os.path.join(out, "owner_config"), "config",
           b"# owner\npassword=00112233445566778899aabbccddeeff01234567\n")
 

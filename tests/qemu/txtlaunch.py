@@ -9,7 +9,7 @@ guest RAM reserved with memmap=SIZE$ADDR, plus the plan by which the guest
 makes PCR 17-22 agree with that log (see launch-hook.sh and tpmrelay.py).
 
   txtlaunch.py --mode tpm2-agile|tpm2-banks|tpm12 --out DIR
-               [--base ADDR] [--banks sha1,sha256,...]
+               [--base ADDR] [--banks sha1,sha256,...] [--initrd SEED]
 
 writes DIR/txt.bin (the blob), DIR/launch.json (where everything is, the
 events, the PCR 17-22 values a replay from zeros gives, per bank),
@@ -139,8 +139,10 @@ class Event:
         return self
 
 
-def launch_events(family, acm):
+def launch_events(family, acm, initrd="initrd"):
     """A tboot + Xen launch in the details/authorities (DA) PCR mapping.
+    @initrd seeds the stand-in initrd image: another seed is another
+    initrd under the same name (what test_verify.py changes).
 
     PCR 17: SINIT (locality 4 for the first event, 3 for the others) and
     tboot's policy (locality 2); PCR 18: the MLE and the hypervisor;
@@ -168,7 +170,7 @@ def launch_events(family, acm):
         Event(19, 0x502, b"module 1: /boot/vmlinuz-6.1-xen (dom0 kernel)", 2,
               content=filler("vmlinuz", 128 * 1024)),
         Event(19, 0x502, b"module 2: /boot/initrd-6.1-xen.img", 2,
-              content=filler("initrd", 128 * 1024)),
+              content=filler(initrd, 128 * 1024)),
         Event(19, 0x502, b"dom0 command line: " + dom0_cmdline, 2, content=dom0_cmdline),
     ]
 
@@ -497,9 +499,10 @@ def plan_sh(meta):
 
 # --- putting it together ----------------------------------------------------
 
-def generate(out, mode, base=0x38000000, banks=None):
+def generate(out, mode, base=0x38000000, banks=None, initrd="initrd"):
     """Writes txt.bin, launch.json, plan.sh and launch.env into @out;
-    returns the metadata (launch.json's content)."""
+    returns the metadata (launch.json's content). @initrd: see
+    launch_events()."""
     m = MODES[mode]
     family, fmt = m["family"], m["log_format"]
     if base % 0x100000 or base < 0x1000000:
@@ -512,7 +515,7 @@ def generate(out, mode, base=0x38000000, banks=None):
         raise ValueError("too many banks for the log area")
 
     acm = stand_in_acm()
-    hash_data, events = launch_events(family, acm)
+    hash_data, events = launch_events(family, acm, initrd)
     for e in events:
         e.hash_for(banks)
     logs = build_logs(fmt, banks, events)
@@ -540,6 +543,7 @@ def generate(out, mode, base=0x38000000, banks=None):
                  for i, (alg, _, first, nxt) in enumerate(logs)],
         "sinit": {"addr": base + ACM_OFF, "size": ACM_SIZE},
         "banks": banks,
+        "initrd": initrd,
         "hash_data": hash_data.hex(),
         "events": [{"pcr": e.pcr, "type": e.type, "type_name": EVTYPES[e.type],
                     "locality": e.locality, "data": e.data.hex(),
@@ -661,8 +665,11 @@ def main(argv):
     ap.add_argument("--out", required=True)
     ap.add_argument("--base", default="0x38000000", type=lambda s: int(s, 0))
     ap.add_argument("--banks", default=None, help="comma-separated, e.g. sha1,sha256")
+    ap.add_argument("--initrd", default="initrd",
+                    help="seed of the stand-in initrd image (another seed: another initrd)")
     a = ap.parse_args(argv[1:])
-    meta = generate(a.out, a.mode, a.base, a.banks.split(",") if a.banks else None)
+    meta = generate(a.out, a.mode, a.base, a.banks.split(",") if a.banks else None,
+                    a.initrd)
     print(f"txtlaunch: {a.mode} at {meta['base']:#x} ({meta['memmap']}) in {a.out}")
     return 0
 
