@@ -76,6 +76,7 @@ extern const uint8_t TPM12_WELL_KNOWN_AUTH[TPM12_AUTH_LEN];
 #define TPM12_OWNER_SET 0x14
 #define TPM12_AUTH2FAIL 0x1D
 #define TPM12_BAD_PRESENCE 0x2D
+#define TPM12_AUTH_CONFLICT 0x3B
 #define TPM12_DEFEND_LOCK_RUNNING 0x803
 
 /*
@@ -179,8 +180,7 @@ struct tpm12_version {
 	uint8_t errata_rev;
 	char vendor[5]; /* TPM vendor ID, NUL-terminated */
 };
-int tpm12_get_version(const struct tpm12_transport *t,
-		      struct tpm12_version *v);
+int tpm12_get_version(const struct tpm12_transport *t, struct tpm12_version *v);
 
 /*
  * The flags telling whether the TPM can be used: TPM_PERMANENT_FLAGS
@@ -226,6 +226,7 @@ int tpm12_force_clear(const struct tpm12_transport *t);
  * TPM_TakeOwnership: reads the EK (TPM_ReadPubek), encrypts @owner_auth and
  * the well-known SRK auth to it (RSA-OAEP SHA-1, label "TCPA") and creates a
  * 2048-bit SRK. @srk (may be NULL) gets the SRK TPM_KEY the TPM returned.
+ * TPM12_OWNER_SET when the TPM already has an owner.
  */
 int tpm12_take_ownership(const struct tpm12_transport *t,
 			 const uint8_t owner_auth[TPM12_AUTH_LEN],
@@ -323,7 +324,8 @@ int tpm12_nv_write_value(const struct tpm12_transport *t,
 
 /*
  * TPM_NV_ReadValue of @len bytes at @offset of @index into @out, with
- * @owner_auth (OIAP) or unauthorized when NULL. *@got gets the length read.
+ * @owner_auth (OIAP; only for TPM12_NV_PER_OWNERREAD spaces, others answer
+ * TPM12_AUTH_CONFLICT) or unauthorized when NULL. *@got gets the length.
  */
 int tpm12_nv_read_value(const struct tpm12_transport *t,
 			const uint8_t *owner_auth, uint32_t index,
@@ -336,18 +338,24 @@ int tpm12_nv_read_value(const struct tpm12_transport *t,
  * TPM_PUBKEY (10.5). Pointers refer into the parsed buffer.
  */
 struct tpm12_key_info {
-	uint16_t key_usage;    /* TPM_KEY only */
-	uint32_t key_flags;    /* TPM_KEY only */
-	uint8_t auth_usage;    /* TPM_KEY only */
-	uint32_t alg_id;       /* TPM_ALG_RSA = 1 */
+	uint16_t key_usage; /* TPM_KEY only */
+	uint32_t key_flags; /* TPM_KEY only */
+	uint8_t auth_usage; /* TPM_KEY only */
+	uint32_t alg_id;    /* TPM_ALG_RSA = 1 */
 	uint16_t enc_scheme;
 	uint16_t sig_scheme;
 	uint32_t key_bits;
-	uint32_t exponent;     /* 65537 when the blob leaves it empty */
+	uint32_t exponent; /* 65537 when the blob leaves it empty */
 	const uint8_t *modulus;
 	size_t modulus_len;
-	const uint8_t *pubkey; /* the TPM_PUBKEY bytes: algorithmParms..key */
-	size_t pubkey_len;     /* (for a TPM_KEY: parms + pubKey, no PCRs) */
+	/*
+	 * The two halves of the key's TPM_PUBKEY (algorithmParms, then
+	 * pubKey with its length); in a TPM_KEY the PCR info sits between.
+	 */
+	const uint8_t *parms;
+	size_t parms_len;
+	const uint8_t *pub;
+	size_t pub_len;
 };
 
 /*
@@ -358,12 +366,13 @@ struct tpm12_key_info {
 int tpm12_key_parse(const uint8_t *buf, size_t len, struct tpm12_key_info *k,
 		    size_t *used);
 
-/*
- * Parses the TPM_PUBKEY at @buf; like tpm12_key_parse(). k->pubkey is
- * the TPM_PUBKEY itself.
- */
-int tpm12_pubkey_parse(const uint8_t *buf, size_t len,
-		       struct tpm12_key_info *k, size_t *used);
+/* Parses the TPM_PUBKEY at @buf; like tpm12_key_parse(). */
+int tpm12_pubkey_parse(const uint8_t *buf, size_t len, struct tpm12_key_info *k,
+		       size_t *used);
+
+/* The TPM_PUBKEY of @k (parms || pub), e.g. to hash it for idDigest. */
+int tpm12_key_to_pubkey(const struct tpm12_key_info *k,
+			struct tpm12_blob *pubkey);
 
 /* The RSA public key of @k as a new EVP_PKEY. 0 or -errno. */
 int tpm12_key_to_evp(const struct tpm12_key_info *k, EVP_PKEY **pkey);
