@@ -176,12 +176,18 @@ static void aik_unload(struct t12 *c, uint32_t *handle)
 	*handle = 0;
 }
 
+/* SHA1 of the TPM_PUBKEY: the idDigest a CA puts in a challenge. */
 static void pubkey_sha1_hex(const struct tpm12_key_info *k,
 			    char hex[2 * TPM12_DIGEST_LEN + 1])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
+	struct tpm12_blob pub;
 
-	EVP_Digest(k->pubkey, k->pubkey_len, md, NULL, EVP_sha1(), NULL);
+	if (tpm12_key_to_pubkey(k, &pub)) {
+		strcpy(hex, "?");
+		return;
+	}
+	EVP_Digest(pub.data, pub.len, md, NULL, EVP_sha1(), NULL);
 	cli_hex_to(md, TPM12_DIGEST_LEN, hex);
 }
 
@@ -207,8 +213,13 @@ int tpm12_ak(bool pem, const char *public_path, bool show_name)
 		goto out;
 	pubkey_sha1_hex(&a->info, hex);
 	if (public_path) {
-		ret = cli_write_file_atomic(public_path, a->info.pubkey,
-					    a->info.pubkey_len, 0644);
+		/* The TCPA blob: the TPM_PUBKEY, as the original exported. */
+		struct tpm12_blob pub;
+
+		ret = tpm12_key_to_pubkey(&a->info, &pub)
+			  ? EXIT_KERNEL
+			  : cli_write_file_atomic(public_path, pub.data,
+						  pub.len, 0644);
 		if (ret)
 			goto out;
 	}

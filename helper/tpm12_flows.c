@@ -24,7 +24,6 @@
 #include "tpm12_internal.h"
 #include "xenmb_dev.h"
 
-#define TPM12_AUTH_CONFLICT 0x3B
 #define ASSET_TAG_SIZE 20
 /* TCG PC Client: TCG_PCCLIENT_STORED_CERT and TCG_FULL_CERT tags. */
 #define STORED_CERT_TAG 0x1001
@@ -468,7 +467,11 @@ int tpm12_ek(bool pem, bool cert)
 			ret = EXIT_KERNEL;
 		}
 	} else {
-		EVP_Digest(k.pubkey, k.pubkey_len, md, NULL, EVP_sha1(), NULL);
+		if (tpm12_key_to_pubkey(&k, &pubek)) {
+			ret = EXIT_KERNEL;
+			goto out;
+		}
+		EVP_Digest(pubek.data, pubek.len, md, NULL, EVP_sha1(), NULL);
 		cli_hex_to(md, TPM12_DIGEST_LEN, hex);
 		printf("ek: TPM 1.2 endorsement key, RSA-%u\n"
 		       "pubkey_sha1: %s\n",
