@@ -285,6 +285,7 @@ static int owner_take(struct t12 *c, bool quiet)
 
 static int owner_clear(struct t12 *c, bool quiet)
 {
+	struct tpm12_flags f;
 	bool owned = false;
 	int rc, ret;
 
@@ -303,9 +304,16 @@ static int owner_clear(struct t12 *c, bool quiet)
 	if (rc)
 		return t12_fail(c, "TPM_OwnerClear", rc);
 	forget_aik();
-	if (!quiet)
-		printf("owner: cleared (owner, SRK, the AIK and the NV spaces "
-		       "gone)\n");
+	if (quiet)
+		return 0;
+	printf("owner: cleared (owner, SRK, the AIK and the NV spaces gone)\n");
+	/* TPM_OwnerClear leaves a TPM 1.2 disabled and deactivated. */
+	if (!tpm12_get_flags(&c->t, &f) &&
+	    (f.disabled || f.deactivated || f.volatile_deactivated))
+		printf("owner: the TPM is now %s: %s it in the firmware (BIOS) "
+		       "setup before taking ownership again\n",
+		       f.disabled ? "disabled and deactivated" : "deactivated",
+		       f.disabled ? "enable and activate" : "activate");
 	return 0;
 }
 

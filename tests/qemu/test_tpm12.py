@@ -14,7 +14,9 @@ Five boots on one TPM state ("reboots"):
      EK, AIK, quotes (verified on the host), asset tag set, wrong password;
   2. the asset tag is in PCR 22; challenges built on the host from boot
      1's EK and AIK; asset tag clear; owner clear;
-  3. PCR 22 zero; xentpm takes ownership by itself, replaces the stale AIK;
+  3. (enabled and activated again from the host, as the firmware setup
+     does after a clear) PCR 22 zero; xentpm takes ownership by itself,
+     replaces the stale AIK;
   4. deactivated (TPM_PhysicalSetDeactivated from the host); 5. disabled.
 """
 import base64
@@ -174,6 +176,9 @@ def boot3_steps(meta):
         harness.Step("status0", "xenmb owner status --json"),
         harness.Step("ekey", f"{x} --get_ekey"),
         harness.Step("is_owned", f"{x} --is_tpm_owned"),
+        harness.Step("aik_gone", f"test ! -e {AIK_PATH}"),
+        # An AIK blob of the old owner, as a restored backup would bring.
+        harness.Step("restore_stale", f"cp /root/aik.old {AIK_PATH}"),
         harness.Step("ak", "xenmb ak"),
         harness.Step("ak_again", "xenmb ak"),
         harness.Step("rmmod", "rmmod xenmb"),
@@ -443,7 +448,12 @@ def check_boot2(c, g, secrets, ak_name):
     c.check(g.rc("owner_clear") == 0 and "cleared" in g.out("owner_clear"),
             "owner clear (TPM_OwnerClear with the owner password)", g.err("owner_clear"))
     st = g.json("status") or {}
-    c.check(st.get("owned") is False, "owner status after clear: not owned", g.out("status"))
+    c.check(st.get("owned") is False and st.get("enabled") is False and st.get("active") is False,
+            "owner status after clear: not owned, disabled and deactivated (TPM_OwnerClear)",
+            g.out("status"))
+    c.check("enable and activate it in the firmware" in g.out("owner_clear"),
+            "owner clear says to enable and activate the TPM in the firmware setup",
+            g.out("owner_clear"))
     c.equal(g.rc("rmmod"), 0, "boot 2: the module unloads")
 
 
@@ -454,6 +464,7 @@ def check_boot3(c, g, ek_pem_text, ak_name):
             "--get_ekey on an unowned TPM takes ownership first (as the original) and "
             "prints the same EK", g.err("ekey"))
     c.check(failed_with(g, "is_owned", 1), "--is_tpm_owned then: owned")
+    c.equal(g.rc("aik_gone"), 0, "taking ownership removed the old owner's AIK blob")
     c.check(g.rc("ak") == 0 and "(created)" in g.out("ak") and "does not load" in g.err("ak"),
             "the AIK of the cleared owner is replaced by a new one, and ak says so",
             g.out("ak") + g.err("ak"))
@@ -569,8 +580,11 @@ def main():
         g2 = harness.boot("tpm12-2", "tpm12", state, boot2_steps(meta, challenges),
                           dict(binaries, files=files), launch=d, timeout=600)
         check_boot2(c, g2, secrets, ak_name)
+        rcs = [t12.rc_of(r) for r in t12.HostTpm12(state).enable()]
+        c.equal(rcs, [0, 0, 0, 0], "host, as the firmware setup: TPM_PhysicalEnable, activated")
         g3 = harness.boot("tpm12-3", "tpm12", state, boot3_steps(meta),
-                          dict(binaries, files=files), launch=d, timeout=600)
+                          dict(binaries, files=files + [f"{aik_blob}:/root/aik.old"]),
+                          launch=d, timeout=600)
         check_boot3(c, g3, g1.out("ekey"), ak_name)
         rcs = [t12.rc_of(r) for r in t12.HostTpm12(state).deactivate()]
         c.equal(rcs, [0, 0, 0], "host: physical presence, TPM_PhysicalSetDeactivated(TRUE)")

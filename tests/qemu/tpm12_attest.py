@@ -297,6 +297,12 @@ class HostTpm12:
             buf += chunk
         return buf
 
+    def enable(self):
+        """What the firmware setup does after a clear: physical presence,
+        TPM_PhysicalEnable, TPM_PhysicalSetDeactivated(FALSE)."""
+        return self.run([physical_presence(0x0020), physical_presence(0x0008),
+                         physical_enable(), physical_set_deactivated(False)])
+
     def deactivate(self):
         """Physical presence asserted, TPM_PhysicalSetDeactivated(TRUE):
         from the next TPM_Startup the TPM is deactivated."""
