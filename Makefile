@@ -8,6 +8,7 @@
 #   make check           every test (installs what it needs)
 #   make fuzz            libFuzzer on each parser, FUZZ_SECONDS each (60)
 #   make demo            the emulated dom0 in QEMU, end to end
+#                        (TPM=1.2: with a TPM 1.2 instead of a TPM 2.0)
 #   make install         module (kbuild modules_install) + helper + TCTI,
 #                        xentpm (the helper by that name) + xapi plugin tpm
 #   make install-tcti    the TCTI alone, into the multiarch libdir
@@ -79,8 +80,10 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	XENMB_FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
+# make demo TPM=1.2: the same round trip on a TPM 1.2 dom0.
+TPM ?= 2.0
 demo:
-	tests/qemu/demo.sh
+	tests/qemu/demo.sh --tpm $(TPM)
 
 style:
 	tests/style.sh
