@@ -411,6 +411,10 @@ def challenges_for(d, ek_pem, tcpa, secrets):
         "ch_other_ek_x": ("xentpm", t12.make_challenge(other_ek, tcpa, b"not for you", "asym")),
         "ch_other_aik": ("xenmb", t12.make_challenge(ek_pem, bytes(other_aik), b"no", "asym")),
         "ch_cut": ("xenmb", good[:-1]),
+        "ch_trailing": ("xenmb", good + b"\0"),
+        "ch_huge_asym": ("xenmb", struct.pack(">I", 0xFFFFFFF0) + good[4:]),
+        "ch_cred_size": ("xenmb", good[:4 + 256 + 4] + struct.pack(">I", 1) + good[4 + 256 + 8:]),
+        "ch_badpad": ("xenmb", t12.make_challenge(ek_pem, tcpa, b"\x41" * 31 + b"\0", "badpad")),
         "ch_cut_x": ("xentpm", good[:-1]),
     }
 
@@ -443,6 +447,13 @@ def check_boot2(c, g, secrets, ak_name):
     c.check(g.rc("ch_cut") == 11 and "not a TPM 1.2 identity challenge" in g.err("ch_cut"),
             "a challenge cut short: exit 11, says why", g.err("ch_cut"))
     c.check(failed_with(g, "ch_cut_x", -13), "--tpm_challenge cut short: '-13'")
+    for step, what, words in (
+            ("ch_trailing", "a byte after the symmetric blob", "does not match the rest"),
+            ("ch_huge_asym", "an EK blob size beyond the end", "size does not fit"),
+            ("ch_cred_size", "a credSize that does not add up", "do not add up"),
+            ("ch_badpad", "a credential with bad PKCS#7 padding", "does not decrypt")):
+        c.check(g.rc(step) == 11 and words in g.err(step) and g.out(step) == "",
+                f"{what}: exit 11, says '{words}'", f"{g.rc(step)} {g.err(step)!r}")
     c.check(g.rc("tag_clear") == 0 and "no asset tag" in g.out("tag_show"),
             "--tpm_clear_asset_tag: the index is gone", g.err("tag_clear") + g.out("tag_show"))
     c.check(g.rc("owner_clear") == 0 and "cleared" in g.out("owner_clear"),
@@ -552,7 +563,11 @@ def main():
                  "-out", cert_pem], capture_output=True)
     cert_der = subprocess.run(["openssl", "x509", "-in", cert_pem, "-outform", "DER"],
                               capture_output=True, check=True).stdout
-    rcs, host_pubek = prepare_state(state, cert_der, os.path.join(work, "swtpm_setup.log"))
+    try:
+        rcs, host_pubek = prepare_state(state, cert_der, os.path.join(work, "swtpm_setup.log"))
+    except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+        c.check(False, "host: the TPM 1.2 state is prepared", str(e))
+        return c.finish()
     c.check(all(rc == 0 for rc in rcs),
             "host: swtpm_setup --createek, EK certificate in NV 0x1000F000, TPM_ReadPubek", rcs)
 
@@ -594,8 +609,8 @@ def main():
         c.equal(rcs, [0, 0, 0, 0], "host: activated again, TPM_PhysicalDisable")
         g5 = harness.boot("tpm12-5", "tpm12", state, broken_steps(nonce), binaries, timeout=600)
         check_broken(c, g5, 7, "enabled", "disabled TPM")
-    except RuntimeError as e:
-        c.check(False, "boot", str(e))
+    except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+        c.check(False, "boots 2-5 and the host's TPM commands between them", str(e))
         return c.finish()
     check_plugin(c, Plugin(work), g1, g2, g4, g5, nonce, secrets, work)
 

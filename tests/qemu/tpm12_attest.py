@@ -184,20 +184,22 @@ def oaep_tcpa_encrypt(pem_path, data):
     return out
 
 
-def aes128_cbc(key, iv, data):
-    rc, out, err = openssl("enc", "-aes-128-cbc", "-K", key.hex(), "-iv", iv.hex(), data=data)
+def aes128_cbc(key, iv, data, pad=True):
+    nopad = () if pad else ("-nopad",)
+    rc, out, err = openssl("enc", "-aes-128-cbc", "-K", key.hex(), "-iv", iv.hex(), *nopad,
+                           data=data)
     if rc != 0:
         raise RuntimeError(f"openssl enc: {err}")
     return out
 
 
-def sym_ca_attestation(key, secret, iv=None):
+def sym_ca_attestation(key, secret, iv=None, pad=True):
     """TPM_SYM_CA_ATTESTATION (part 2 15.2): u32 credSize, TPM_KEY_PARMS
     (AES-128, CBC-PKCS5PAD, SS_NONE, TPM_SYMMETRIC_KEY_PARMS 128 bits,
     block 16, ivSize 0) and the credential IV || AES-128-CBC(secret), the
     IV in front as the servers (and trousers' decryption) have it."""
     iv = iv or os.urandom(16)
-    cred = iv + aes128_cbc(key, iv, secret)
+    cred = iv + aes128_cbc(key, iv, secret, pad)
     parms = struct.pack(">III", 128, 16, 0)
     return struct.pack(">IIHHI", len(cred), TPM_ALG_AES128, TPM_ES_SYM_CBC_PKCS5PAD,
                        TPM_SS_NONE, len(parms)) + parms + cred
@@ -206,11 +208,13 @@ def sym_ca_attestation(key, secret, iv=None):
 def make_challenge(ek_pem_path, aik_tcpa, secret, form="asym"):
     """The challenge bytes (base64 them for tpm_challenge): u32 BE size ||
     RSA-OAEP(EK, TPM_ASYM_CA_CONTENTS or TPM_EK_BLOB) || u32 BE size ||
-    TPM_SYM_CA_ATTESTATION."""
+    TPM_SYM_CA_ATTESTATION. @form "asym" or "ekblob"; "badpad": a
+    credential whose PKCS#7 padding is wrong (@secret: whole blocks, the
+    last byte 0), so it cannot decrypt."""
     key = os.urandom(16)
-    plain = asym_ca_contents(key, aik_tcpa) if form == "asym" else ek_blob_activate(key, aik_tcpa)
+    plain = ek_blob_activate(key, aik_tcpa) if form == "ekblob" else asym_ca_contents(key, aik_tcpa)
     asym = oaep_tcpa_encrypt(ek_pem_path, plain)
-    sym = sym_ca_attestation(key, secret)
+    sym = sym_ca_attestation(key, secret, pad=form != "badpad")
     return struct.pack(">I", len(asym)) + asym + struct.pack(">I", len(sym)) + sym
 
 
@@ -267,10 +271,11 @@ class HostTpm12:
                  "--flags", "not-need-init"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             try:
-                for _ in range(100):
+                # Slow under load: give swtpm up to 30 s to listen.
+                for _ in range(300):
                     if os.path.exists(data):
                         break
-                    time.sleep(0.05)
+                    time.sleep(0.1)
                 out = []
                 with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
                     s.connect(data)
