@@ -129,6 +129,7 @@ struct swtpm {
 	char dir[64];
 	pid_t pid;
 	int fd;
+	int port;
 };
 
 /* A port P such that P and P + 1 are free now. */
@@ -186,6 +187,7 @@ static bool swtpm_start(struct swtpm *sw)
 	strcpy(sw->dir, "/tmp/test_tpm12.XXXXXX");
 	sw->pid = -1;
 	sw->fd = -1;
+	sw->port = port;
 	if (!mkdtemp(sw->dir) || port < 0)
 		return report(false, "swtpm state dir and ports", "%s",
 			      strerror(errno));
@@ -800,6 +802,90 @@ static void test_sessions(const struct tpm12_transport *t)
 	       "returned %d", ret);
 }
 
+/* swtpm's control channel: CMD_INIT, a TPM reset (swtpm_ioctl -i). */
+static bool swtpm_reset(const struct swtpm *sw)
+{
+	char where[32];
+	char *argv[] = {"swtpm_ioctl", "--tcp", where, "-i", NULL};
+
+	snprintf(where, sizeof(where), "127.0.0.1:%d", sw->port + 1);
+	return run_wait(argv) == 0;
+}
+
+/* Physical presence asserted by command, as a BIOS would. */
+static int assert_presence(const struct tpm12_transport *t)
+{
+	int ret =
+	    tpm12_physical_presence(t, TPM12_PHYSICAL_PRESENCE_CMD_ENABLE);
+
+	return ret ? ret
+		   : tpm12_physical_presence(t,
+					     TPM12_PHYSICAL_PRESENCE_PRESENT);
+}
+
+/*
+ * TPM_OwnerClear leaves the TPM disabled and deactivated (part 3, 6.1);
+ * what callers see then, and the way back with physical presence.
+ */
+static void test_disabled_deactivated(const struct tpm12_transport *t,
+				      const struct swtpm *sw)
+{
+	struct tpm12_blob b;
+	struct tpm12_flags f;
+	int ret;
+
+	ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && f.disabled && f.deactivated &&
+		   !f.volatile_deactivated,
+	       "after TPM_OwnerClear: disabled and deactivated (permanent)",
+	       "returned %d, disabled %d deactivated %d/%d", ret, f.disabled,
+	       f.deactivated, f.volatile_deactivated);
+	ret = tpm12_read_pubek(t, &b);
+	report(ret == TPM12_DISABLED, "a disabled TPM answers TPM_DISABLED",
+	       "returned %d", ret);
+	ret = assert_presence(t);
+	report(ret == 0, "TSC_PhysicalPresence: command enable, present",
+	       "returned %d", ret);
+	ret = tpm12_physical_enable(t, true);
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && !f.disabled && f.deactivated && f.physical_presence,
+	       "TPM_PhysicalEnable: enabled, still deactivated",
+	       "returned %d, disabled %d deactivated %d", ret, f.disabled,
+	       f.deactivated);
+	ret = swtpm_reset(sw) ? tpm12_startup(t, TPM12_ST_CLEAR) : -EIO;
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && f.volatile_deactivated,
+	       "after a reset and TPM_Startup the TPM is deactivated",
+	       "returned %d, deactivated %d/%d", ret, f.deactivated,
+	       f.volatile_deactivated);
+	ret = tpm12_read_pubek(t, &b);
+	report(ret == TPM12_DEACTIVATED,
+	       "a deactivated TPM answers TPM_DEACTIVATED", "returned %d", ret);
+	ret = assert_presence(t);
+	if (!ret)
+		ret = tpm12_physical_set_deactivated(t, false);
+	if (!ret)
+		ret = swtpm_reset(sw) ? tpm12_startup(t, TPM12_ST_CLEAR) : -EIO;
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && !f.disabled && !f.deactivated &&
+		   !f.volatile_deactivated,
+	       "TPM_PhysicalSetDeactivated(FALSE) + reset: usable again",
+	       "returned %d", ret);
+	ret = tpm12_read_pubek(t, &b);
+	report(ret == 0, "... and TPM_ReadPubek works again", "returned %d",
+	       ret);
+	ret = assert_presence(t);
+	if (!ret)
+		ret = tpm12_physical_enable(t, false);
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && f.disabled, "TPM_PhysicalDisable: disabled",
+	       "returned %d", ret);
+}
+
 /* ---- the parsers alone ---- */
 
 typedef int (*parse_fn)(const uint8_t *buf, size_t len, size_t *used);
@@ -1026,6 +1112,7 @@ int main(void)
 		test_nv(&t);
 		test_activate(&t);
 		test_owner_clear(&t);
+		test_disabled_deactivated(&t, &sw);
 	}
 	swtpm_stop(&sw);
 	test_parsers();
