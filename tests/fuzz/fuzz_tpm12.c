@@ -3,8 +3,10 @@
  * libFuzzer: helper/tpm12.c's parsers. The first byte picks the target: a
  * blob parser (TPM_KEY, TPM_PUBKEY, TPM_PCR_COMPOSITE, TPM_SYMMETRIC_KEY),
  * or every command's response parsing, the rest of the input being what
- * the TPM answered (after a well-formed OIAP answer for the authorized
- * commands, so their trailers are parsed too).
+ * the TPM answered (after well-formed OIAP / OSAP answers for the
+ * authorized commands). run.sh builds tpm12.c with
+ * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION, which accepts any response
+ * HMAC, so that those commands' output parameters are parsed too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,8 +15,8 @@
 #include "helper/tpm12.h"
 
 struct script {
-	const uint8_t *rsp[2];
-	size_t len[2];
+	const uint8_t *rsp[3];
+	size_t len[3];
 	int next, count;
 };
 
@@ -99,7 +101,16 @@ static void fuzz_authorized(const uint8_t *data, size_t size)
 	/* TPM_OIAP answer: handle 0x02000001 and a zero nonceEven. */
 	static const uint8_t oiap[34] = {0, 0xC4, 0, 0,	   0, 34, 0,
 					 0, 0,	  0, 0x02, 0, 0,  1};
+	/* TPM_OSAP answer: handle, nonceEven, nonceEvenOSAP. */
+	static const uint8_t osap[54] = {0, 0xC4, 0, 0,	   0, 54, 0,
+					 0, 0,	  0, 0x02, 0, 0,  2};
+	/* A TPM_KEY template: version 1.1, RSA parms, nothing else. */
+	static const uint8_t template[] = {
+	    1, 1, 0, 0, 0, 0x12, 0,  0, 0, 0, 1, 0, 0, 0, 1, 0,
+	    1, 0, 2, 0, 0, 0,	 12, 0, 0, 8, 0, 0, 0, 0, 2, 0,
+	    0, 0, 0, 0, 0, 0,	 0,  0, 0, 0, 0, 0, 0, 0, 0};
 	struct script s = {{oiap, data}, {sizeof(oiap), size}, 0, 2};
+	uint32_t handle;
 	struct tpm12_transport t = {script_transmit, &s};
 	struct tpm12_symmetric_key key;
 	struct tpm12_blob a, b;
@@ -107,6 +118,8 @@ static void fuzz_authorized(const uint8_t *data, size_t size)
 	size_t got;
 
 #define AGAIN(call) (s.next = 0, (void)(call))
+	AGAIN(tpm12_load_key2(&t, TPM12_KH_SRK, TPM12_WELL_KNOWN_AUTH, template,
+			      sizeof(template), &handle));
 	AGAIN(tpm12_owner_clear(&t, TPM12_WELL_KNOWN_AUTH));
 	AGAIN(tpm12_owner_read_pubek(&t, TPM12_WELL_KNOWN_AUTH, &a));
 	AGAIN(tpm12_quote(&t, 1, TPM12_WELL_KNOWN_AUTH, nonce, 24, &a, &b));
@@ -117,6 +130,15 @@ static void fuzz_authorized(const uint8_t *data, size_t size)
 	AGAIN(tpm12_activate_identity(&t, 1, TPM12_WELL_KNOWN_AUTH,
 				      TPM12_WELL_KNOWN_AUTH, nonce,
 				      sizeof(nonce), &key));
+	/* Two sessions: OSAP for the owner, then OIAP for the SRK. */
+	s = (struct script){
+	    {osap, oiap, data}, {sizeof(osap), sizeof(oiap), size}, 0, 3};
+	AGAIN(tpm12_make_identity(&t, TPM12_WELL_KNOWN_AUTH,
+				  TPM12_WELL_KNOWN_AUTH, TPM12_WELL_KNOWN_AUTH,
+				  nonce, &a, &b));
+	s.rsp[0] = oiap;
+	s.len[0] = sizeof(oiap);
+	AGAIN(tpm12_nv_define_space(&t, TPM12_WELL_KNOWN_AUTH, 1, 20, 2));
 #undef AGAIN
 }
 
