@@ -111,7 +111,11 @@ struct tpm12_session {
 	bool open;
 };
 
-/* ---- sessions ---- */
+/*
+ * ---- sessions ----
+ * The commands below open the sessions they need and end them; these calls
+ * are their building blocks, public for the tests.
+ */
 
 /* TPM_OIAP; @usage_auth becomes the session's HMAC key. */
 int tpm12_oiap(const struct tpm12_transport *t,

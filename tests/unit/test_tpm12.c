@@ -901,6 +901,15 @@ static void test_disabled_deactivated(const struct tpm12_transport *t,
 		ret = tpm12_get_flags(t, &f);
 	report(ret == 0 && f.disabled, "TPM_PhysicalDisable: disabled",
 	       "returned %d", ret);
+	ret = tpm12_physical_enable(t, true);
+	if (!ret)
+		ret = tpm12_force_clear(t);
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && f.disabled && f.deactivated,
+	       "TPM_ForceClear (physical presence): disabled and deactivated "
+	       "as after OwnerClear",
+	       "returned %d", ret);
 }
 
 /* ---- the parsers alone ---- */
