@@ -111,7 +111,11 @@ struct tpm12_session {
 	bool open;
 };
 
-/* ---- sessions ---- */
+/*
+ * ---- sessions ----
+ * The commands below open the sessions they need and end them; these calls
+ * are their building blocks, public for the tests.
+ */
 
 /* TPM_OIAP; @usage_auth becomes the session's HMAC key. */
 int tpm12_oiap(const struct tpm12_transport *t,
@@ -232,7 +236,11 @@ int tpm12_take_ownership(const struct tpm12_transport *t,
 			 const uint8_t owner_auth[TPM12_AUTH_LEN],
 			 struct tpm12_blob *srk);
 
-/* TPM_OwnerClear, authorized by @owner_auth. */
+/*
+ * TPM_OwnerClear, authorized by @owner_auth. The TPM is then disabled and
+ * deactivated (part 3, 6.1) until physical presence enables and activates
+ * it (TPM_PhysicalEnable, TPM_PhysicalSetDeactivated(FALSE), a reset).
+ */
 int tpm12_owner_clear(const struct tpm12_transport *t,
 		      const uint8_t owner_auth[TPM12_AUTH_LEN]);
 

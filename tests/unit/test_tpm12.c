@@ -129,6 +129,7 @@ struct swtpm {
 	char dir[64];
 	pid_t pid;
 	int fd;
+	int port;
 };
 
 /* A port P such that P and P + 1 are free now. */
@@ -178,26 +179,12 @@ static int run_wait(char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static bool swtpm_start(struct swtpm *sw)
+/* Runs swtpm on @port (ctrl on @port + 1); true once it accepts us. */
+static bool swtpm_spawn(struct swtpm *sw, int port)
 {
 	char state[96], server[64], ctrl[64];
-	int port = free_port_pair();
 
-	strcpy(sw->dir, "/tmp/test_tpm12.XXXXXX");
-	sw->pid = -1;
-	sw->fd = -1;
-	if (!mkdtemp(sw->dir) || port < 0)
-		return report(false, "swtpm state dir and ports", "%s",
-			      strerror(errno));
-	{
-		char *setup[] = {"swtpm_setup", "--tpmstate", sw->dir,
-				 "--createek", NULL};
-		int rc = run_wait(setup);
-
-		if (!report(rc == 0, "swtpm_setup --createek prepares TPM 1.2",
-			    "exit %d (127: swtpm_setup not installed)", rc))
-			return false;
-	}
+	sw->port = port;
 	snprintf(state, sizeof(state), "dir=%s", sw->dir);
 	snprintf(server, sizeof(server), "type=tcp,port=%d", port);
 	snprintf(ctrl, sizeof(ctrl), "type=tcp,port=%d", port + 1);
@@ -214,7 +201,8 @@ static bool swtpm_start(struct swtpm *sw)
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	for (int i = 0; i < 100 && sw->pid > 0; i++) {
+	/* Up to 10 s: the machine may be busy. */
+	for (int i = 0; i < 200 && sw->pid > 0; i++) {
 		struct sockaddr_in a = {.sin_family = AF_INET,
 					.sin_port = htons((uint16_t)port)};
 		struct timespec ts = {0, 50 * 1000 * 1000};
@@ -223,18 +211,49 @@ static bool swtpm_start(struct swtpm *sw)
 		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		sw->fd = socket(AF_INET, SOCK_STREAM, 0);
 		if (!connect(sw->fd, (struct sockaddr *)&a, sizeof(a)))
-			break;
+			return true;
 		close(sw->fd);
 		sw->fd = -1;
-		if (waitpid(sw->pid, &status, WNOHANG) == sw->pid) {
+		if (waitpid(sw->pid, &status, WNOHANG) == sw->pid)
 			sw->pid = -1;
-			break;
-		}
 		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+static bool swtpm_start(struct swtpm *sw)
+{
+	char *setup[] = {"swtpm_setup", "--tpmstate", sw->dir, "--createek",
+			 NULL};
+	int rc, port = -1;
+
+	strcpy(sw->dir, "/tmp/test_tpm12.XXXXXX");
+	sw->pid = -1;
+	sw->fd = -1;
+	if (!mkdtemp(sw->dir)) {
+		sw->dir[0] = '\0';
+		return report(false, "swtpm state dir", "%s", strerror(errno));
+	}
+	rc = run_wait(setup);
+	if (!report(rc == 0, "swtpm_setup --createek prepares TPM 1.2",
+		    "exit %d (127: swtpm_setup not installed)", rc))
+		return false;
+	/* Another program may take the ports first: then try new ones. */
+	for (int tries = 0; tries < 3; tries++) {
+		port = free_port_pair();
+		if (port > 0 && swtpm_spawn(sw, port))
+			break;
+		if (sw->pid > 0) {
+			kill(sw->pid, SIGTERM);
+			waitpid(sw->pid, NULL, 0);
+			sw->pid = -1;
+		}
 	}
 	return report(sw->fd >= 0,
 		      "swtpm socket (TPM 1.2) accepts a connection",
-		      "swtpm did not start or listen on port %d", port);
+		      "swtpm did not start or listen on port %d (127: swtpm "
+		      "not installed)",
+		      port);
 }
 
 static void swtpm_stop(struct swtpm *sw)
@@ -800,6 +819,99 @@ static void test_sessions(const struct tpm12_transport *t)
 	       "returned %d", ret);
 }
 
+/* swtpm's control channel: CMD_INIT, a TPM reset (swtpm_ioctl -i). */
+static bool swtpm_reset(const struct swtpm *sw)
+{
+	char where[32];
+	char *argv[] = {"swtpm_ioctl", "--tcp", where, "-i", NULL};
+
+	snprintf(where, sizeof(where), "127.0.0.1:%d", sw->port + 1);
+	return run_wait(argv) == 0;
+}
+
+/* Physical presence asserted by command, as a BIOS would. */
+static int assert_presence(const struct tpm12_transport *t)
+{
+	int ret =
+	    tpm12_physical_presence(t, TPM12_PHYSICAL_PRESENCE_CMD_ENABLE);
+
+	return ret ? ret
+		   : tpm12_physical_presence(t,
+					     TPM12_PHYSICAL_PRESENCE_PRESENT);
+}
+
+/*
+ * TPM_OwnerClear leaves the TPM disabled and deactivated (part 3, 6.1);
+ * what callers see then, and the way back with physical presence.
+ */
+static void test_disabled_deactivated(const struct tpm12_transport *t,
+				      const struct swtpm *sw)
+{
+	struct tpm12_blob b;
+	struct tpm12_flags f;
+	int ret;
+
+	ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && f.disabled && f.deactivated &&
+		   !f.volatile_deactivated,
+	       "after TPM_OwnerClear: disabled and deactivated (permanent)",
+	       "returned %d, disabled %d deactivated %d/%d", ret, f.disabled,
+	       f.deactivated, f.volatile_deactivated);
+	ret = tpm12_read_pubek(t, &b);
+	report(ret == TPM12_DISABLED, "a disabled TPM answers TPM_DISABLED",
+	       "returned %d", ret);
+	ret = assert_presence(t);
+	report(ret == 0, "TSC_PhysicalPresence: command enable, present",
+	       "returned %d", ret);
+	ret = tpm12_physical_enable(t, true);
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && !f.disabled && f.deactivated && f.physical_presence,
+	       "TPM_PhysicalEnable: enabled, still deactivated",
+	       "returned %d, disabled %d deactivated %d", ret, f.disabled,
+	       f.deactivated);
+	ret = swtpm_reset(sw) ? tpm12_startup(t, TPM12_ST_CLEAR) : -EIO;
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && f.volatile_deactivated,
+	       "after a reset and TPM_Startup the TPM is deactivated",
+	       "returned %d, deactivated %d/%d", ret, f.deactivated,
+	       f.volatile_deactivated);
+	ret = tpm12_read_pubek(t, &b);
+	report(ret == TPM12_DEACTIVATED,
+	       "a deactivated TPM answers TPM_DEACTIVATED", "returned %d", ret);
+	ret = assert_presence(t);
+	if (!ret)
+		ret = tpm12_physical_set_deactivated(t, false);
+	if (!ret)
+		ret = swtpm_reset(sw) ? tpm12_startup(t, TPM12_ST_CLEAR) : -EIO;
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && !f.disabled && !f.deactivated &&
+		   !f.volatile_deactivated,
+	       "TPM_PhysicalSetDeactivated(FALSE) + reset: usable again",
+	       "returned %d", ret);
+	ret = tpm12_read_pubek(t, &b);
+	report(ret == 0, "... and TPM_ReadPubek works again", "returned %d",
+	       ret);
+	ret = assert_presence(t);
+	if (!ret)
+		ret = tpm12_physical_enable(t, false);
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && f.disabled, "TPM_PhysicalDisable: disabled",
+	       "returned %d", ret);
+	ret = tpm12_physical_enable(t, true);
+	if (!ret)
+		ret = tpm12_force_clear(t);
+	if (!ret)
+		ret = tpm12_get_flags(t, &f);
+	report(ret == 0 && f.disabled && f.deactivated,
+	       "TPM_ForceClear (physical presence): disabled and deactivated "
+	       "as after OwnerClear",
+	       "returned %d", ret);
+}
+
 /* ---- the parsers alone ---- */
 
 typedef int (*parse_fn)(const uint8_t *buf, size_t len, size_t *used);
@@ -843,6 +955,11 @@ static void cuts_and_padding(const char *name, parse_fn fn, const uint8_t *good,
 	uint8_t *p;
 	int ret, cut_ok = 1;
 
+	if (!len) {
+		report(false, name, "no such structure came from the TPM");
+		return;
+	}
+
 	for (cut = 0; cut < len; cut++) {
 		p = dup_exact(good, cut);
 		ret = fn(p, cut, &used);
@@ -852,8 +969,7 @@ static void cuts_and_padding(const char *name, parse_fn fn, const uint8_t *good,
 			bad_cut = cut;
 		}
 	}
-	report(len && cut_ok, name, "cut at %zu bytes of %zu accepted", bad_cut,
-	       len);
+	report(cut_ok, name, "cut at %zu bytes of %zu accepted", bad_cut, len);
 	p = calloc(1, len + 9);
 	memcpy(p, good, len);
 	ret = fn(p, len + 9, &used);
@@ -1026,6 +1142,7 @@ int main(void)
 		test_nv(&t);
 		test_activate(&t);
 		test_owner_clear(&t);
+		test_disabled_deactivated(&t, &sw);
 	}
 	swtpm_stop(&sw);
 	test_parsers();
