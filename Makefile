@@ -35,6 +35,7 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
 	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \
 	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \
 	helper/xentpm.c helper/tpm12_flows.c helper/tpm12_attest.c \
+	helper/tpm12_challenge.c \
 	$(PURE_SRCS)
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 

@@ -258,7 +258,7 @@ static int challenge12(const char *path, const char *text, bool raw, bool json)
 					       "a TPM 1.2 identity challenge");
 		}
 	}
-	ret = tpm12_challenge(buf, len, raw, json);
+	ret = tpm12_challenge_cmd(buf, len, raw, json);
 	free(buf);
 	return ret;
 }

@@ -27,6 +27,7 @@
 #include "../driver/compat.h"
 #include "cli.h"
 #include "tpm12.h"
+#include "tpm12_challenge.h"
 #include "tpm12_flows.h"
 #include "tpm12_internal.h"
 
@@ -35,8 +36,6 @@
 #define TPM12_ALG_AES192 0x00000008
 #define TPM12_ALG_AES256 0x00000009
 #define TPM12_ES_NONE 0x0001
-#define SYM_IV_LEN 16
-#define CHALLENGE_MAX (64U << 10)
 
 struct aik {
 	struct tpm12_blob blob;	    /* the TPM_KEY */
@@ -405,48 +404,6 @@ out:
 
 /* ---- challenge ---- */
 
-struct challenge12 {
-	const uint8_t *asym;
-	uint32_t asym_len;
-	const uint8_t *cred; /* TPM_SYM_CA_ATTESTATION.credential */
-	uint32_t cred_len;
-};
-
-/*
- * Splits the challenge: u32 BE size, the asymmetric blob, u32 BE size,
- * TPM_SYM_CA_ATTESTATION (u32 credSize, TPM_KEY_PARMS, credential), and
- * nothing after. NULL, or why it is not one.
- */
-static const char *parse_challenge(const uint8_t *buf, size_t len,
-				   struct challenge12 *ch)
-{
-	uint32_t sym_len, parm_size;
-	const uint8_t *sym;
-
-	if (len < 8)
-		return "it is shorter than its two size fields";
-	ch->asym_len = xenmb_get_be32(buf);
-	if (!ch->asym_len || ch->asym_len > len - 8)
-		return "the EK-encrypted blob's size does not fit";
-	ch->asym = buf + 4;
-	sym_len = xenmb_get_be32(buf + 4 + ch->asym_len);
-	if (sym_len != len - 8 - ch->asym_len)
-		return "the symmetric blob's size does not match the rest";
-	sym = buf + 8 + ch->asym_len;
-	/* credSize, algorithmID, encScheme, sigScheme, parmSize */
-	if (sym_len < 16)
-		return "the symmetric blob is shorter than its header";
-	ch->cred_len = xenmb_get_be32(sym);
-	parm_size = xenmb_get_be32(sym + 12);
-	if (parm_size > sym_len - 16 ||
-	    ch->cred_len != sym_len - 16 - parm_size)
-		return "TPM_SYM_CA_ATTESTATION's sizes do not add up";
-	ch->cred = sym + 16 + parm_size;
-	if (ch->cred_len <= SYM_IV_LEN || (ch->cred_len - SYM_IV_LEN) % 16)
-		return "the credential is not an IV and whole AES blocks";
-	return NULL;
-}
-
 static const EVP_CIPHER *session_cipher(const struct tpm12_symmetric_key *k)
 {
 	/* trousers took TPM_ES_NONE as CBC too; servers send either. */
@@ -464,7 +421,7 @@ static const EVP_CIPHER *session_cipher(const struct tpm12_symmetric_key *k)
 
 /* The credential decrypted; *@out (freed by the caller) or -1. */
 static int decrypt_credential(const struct tpm12_symmetric_key *k,
-			      const struct challenge12 *ch, uint8_t **out,
+			      const struct tpm12_challenge *ch, uint8_t **out,
 			      int *out_len)
 {
 	const EVP_CIPHER *cipher = session_cipher(k);
@@ -474,8 +431,8 @@ static int decrypt_credential(const struct tpm12_symmetric_key *k,
 
 	ok = cipher && ctx && buf &&
 	     EVP_DecryptInit_ex(ctx, cipher, NULL, k->data, ch->cred) &&
-	     EVP_DecryptUpdate(ctx, buf, &n, ch->cred + SYM_IV_LEN,
-			       (int)(ch->cred_len - SYM_IV_LEN)) &&
+	     EVP_DecryptUpdate(ctx, buf, &n, ch->cred + TPM12_CHALLENGE_IV_LEN,
+			       (int)(ch->cred_len - TPM12_CHALLENGE_IV_LEN)) &&
 	     EVP_DecryptFinal_ex(ctx, buf + n, &tail);
 	EVP_CIPHER_CTX_free(ctx);
 	if (!ok) {
@@ -489,7 +446,7 @@ static int decrypt_credential(const struct tpm12_symmetric_key *k,
 	return 0;
 }
 
-static int activate(struct t12 *c, const struct challenge12 *ch,
+static int activate(struct t12 *c, const struct tpm12_challenge *ch,
 		    struct tpm12_symmetric_key *key)
 {
 	struct aik *a = calloc(1, sizeof(*a));
@@ -550,18 +507,17 @@ static int print_secret(const uint8_t *secret, size_t len, bool raw, bool json)
 	return ret;
 }
 
-int tpm12_challenge(const uint8_t *buf, size_t len, bool raw, bool json)
+int tpm12_challenge_cmd(const uint8_t *buf, size_t len, bool raw, bool json)
 {
 	struct tpm12_symmetric_key key;
-	struct challenge12 ch;
+	struct tpm12_challenge ch;
 	uint8_t *secret = NULL;
 	const char *why;
 	int secret_len = 0;
 	struct t12 c;
 	int ret;
 
-	why = len > CHALLENGE_MAX ? "it is larger than any challenge"
-				  : parse_challenge(buf, len, &ch);
+	why = tpm12_challenge_parse(buf, len, &ch);
 	if (why) {
 		fprintf(stderr,
 			"xenmb: the challenge is not a TPM 1.2 identity "

@@ -56,7 +56,7 @@ int tpm12_quote_cmd(const uint8_t *nonce, size_t nonce_len, const char *dir,
 
 /* challenge: the secret of an identity challenge (u32 size, EK blob, u32
  * size, TPM_SYM_CA_ATTESTATION), printed base64, @raw, or as JSON. */
-int tpm12_challenge(const uint8_t *buf, size_t len, bool raw, bool json);
+int tpm12_challenge_cmd(const uint8_t *buf, size_t len, bool raw, bool json);
 
 /* asset-tag set|clear|show; @tag of @tag_len bytes for set. */
 int tpm12_asset_tag(const char *op, const uint8_t *tag, size_t tag_len,

@@ -48,6 +48,7 @@ def main(out, shared):
     write(os.path.join(out, "owner_config"), "config",
           b"# owner\npassword=00112233445566778899aabbccddeeff01234567\n")
     tpm12_seeds(os.path.join(out, "tpm12"))
+    challenge_seeds(os.path.join(out, "tpm12_challenge"))
 
 
 def tpm12_seeds(d):
@@ -92,6 +93,17 @@ def tpm12_seeds(d):
     for name, data in seeds.items():
         write(d, name, data)
 
+
+
+def challenge_seeds(d):
+    """fuzz_tpm12_challenge.c inputs: identity challenges of the original
+    servers' shape (tests/qemu/tpm12_attest.py), random bytes in place of
+    the ciphertexts."""
+    asym = bytes(range(256))
+    parms = struct.pack(">III", 128, 16, 0)
+    for name, body in (("aes128-32", bytes(16 + 48)), ("aes128-16", bytes(16 + 16))):
+        sym = struct.pack(">IIHHI", len(body), 6, 0x00FF, 1, len(parms)) + parms + body
+        write(d, name, struct.pack(">I", len(asym)) + asym + struct.pack(">I", len(sym)) + sym)
 
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2])
