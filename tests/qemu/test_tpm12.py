@@ -620,6 +620,16 @@ def main():
     dmesg = "".join(g.dmesg() for g in (g1, g2, g3, g4, g5))
     secret_hex = hashlib.sha1(b"xenroot").hexdigest()
     c.check(secret_hex not in dmesg.lower(), "the owner secret is in no kernel log or audit record")
+    secret = hashlib.sha1(b"xenroot").digest()
+    leaks = []
+    for g in (g1, g2, g3, g4, g5):
+        for name in os.listdir(g.results):
+            with open(os.path.join(g.results, name), "rb") as f:
+                data = f.read()
+            if secret in data or secret_hex.encode() in data.lower() or \
+                    base64.b64encode(secret) in data:
+                leaks.append(name)
+    c.equal(leaks, [], "the owner secret (raw, hex, base64) is in no output of any step")
     return c.finish()
 
 
