@@ -16,11 +16,13 @@
  *    with PKCS#7 padding, as trousers' Tspi_TPM_ActivateIdentity did).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -74,6 +76,13 @@ static int aik_read(struct aik *a, bool *present)
 	return 0;
 }
 
+/* The AIK's directory, on a host where xentpm was never installed. */
+static void aik_dir(void)
+{
+	mkdir("/opt/xensource", 0755);
+	mkdir("/opt/xensource/tpm", 0755);
+}
+
 static int aik_make(struct t12 *c, struct aik *a)
 {
 	uint8_t label[TPM12_DIGEST_LEN];
@@ -94,9 +103,7 @@ static int aik_make(struct t12 *c, struct aik *a)
 		return t12_fail(c, "TPM_MakeIdentity", rc);
 	if (tpm12_key_parse(a->blob.data, a->blob.len, &a->info, NULL))
 		return t12_fail(c, "TPM_MakeIdentity", -EBADMSG);
-	/* Its directory, on a host where xentpm was never installed. */
-	mkdir("/opt/xensource", 0755);
-	mkdir("/opt/xensource/tpm", 0755);
+	aik_dir();
 	/* The blob is useless off this TPM, but it is no one else's. */
 	ret = cli_write_file_atomic(TPM12_AIK_PATH, a->blob.data, a->blob.len,
 				    0600);
@@ -127,8 +134,8 @@ static bool not_our_key(int rc)
  * missing AIK (or one the TPM no longer accepts: the TPM was cleared and
  * owned again) is made now.
  */
-static int aik_load(struct t12 *c, struct aik *a, bool may_make,
-		    uint32_t *handle)
+static int aik_load_locked(struct t12 *c, struct aik *a, bool may_make,
+			   uint32_t *handle)
 {
 	bool present;
 	int rc, ret;
@@ -166,6 +173,31 @@ static int aik_load(struct t12 *c, struct aik *a, bool may_make,
 		return t12_fail(c, "TPM_LoadKey2 (the AIK)", rc);
 	}
 	return 0;
+}
+
+/*
+ * Runs at once (xapi may run plugin calls in parallel) must not each make
+ * an AIK and show a server halves of two: one makes it, the others wait
+ * and find it. Without a lock (read-only /opt) it goes on unlocked.
+ */
+static int aik_load(struct t12 *c, struct aik *a, bool may_make,
+		    uint32_t *handle)
+{
+	int lock = -1, ret;
+
+	if (may_make) {
+		aik_dir();
+		lock = open(TPM12_AIK_PATH ".lock",
+			    O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (lock >= 0 && flock(lock, LOCK_EX)) {
+			close(lock);
+			lock = -1;
+		}
+	}
+	ret = aik_load_locked(c, a, may_make, handle);
+	if (lock >= 0)
+		close(lock);
+	return ret;
 }
 
 static void aik_unload(struct t12 *c, uint32_t *handle)

@@ -181,6 +181,9 @@ def boot3_steps(meta):
         harness.Step("restore_stale", f"cp /root/aik.old {AIK_PATH}"),
         harness.Step("ak", "xenmb ak"),
         harness.Step("ak_again", "xenmb ak"),
+        # Two runs at once with no AIK: one makes it, the other finds it.
+        harness.Step("ak_parallel", f"rm -f {AIK_PATH}; xenmb ak --name >/tmp/p1 2>&1 & "
+                     "xenmb ak --name >/tmp/p2 2>&1; wait; cat /tmp/p1 /tmp/p2"),
         harness.Step("rmmod", "rmmod xenmb"),
     ]
 
@@ -482,6 +485,10 @@ def check_boot3(c, g, ek_pem_text, ak_name):
     new_name = re.search(r"pubkey_sha1: ([0-9a-f]{40})", g.out("ak"))
     c.check(new_name and new_name.group(1) != ak_name and "(found)" in g.out("ak_again"),
             "a new AIK, found by the next run", g.out("ak_again"))
+    lines = g.out("ak_parallel").split()
+    c.check(len(lines) == 2 and lines[0] == lines[1] and re.fullmatch(r"[0-9a-f]{40}", lines[0]),
+            "two 'ak' at once without an AIK end with one AIK (a lock serializes them)",
+            g.out("ak_parallel"))
     c.equal(g.rc("rmmod"), 0, "boot 3: the module unloads")
 
 
