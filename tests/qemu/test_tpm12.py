@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -637,6 +638,9 @@ def main():
                     base64.b64encode(secret) in data:
                 leaks.append(name)
     c.equal(leaks, [], "the owner secret (raw, hex, base64) is in no output of any step")
+    if not c.failed:              # kept for a look when something failed
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(state, ignore_errors=True)
     return c.finish()
 
 
