@@ -8,6 +8,7 @@
 #   make check           every test (installs what it needs)
 #   make fuzz            libFuzzer on each parser, FUZZ_SECONDS each (60)
 #   make demo            the emulated dom0 in QEMU, end to end
+#                        (TPM=1.2: with a TPM 1.2 instead of a TPM 2.0)
 #   make install         module (kbuild modules_install) + helper + TCTI,
 #                        xentpm (the helper by that name) + xapi plugin tpm
 #   make install-tcti    the TCTI alone, into the multiarch libdir
@@ -33,7 +34,9 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
 	helper/pcr.c helper/tpm12.c helper/tpm2_esys.c helper/cmd_ek.c \
 	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \
 	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \
-	helper/xentpm.c $(PURE_SRCS)
+	helper/xentpm.c helper/tpm12_flows.c helper/tpm12_attest.c \
+	helper/tpm12_challenge.c \
+	$(PURE_SRCS)
 HELPER_SRCS += helper/verify.c helper/known_good.c helper/cmd_verify.c
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 
@@ -79,8 +82,10 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	XENMB_FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
 
+# make demo TPM=1.2: the same round trip on a TPM 1.2 dom0.
+TPM ?= 2.0
 demo:
-	tests/qemu/demo.sh
+	tests/qemu/demo.sh --tpm $(TPM)
 
 style:
 	tests/style.sh

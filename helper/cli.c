@@ -2,10 +2,14 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xenmb_dev.h"
 
@@ -137,4 +141,54 @@ char *cli_base64(const uint8_t *data, size_t len)
 	if (out)
 		EVP_EncodeBlock((unsigned char *)out, data, (int)len);
 	return out;
+}
+
+/* The directory entry of a rename survives a crash only once synced. */
+static void sync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (!copy)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+int cli_write_file_atomic(const char *path, const void *data, size_t len,
+			  unsigned int mode)
+{
+	/* Beside the target, so the rename is atomic: old or new, never half.
+	 */
+	size_t n = strlen(path) + sizeof(".XXXXXX");
+	char *tmp = malloc(n);
+	bool ok = false;
+	int fd;
+
+	if (!tmp)
+		return EXIT_KERNEL;
+	snprintf(tmp, n, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
+			strerror(errno));
+		free(tmp);
+		return EXIT_KERNEL;
+	}
+	ok = !fchmod(fd, (mode_t)mode) &&
+	     write(fd, data, len) == (ssize_t)len && !fsync(fd);
+	ok = !close(fd) && ok && !rename(tmp, path);
+	if (!ok) {
+		fprintf(stderr, "xenmb: cannot write %s: %s\n", path,
+			strerror(errno));
+		unlink(tmp);
+	} else {
+		sync_dir_of(path);
+	}
+	free(tmp);
+	return ok ? 0 : EXIT_KERNEL;
 }

@@ -60,6 +60,15 @@ uint8_t *cli_base64_decode(const char *text, size_t *len);
 /* @len bytes as base64 on one line; the caller frees it. NULL: no memory. */
 char *cli_base64(const uint8_t *data, size_t len);
 
+/*
+ * Writes @len bytes to @path with permissions @mode atomically: a
+ * temporary file beside it, fsync, rename, fsync of the directory. A crash
+ * leaves the old file or the new one, never half of one. Returns 0 or
+ * EXIT_KERNEL, having said why.
+ */
+int cli_write_file_atomic(const char *path, const void *data, size_t len,
+			  unsigned int mode);
+
 /* Prints @obj pretty and releases it. */
 void cli_print_json(struct json_object *obj);
 

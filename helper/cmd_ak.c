@@ -12,6 +12,7 @@
 #include <tss2/tss2_mu.h>
 
 #include "cli.h"
+#include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
 int cmd_ak(int argc, char **argv)
@@ -55,6 +56,8 @@ int cmd_ak(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("'ak' takes no arguments");
+	if (!tcti && tpm12_is_family())
+		return tpm12_ak(pem, public_path, show_name);
 
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
 #define ASSET_TAG_NV 0x01C10110U
@@ -29,8 +30,10 @@
 static const TPMA_NV asset_tag_attrs =
     TPMA_NV_OWNERWRITE | TPMA_NV_OWNERREAD | TPMA_NV_AUTHREAD | TPMA_NV_NO_DA;
 
-/* 64 or 40 hex digits, or base64 of 32 or 20 bytes; 0 or -1. */
-static int parse_tag(const char *text, uint8_t tag[ASSET_TAG_SIZE])
+/* 64 or 40 hex digits, or base64 of 32 or 20 bytes; 0 or -1. *@tag_len
+ * gets the tag's own length (20 or 32). */
+static int parse_tag(const char *text, uint8_t tag[ASSET_TAG_SIZE],
+		     size_t *tag_len)
 {
 	size_t len = strlen(text), i, n;
 	uint8_t *buf;
@@ -41,6 +44,7 @@ static int parse_tag(const char *text, uint8_t tag[ASSET_TAG_SIZE])
 		for (i = 0; i < len && isxdigit((unsigned char)text[i]); i++)
 			;
 		if (i == len) {
+			*tag_len = len / 2;
 			for (i = 0; i < len / 2; i++) {
 				char hex[3] = {text[2 * i], text[2 * i + 1], 0};
 
@@ -51,8 +55,10 @@ static int parse_tag(const char *text, uint8_t tag[ASSET_TAG_SIZE])
 	}
 	buf = cli_base64_decode(text, &n);
 	ret = buf && (n == 32 || n == 20) ? 0 : -1;
-	if (!ret)
+	if (!ret) {
 		memcpy(tag, buf, n);
+		*tag_len = n;
+	}
 	free(buf);
 	return ret;
 }
@@ -263,6 +269,7 @@ int cmd_asset_tag(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	uint8_t tag[ASSET_TAG_SIZE];
+	size_t tag_len = 0;
 	const char *tcti = NULL, *op;
 	struct tpm2_ctx ctx;
 	bool json = false;
@@ -292,7 +299,7 @@ int cmd_asset_tag(int argc, char **argv)
 		if (optind + 2 != argc)
 			return cli_usage_error("'asset-tag set' takes one TAG");
 		/* Refused before the TPM is touched: the old tag stays. */
-		if (parse_tag(argv[optind + 1], tag))
+		if (parse_tag(argv[optind + 1], tag, &tag_len))
 			return cli_usage_error(
 			    "the asset tag must be 32 bytes (SHA-256) or "
 			    "20 bytes (SHA-1), as hex or base64");
@@ -301,6 +308,9 @@ int cmd_asset_tag(int argc, char **argv)
 		return cli_usage_error("'asset-tag' takes set TAG, clear or "
 				       "show");
 	}
+	if (!tcti && tpm12_is_family())
+		return tpm12_asset_tag(op, tag, tag_len, json,
+				       tpm2_owner_config);
 	setenv("TSS2_LOG", "all+NONE", 0);
 
 	ret = tpm2_open(&ctx, tcti);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
 #define CRED_MAGIC 0xBADCC0DEU
@@ -231,6 +232,37 @@ out:
 	return ret;
 }
 
+/*
+ * TPM 1.2: the challenge the original servers build (tpm12_flows.h), from
+ * @path or base64 @text; its credential may be a certificate, larger than
+ * any TPM 2.0 one.
+ */
+static int challenge12(const char *path, const char *text, bool raw, bool json)
+{
+	uint8_t *buf;
+	size_t len;
+	int ret;
+
+	if (path) {
+		ret = cli_read_file(path, CLI_FILE_MAX, &buf, &len);
+		if (ret) {
+			fprintf(stderr, "xenmb: cannot read %s: %s\n", path,
+				strerror(-ret));
+			return EXIT_USAGE;
+		}
+	} else {
+		buf = cli_base64_decode(text, &len);
+		if (!buf || !len) {
+			free(buf);
+			return cli_usage_error("the challenge is not base64 of "
+					       "a TPM 1.2 identity challenge");
+		}
+	}
+	ret = tpm12_challenge_cmd(buf, len, raw, json);
+	free(buf);
+	return ret;
+}
+
 int cmd_challenge(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -276,6 +308,8 @@ int cmd_challenge(int argc, char **argv)
 		return cli_usage_error("'challenge' takes the credential as "
 				       "one BASE64 argument or --file F");
 
+	if (!tcti && tpm12_is_family())
+		return challenge12(path, argv[optind], raw, json);
 	if (path) {
 		len = read_file(path, buf, sizeof(buf));
 		if (len < 0)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
 /* TPM2_PT_NV_BUFFER_MAX: how much one TPM2_NV_Read may return. */
@@ -161,6 +162,8 @@ int cmd_ek(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("'ek' takes no arguments");
+	if (!tcti && tpm12_is_family())
+		return tpm12_ek(pem, cert);
 
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)

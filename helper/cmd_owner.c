@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "owner_secret.h"
+#include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
 /* What status reports: TPM_PT_PERMANENT and the DA counters. */
@@ -307,6 +308,8 @@ int cmd_owner(int argc, char **argv)
 	if (strcmp(op, "status") && strcmp(op, "take") && strcmp(op, "clear"))
 		return cli_usage_error("'owner' takes one of status, take, "
 				       "clear");
+	if (!tcti && tpm12_is_family())
+		return tpm12_owner(op, json, tpm2_owner_config);
 	/* ESAPI's own error lines would repeat ours; ours say what to do. */
 	setenv("TSS2_LOG", "all+NONE", 0);
 

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "pcr.h"
+#include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
 #define MAX_NONCE 64 /* TPM2B_DATA: one digest of the largest hash */
@@ -550,6 +551,12 @@ int cmd_quote(int argc, char **argv)
 		return cli_usage_error("'quote' needs --nonce BASE64");
 	if (decode_nonce(nonce_text, &nonce))
 		return cli_usage_error("--nonce wants base64 of 1 to 64 bytes");
+	if (!tcti && tpm12_is_family()) {
+		/* A TPM 1.2 quote covers every PCR of its one bank. */
+		if (spec && strcmp(spec, "sha1:all"))
+			return cli_usage_error("a TPM 1.2 quotes sha1:all");
+		return tpm12_quote_cmd(nonce.buffer, nonce.size, dir, json);
+	}
 	if (spec && parse_pcrs(spec, &sel))
 		return cli_usage_error(
 		    "--pcrs wants e.g. sha256:all,sha1:0,1,2 (banks sha1, "

@@ -494,31 +494,5 @@ int tpm2_write_pem_file(const TPM2B_PUBLIC *pub, const char *path)
 
 int xenmb_write_file(const char *path, const void *data, size_t len)
 {
-	/* Beside the target, so the rename is atomic: old or new, never half.
-	 */
-	size_t n = strlen(path) + sizeof(".XXXXXX");
-	char *tmp = malloc(n);
-	bool ok = false;
-	int fd;
-
-	if (!tmp)
-		return EXIT_KERNEL;
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
-			strerror(errno));
-		free(tmp);
-		return EXIT_KERNEL;
-	}
-	ok = !fchmod(fd, 0644) && write(fd, data, len) == (ssize_t)len &&
-	     !fsync(fd);
-	ok = !close(fd) && ok && !rename(tmp, path);
-	if (!ok) {
-		fprintf(stderr, "xenmb: cannot write %s: %s\n", path,
-			strerror(errno));
-		unlink(tmp);
-	}
-	free(tmp);
-	return ok ? 0 : EXIT_KERNEL;
+	return cli_write_file_atomic(path, data, len, 0644);
 }

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
 /* Error codes on stderr. The first five are the original tool's. */
@@ -159,6 +160,9 @@ static int xentpm_code(int exit_code)
 {
 	switch (exit_code) {
 	case EXIT_TPM_ERROR:
+		/* TPM 1.2 codes as the original: 6 deactivated, 7 disabled. */
+		if (!tpm2_last_rc && tpm12_last_rc)
+			return (int)tpm12_last_rc;
 		if (!tpm2_last_rc)
 			return XENTPM_E_INTERNAL;
 		if (auth_failure(tpm2_last_rc))
@@ -196,6 +200,7 @@ static int run(int (*cmd)(int, char **), char **argv, struct output *out)
 		return XENTPM_E_UNAVAILABLE;
 	}
 	tpm2_last_rc = 0;
+	tpm12_last_rc = 0;
 	ret = run_captured(cmd, argv, out, &err);
 	if (ret)
 		report(&err);
@@ -352,6 +357,58 @@ static int do_aik_tcpa(void)
 	return ret;
 }
 
+/* /dev/xenmb's TPM is a TPM 1.2 (set once by xentpm_main). */
+static bool tpm12;
+
+/*
+ * TPM 1.2: the original's quote blob, base64 (tpm12_flows.h): the
+ * TPM_PCR_COMPOSITE of all PCRs, then the signature over TPM_QUOTE_INFO.
+ */
+static int do_quote12(char *nonce)
+{
+	static const char *const files[] = {"quote.bin", "aik.pem", "srtm.log",
+					    "drtm.log", NULL};
+	char *dir = make_workdir(), path[4096];
+	char *argv[] = {"quote", "--nonce", nonce, "--out", dir, NULL};
+	struct output out = {0};
+	uint8_t *blob;
+	size_t len;
+	int ret;
+
+	if (!dir)
+		return XENTPM_E_INTERNAL;
+	ret = run(cmd_quote, argv, &out);
+	output_free(&out);
+	snprintf(path, sizeof(path), "%s/quote.bin", dir);
+	if (!ret && cli_read_file(path, CLI_FILE_MAX, &blob, &len))
+		ret = XENTPM_E_INTERNAL;
+	if (!ret) {
+		ret = print_base64(blob, len);
+		free(blob);
+	}
+	remove_workdir(dir, files);
+	return ret;
+}
+
+/*
+ * The original took ownership first in every flow but the challenge
+ * (xentpm had to work on a fresh host): on a TPM 1.2, so does this one,
+ * when no owner is installed. An owned TPM is left alone.
+ */
+static int ensure_owned12(void)
+{
+	int ret;
+
+	if (!tpm12)
+		return 0;
+	ret = do_is_owned();
+	if (ret == 1)
+		return 0;
+	if (ret)
+		return ret;
+	return do_quietly(cmd_owner, (char *[]){"owner", "take", NULL});
+}
+
 /*
  * The quote, base64 of the JSON 'xenmb quote --json' prints: the nonce,
  * TPMS_ATTEST, TPMT_SIGNATURE, the AK's name, the PCR values and the
@@ -370,6 +427,8 @@ static int do_quote(char *nonce)
 
 	if (!is_base64(nonce))
 		return XENTPM_E_BAD_PARAMETER;
+	if (tpm12)
+		return do_quote12(nonce);
 	dir = make_workdir();
 	if (!dir)
 		return XENTPM_E_INTERNAL;
@@ -419,10 +478,39 @@ static const char usage_text[] =
     "              --tpm_set_asset_tag <tag>\n"
     "              --tpm_clear_asset_tag\n";
 
+/*
+ * Options that took ownership first in the original (TPM 1.2), given
+ * arguments that pass their checks: a usage error changes nothing.
+ */
+static bool needs_owner12(int nargs, char **argv)
+{
+	static const char *const plain[] = {
+	    "--get_ekey",     "--get_ekcert", "--get_aik_pem",
+	    "--get_aik_tcpa", NULL,
+	};
+	const char *const *o;
+
+	if (!strcmp(argv[1], "--tpm_quote"))
+		return nargs == 1 && is_base64(argv[2]);
+	if (!strcmp(argv[1], "--gen_aik"))
+		return !nargs || (nargs == 1 && is_base64(argv[2]));
+	for (o = plain; *o; o++)
+		if (!strcmp(argv[1], *o))
+			return !nargs;
+	return false;
+}
+
 static int dispatch(int argc, char **argv)
 {
 	const char *opt = argc > 1 ? argv[1] : "";
-	int nargs = argc - 2;
+	int nargs = argc - 2, ret;
+
+	tpm12 = tpm12_is_family();
+	if (tpm12 && argc > 1 && needs_owner12(nargs, argv)) {
+		ret = ensure_owned12();
+		if (ret)
+			return ret;
+	}
 
 	/* Each option alone, with exactly its arguments, as the original. */
 	if (!strcmp(opt, "--is_tpm_owned") && !nargs)

@@ -24,6 +24,7 @@ suites=(
     "qemu-challenge:python3 tests/qemu/test_challenge.py"
     "qemu-xentpm:python3 tests/qemu/test_xentpm.py"
     "qemu-verify:python3 tests/qemu/test_verify.py"
+    "qemu-tpm12:python3 tests/qemu/test_tpm12.py"
     "plugin:python3 tests/plugin/test_plugin.py"
     "fuzz:tests/fuzz/run.sh"
     "kunit:tests/kunit/run.sh"

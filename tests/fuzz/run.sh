@@ -21,6 +21,11 @@ declare -A extra=(
 harnesses=(txt_heap tcg_log policy owner_config)
 extra[verify]="helper/verify.c helper/known_good.c helper/eventlog.c helper/cli.c helper/xenmb_dev.c driver/tcg_log.c -ljson-c -ltss2-mu -lcrypto"
 harnesses+=(verify)
+# Built to accept any response HMAC, so authorized responses get parsed.
+extra[tpm12]="-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION helper/tpm12.c helper/xenmb_dev.c -lcrypto"
+harnesses+=(tpm12)
+extra[tpm12_challenge]="helper/tpm12_challenge.c"
+harnesses+=(tpm12_challenge)
 
 [[ -d $shared/eventlogs ]] || { echo "fuzz: no shared data at $shared"; echo "0 passed, 1 failed"; exit 1; }
 python3 tests/fuzz/seeds.py "$out/seeds" "$shared" || { echo "0 passed, 1 failed"; exit 1; }

@@ -77,7 +77,63 @@ def main(out, shared):
     verify_seeds(os.path.join(out, "verify"), logs)
     write(os.path.join(out, "owner_config"), "config",
           b"# owner\npassword=00112233445566778899aabbccddeeff01234567\n")
+    tpm12_seeds(os.path.join(out, "tpm12"))
+    challenge_seeds(os.path.join(out, "tpm12_challenge"))
 
+
+def tpm12_seeds(d):
+    """fuzz_tpm12.c inputs: a target byte, then TPM 1.2 structures (Main
+    part 2) or responses of the shapes a TPM 1.2 sends."""
+    modulus = bytes([0xC3]) + bytes(range(255))
+    rsa_parms = struct.pack(">IHHIIII", 1, 3, 1, 12, 2048, 2, 0)
+    pubkey = rsa_parms + struct.pack(">I", 256) + modulus
+    aik = (bytes([1, 1, 0, 0]) + struct.pack(">HIB", 0x0012, 0, 1) +
+           struct.pack(">IHHIIII", 1, 1, 2, 12, 2048, 2, 0) +
+           struct.pack(">I", 0) + struct.pack(">I", 256) + modulus +
+           struct.pack(">I", 16) + bytes(16))
+    composite = struct.pack(">H", 3) + b"\xff\xff\xff" + struct.pack(">I", 480) + bytes(480)
+    symkey = struct.pack(">IHH", 6, 0xFF, 16) + bytes(range(16))
+
+    def rsp(body, tag=0xC4, rc=0):
+        return struct.pack(">HII", tag, 10 + len(body), rc) + body
+
+    def auth_rsp(body):
+        return rsp(body + bytes(41), tag=0xC5)
+
+    pcr_info_short = struct.pack(">H", 3) + bytes(3) + b"\x1f" + bytes(20)
+    nv_public = (struct.pack(">HI", 0x18, 0x40000010) + pcr_info_short * 2 +
+                 struct.pack(">HI", 0x17, 2) + bytes(3) + struct.pack(">I", 20))
+    version = struct.pack(">H", 0x30) + bytes([1, 2, 0, 0]) + struct.pack(">HB", 2, 3) + b"IBM\0" + struct.pack(">H", 0)
+    seeds = {
+        "key-aik": b"\x00" + aik,
+        "pubkey-ek": b"\x01" + pubkey,
+        "composite-24": b"\x02" + composite,
+        "symkey-aes128": b"\x03" + symkey,
+        "rsp-pcrread": b"\x04" + rsp(bytes(20)),
+        "rsp-readpubek": b"\x04" + rsp(pubkey + bytes(20)),
+        "rsp-cap-version": b"\x04" + rsp(struct.pack(">I", len(version)) + version),
+        "rsp-cap-flags": b"\x04" + rsp(struct.pack(">I", 22) + struct.pack(">H", 0x1F) + bytes(20)),
+        "rsp-cap-nv": b"\x04" + rsp(struct.pack(">I", len(nv_public)) + nv_public),
+        "rsp-osap": b"\x04" + rsp(struct.pack(">I", 0x02000002) + bytes(40)),
+        "rsp-error": b"\x04" + rsp(b"", rc=0x3D),
+        "rsp-auth-empty": b"\x05" + auth_rsp(b""),
+        "rsp-auth-quote": b"\x05" + auth_rsp(composite + struct.pack(">I", 256) + bytes(256)),
+        "rsp-auth-nvread": b"\x05" + auth_rsp(struct.pack(">I", 20) + bytes(20)),
+    }
+    for name, data in seeds.items():
+        write(d, name, data)
+
+
+
+def challenge_seeds(d):
+    """fuzz_tpm12_challenge.c inputs: identity challenges of the original
+    servers' shape (tests/qemu/tpm12_attest.py), random bytes in place of
+    the ciphertexts."""
+    asym = bytes(range(256))
+    parms = struct.pack(">III", 128, 16, 0)
+    for name, body in (("aes128-32", bytes(16 + 48)), ("aes128-16", bytes(16 + 16))):
+        sym = struct.pack(">IIHHI", len(body), 6, 0x00FF, 1, len(parms)) + parms + body
+        write(d, name, struct.pack(">I", len(asym)) + asym + struct.pack(">I", len(sym)) + sym)
 
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2])

@@ -155,10 +155,13 @@ def main():
                 f"{fn} {args}: raises '{want}' without running xentpm", repr(err))
 
     # Error codes become clear messages.
-    for code, words in (("1", "owner password"), ("3", "rejected its arguments"),
+    for code, words in (("1", "Error: XenServer does not own the TPM. Please clear the TPM in"),
+                        ("1", "owner password"), ("3", "rejected its arguments"),
                         ("-3", "internal error"), ("-10", "/dev/xenmb cannot be opened"),
                         ("-11", "does not implement"), ("-12", "another TPM"),
-                        ("-13", "not a tpm2_makecredential"), ("2307", "0x903")):
+                        ("-13", "not a tpm2_makecredential"), ("2307", "0x903"),
+                        ("6", "Error: The TPM is deactivated.  Please activate the TPM in the BIOS."),
+                        ("7", "Error: There is no TPM on this machine or it is not enabled")):
         _, err, _ = fake.call("tpm_get_quote", {"nonce": nonce}, fail=f"--tpm_quote={code}")
         c.check(err is not None and words in str(err) and f"(xentpm error {code})" in str(err)
                 and str(err).startswith("tpm_get_quote: "),

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make demo: an emulated dom0 (QEMU + swtpm TPM 2.0) runs the main job and
-we print what it did. Exits non-zero if any of it did not work.
+"""make demo [TPM=1.2]: an emulated dom0 (QEMU + swtpm TPM 2.0, or TPM 1.2)
+runs the main job and we print what it did. Exits non-zero if any of it did
+not work.
 
 The host boots after an emulated Intel TXT measured launch (test-only:
 QEMU cannot run GETSEC). The demo shows what /dev/xenmb reports, the TXT
@@ -12,7 +13,14 @@ attestation round trip a remote server does through the xapi plugin "tpm":
 EK, AK and a quote over a fresh nonce from /opt/xensource/tpm/xentpm, and
 the server's verdicts on the host: tpm2_checkquote accepts the quote, and
 rejects it for a changed nonce.
+
+With --tpm 1.2 (make demo TPM=1.2) the dom0 has a TPM 1.2 (swtpm_setup
+--createek) and a TPM 1.2 launch log; xentpm takes ownership by itself, as
+the original did, and the quote is the original's blob, judged on the host
+by the verifier of the tests (tpm12_attest.py: TPM_QUOTE_INFO rebuilt from
+the spec, openssl checks the signature with the AIK PEM).
 """
+import argparse
 import base64
 import json
 import subprocess
@@ -21,6 +29,7 @@ import os
 import sys
 
 import harness
+import tpm12_attest
 import txtlaunch
 from test_foundation import Family
 from test_xentpm import XENTPM, pcrs_file
@@ -79,8 +88,49 @@ def attestation(g, nonce):
     return all(verdicts) and len(verdicts) == 2
 
 
+def attestation12(g, nonce, aik_pem_path):
+    """The TPM 1.2 round trip, judged as a server would; True if every
+    verdict is the right one."""
+    show(f"{XENTPM} --get_ekey (took ownership first, as the original; the EK)",
+         g.out("ekey") + g.err("ekey"))
+    show(f"{XENTPM} --gen_aik '' ; --get_aik_pem (the AIK, TPM_MakeIdentity; its blob in "
+         "/opt/xensource/tpm/aik.tpm12)", g.out("aik_pem") + g.err("gen_aik") + g.err("aik_pem"))
+    show(f"{XENTPM} --get_aik_tcpa (base64 TPM_PUBKEY)", g.out("aik_tcpa") + g.err("aik_tcpa"))
+    text = g.out("quote")
+    blob = base64.b64decode(text or "")
+    try:
+        q = tpm12_attest.parse_quote(blob)
+    except tpm12_attest.QuoteError as e:
+        show(f"{XENTPM} --tpm_quote: no quote ({e}; exit {g.rc('quote')}, stderr "
+             f"{g.err('quote')!r})", text)
+        return False
+    show(f"{XENTPM} --tpm_quote NONCE: {len(blob)} bytes, the original's layout",
+         f"u16 mask size {len(q['mask'])}, mask {q['mask'].hex()}, "
+         f"u32 {20 * len(q['pcrs'])}, {len(q['pcrs'])} PCR values, "
+         f"{len(q['signature'])}-byte signature\n" +
+         "\n".join(f"PCR {p:2}: {q['pcrs'][p].hex()}" for p in (0, 17, 18, 19, 22)))
+    with open(aik_pem_path, "w") as f:
+        f.write(g.out("aik_pem"))
+    other = bytes([nonce[0] ^ 1]) + nonce[1:]
+    verdicts = []
+    for n, want, label in ((nonce, True, "the nonce the server sent"),
+                           (other, False, "a changed nonce")):
+        ok, _, words = tpm12_attest.verify_quote(blob, n, aik_pem_path)
+        right = ok == want
+        verdicts.append(right)
+        show(f"host: TPM_QUOTE_INFO(1.1.0.0, QUOT, SHA1(composite), SHA1(<{label}>)); "
+             "openssl dgst -sha1 -verify aik.pem",
+             f"{'accepted' if ok else 'rejected'} ({words.splitlines()[0]}) - " +
+             ("as it must be" if right else "WRONG"))
+    return all(verdicts) and len(verdicts) == 2
+
+
 def main():
-    fam = Family("2.0")
+    ap = argparse.ArgumentParser(description="make demo [TPM=1.2]")
+    ap.add_argument("--tpm", choices=("2.0", "1.2"), default="2.0")
+    tpm = ap.parse_args().tpm
+    fam = Family(tpm)
+    digest = DIGEST[:fam.digest_len]
     binaries = harness.guest_binaries()
     harness.run(["make", "-s", "-C", harness.REPO, "tcti"])
     binaries["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
@@ -88,7 +138,7 @@ def main():
     nonce = os.urandom(20)
     launch = os.path.join(harness.BUILD, "demo-launch")
     os.makedirs(launch, exist_ok=True)
-    meta = txtlaunch.generate(launch, "tpm2-agile")
+    meta = txtlaunch.generate(launch, "tpm2-agile" if tpm == "2.0" else "tpm12")
     steps = [
         harness.Step("insmod", f"insmod /lib/modules/xenmb/xenmb.ko txt_base={meta['base']:#x}"),
         harness.Step("info", "xenmb info"),
@@ -96,25 +146,29 @@ def main():
         harness.Step("drtm", "xenmb eventlog --drtm"),
         harness.Step("drtm_check", "xenmb eventlog --drtm --check"),
         harness.Step("read_before", f"xenmb tpm send --locality 0 {fam.pcr_read(22).hex()}"),
-        harness.Step("extend", f"xenmb tpm send --locality 2 {fam.extend(22, DIGEST).hex()}"),
+        harness.Step("extend", f"xenmb tpm send --locality 2 {fam.extend(22, digest).hex()}"),
         harness.Step("read_after", f"xenmb tpm send --locality 0 {fam.pcr_read(22).hex()}"),
         harness.Step("ekey", f"{XENTPM} --get_ekey"),
         harness.Step("gen_aik", f"{XENTPM} --gen_aik ''"),
         harness.Step("aik_pem", f"{XENTPM} --get_aik_pem"),
+        harness.Step("aik_tcpa", f"{XENTPM} --get_aik_tcpa"),
         harness.Step("quote", f"{XENTPM} --tpm_quote {base64.b64encode(nonce).decode()}"),
     ]
     state = harness.fresh_state("demo")
-    print("xenmb demo: booting Debian's 6.1 kernel in QEMU with a swtpm TPM 2.0,")
+    print(f"xenmb demo: booting Debian's 6.1 kernel in QEMU with a swtpm TPM {tpm},")
     print("            after an emulated TXT measured launch ...")
-    g = harness.boot("demo", "tpm2", state, steps, binaries, launch=launch)
+    g = harness.boot("demo" if tpm == "2.0" else "demo-tpm12",
+                     "tpm2" if tpm == "2.0" else "tpm12", state, steps, binaries, launch=launch)
 
     show("xenmb info", g.out("info"))
     show("xenmb txt", g.out("txt") + g.err("txt"))
     show("xenmb eventlog --drtm (the DRTM log from the TXT heap)", g.out("drtm") + g.err("drtm"))
     show("xenmb eventlog --drtm --check (its replay against the TPM)",
          g.out("drtm_check") + g.err("drtm_check"))
-    show("PCR 22 before (TPM2_PCR_Read at locality 0)", g.out("read_before"))
-    show("TPM2_PCR_Extend of PCR 22 at locality 2", g.out("extend") + g.err("extend"))
+    prefix = "TPM2_PCR_" if tpm == "2.0" else "TPM_"
+    show(f"PCR 22 before ({prefix}{'Read' if tpm == '2.0' else 'PCRRead'} at locality 0)",
+         g.out("read_before"))
+    show(f"{prefix}Extend of PCR 22 at locality 2", g.out("extend") + g.err("extend"))
     show("PCR 22 after", g.out("read_after"))
 
     def pcr(step):
@@ -129,14 +183,20 @@ def main():
     if records:
         show("its kernel audit record (type 1316, AUDIT_KERNEL_OTHER)", records[0]["_raw"])
 
-    attest_ok = attestation(g, nonce)
+    if tpm == "2.0":
+        attest_ok = attestation(g, nonce)
+    else:
+        with tempfile.TemporaryDirectory() as d:
+            attest_ok = attestation12(g, nonce, os.path.join(d, "aik.pem"))
     drtm_ok = g.rc("txt") == 0 and g.rc("drtm_check") == 0
     ok = (attest_ok and drtm_ok and g.rc("extend") == 0 and before is not None and
-          after == harness.pcr_extend("2.0", before, DIGEST) and len(records) == 1)
-    print("\nxenmb demo: " + ("TXT launch found, DRTM log matches PCR 17-22; PCR 22 = "
-                              "SHA256(old || digest), extended at locality 2 and audited; "
-                              "quote verified, changed nonce rejected: OK"
-                              if ok else "FAILED, see build/qemu/demo/out"))
+          after == harness.pcr_extend(tpm, before, digest) and len(records) == 1)
+    hash_name = "SHA256" if tpm == "2.0" else "SHA1"
+    done = ("TXT launch found, DRTM log matches PCR 17-22; PCR 22 = "
+            f"{hash_name}(old || digest), extended at locality 2 and audited; "
+            "quote verified, changed nonce rejected: OK")
+    out = "build/qemu/" + ("demo" if tpm == "2.0" else "demo-tpm12") + "/out"
+    print(f"\nxenmb demo (TPM {tpm}): " + (done if ok else f"FAILED, see {out}"))
     return 0 if ok else 1
 
 

@@ -4,4 +4,4 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 "$here/../deps.sh"
 "$here/setup.sh"
-exec python3 "$here/demo.py"
+exec python3 "$here/demo.py" "$@"

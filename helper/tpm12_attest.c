@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TPM 1.2 attestation: the AIK, the quote and the identity challenge, in
+ * the formats of the seed product's TPM 1.2 tool:
+ *
+ *  - AIK: TPM_MakeIdentity (label "citrix"); its TPM_KEY blob kept in
+ *    TPM12_AIK_PATH, loaded with TPM_LoadKey2 for each use, then flushed.
+ *    Its "TCPA blob" is the TPM_PUBKEY (the CA hashes it into idDigest).
+ *  - quote: TPM_Quote of all PCRs with externalData = SHA1(nonce); the
+ *    blob is the TPM_PCR_COMPOSITE the TPM returned (u16 BE select size,
+ *    the select bits, u32 BE value size, the 20-byte values) followed by
+ *    the signature over TPM_QUOTE_INFO.
+ *  - challenge: u32 BE size, the EK-encrypted TPM_ASYM_CA_CONTENTS or
+ *    TPM_EK_BLOB, u32 BE size, TPM_SYM_CA_ATTESTATION; TPM_ActivateIdentity
+ *    gives the session key, which decrypts the credential (IV || AES-CBC
+ *    with PKCS#7 padding, as trousers' Tspi_TPM_ActivateIdentity did).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../driver/compat.h"
+#include "cli.h"
+#include "tpm12.h"
+#include "tpm12_challenge.h"
+#include "tpm12_flows.h"
+#include "tpm12_internal.h"
+
+#define TPM12_BAD_PARAMETER 0x03
+#define TPM12_DECRYPT_ERROR 0x21
+#define TPM12_ALG_AES192 0x00000008
+#define TPM12_ALG_AES256 0x00000009
+#define TPM12_ES_NONE 0x0001
+
+struct aik {
+	struct tpm12_blob blob;	    /* the TPM_KEY */
+	struct tpm12_key_info info; /* points into blob */
+	bool created;
+};
+
+/* ---- the AIK ---- */
+
+static int aik_read(struct aik *a, bool *present)
+{
+	uint8_t *data;
+	size_t len;
+	int err = cli_read_file(TPM12_AIK_PATH, TPM12_BLOB_MAX, &data, &len);
+
+	*present = false;
+	if (err == -ENOENT)
+		return 0;
+	if (err) {
+		fprintf(stderr, "xenmb: cannot read the AIK %s: %s\n",
+			TPM12_AIK_PATH, strerror(-err));
+		return EXIT_KERNEL;
+	}
+	memcpy(a->blob.data, data, len);
+	a->blob.len = len;
+	free(data);
+	if (tpm12_key_parse(a->blob.data, a->blob.len, &a->info, NULL) ||
+	    a->info.key_usage != TPM12_KEY_IDENTITY) {
+		fprintf(stderr,
+			"xenmb: %s is not a TPM 1.2 identity key blob; "
+			"making a new AIK\n",
+			TPM12_AIK_PATH);
+		return 0;
+	}
+	*present = true;
+	return 0;
+}
+
+/* The AIK's directory, on a host where xentpm was never installed. */
+static void aik_dir(void)
+{
+	mkdir("/opt/xensource", 0755);
+	mkdir("/opt/xensource/tpm", 0755);
+}
+
+static int aik_make(struct t12 *c, struct aik *a)
+{
+	uint8_t label[TPM12_DIGEST_LEN];
+	int rc, ret;
+
+	ret = t12_require_owner(c, "making the AIK");
+	if (ret)
+		return ret;
+	/*
+	 * labelPrivCADigest binds the request to a privacy CA; the servers
+	 * of this product certify nothing, so it covers the label alone.
+	 */
+	EVP_Digest(TPM12_AIK_LABEL, strlen(TPM12_AIK_LABEL), label, NULL,
+		   EVP_sha1(), NULL);
+	rc = tpm12_make_identity(&c->t, c->secret, TPM12_WELL_KNOWN_AUTH,
+				 TPM12_WELL_KNOWN_AUTH, label, &a->blob, NULL);
+	if (rc)
+		return t12_fail(c, "TPM_MakeIdentity", rc);
+	if (tpm12_key_parse(a->blob.data, a->blob.len, &a->info, NULL))
+		return t12_fail(c, "TPM_MakeIdentity", -EBADMSG);
+	aik_dir();
+	/* The blob is useless off this TPM, but it is no one else's. */
+	ret = cli_write_file_atomic(TPM12_AIK_PATH, a->blob.data, a->blob.len,
+				    0600);
+	if (!ret)
+		a->created = true;
+	return ret;
+}
+
+/* Whether LoadKey2's @rc says the blob is not wrapped by this SRK. */
+static bool not_our_key(int rc)
+{
+	switch (rc) {
+	case TPM12_AUTHFAIL:
+	case TPM12_AUTH2FAIL:
+	case TPM12_DEACTIVATED:
+	case TPM12_DISABLED:
+	case TPM12_NOSRK:
+	case TPM12_NOSPACE:
+	case TPM12_DEFEND_LOCK_RUNNING:
+		return false;
+	default:
+		return rc > 0;
+	}
+}
+
+/*
+ * Loads the AIK blob into the TPM; *@handle to flush. With @may_make, a
+ * missing AIK (or one the TPM no longer accepts: the TPM was cleared and
+ * owned again) is made now.
+ */
+static int aik_load_locked(struct t12 *c, struct aik *a, bool may_make,
+			   uint32_t *handle)
+{
+	bool present;
+	int rc, ret;
+
+	*handle = 0;
+	ret = aik_read(a, &present);
+	if (ret)
+		return ret;
+	if (!present) {
+		if (!may_make) {
+			fprintf(stderr,
+				"xenmb: no AIK in %s (run 'xenmb ak')\n",
+				TPM12_AIK_PATH);
+			return EXIT_NOT_FOR_US;
+		}
+		ret = aik_make(c, a);
+		if (ret)
+			return ret;
+	}
+	rc = tpm12_load_key2(&c->t, TPM12_KH_SRK, TPM12_WELL_KNOWN_AUTH,
+			     a->blob.data, a->blob.len, handle);
+	if (rc && present && may_make && not_our_key(rc)) {
+		fprintf(stderr,
+			"xenmb: the AIK in %s does not load (TPM 0x%x: the "
+			"TPM was cleared since); making a new one\n",
+			TPM12_AIK_PATH, rc);
+		ret = aik_make(c, a);
+		if (ret)
+			return ret;
+		rc = tpm12_load_key2(&c->t, TPM12_KH_SRK, TPM12_WELL_KNOWN_AUTH,
+				     a->blob.data, a->blob.len, handle);
+	}
+	if (rc) {
+		*handle = 0;
+		return t12_fail(c, "TPM_LoadKey2 (the AIK)", rc);
+	}
+	return 0;
+}
+
+/*
+ * Runs at once (xapi may run plugin calls in parallel) must not each make
+ * an AIK and show a server halves of two: one makes it, the others wait
+ * and find it. Without a lock (read-only /opt) it goes on unlocked.
+ */
+static int aik_load(struct t12 *c, struct aik *a, bool may_make,
+		    uint32_t *handle)
+{
+	int lock = -1, ret;
+
+	if (may_make) {
+		aik_dir();
+		lock = open(TPM12_AIK_PATH ".lock",
+			    O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (lock >= 0 && flock(lock, LOCK_EX)) {
+			close(lock);
+			lock = -1;
+		}
+	}
+	ret = aik_load_locked(c, a, may_make, handle);
+	if (lock >= 0)
+		close(lock);
+	return ret;
+}
+
+static void aik_unload(struct t12 *c, uint32_t *handle)
+{
+	if (*handle)
+		tpm12_flush_specific(&c->t, *handle, TPM12_RT_KEY);
+	*handle = 0;
+}
+
+/* SHA1 of the TPM_PUBKEY: the idDigest a CA puts in a challenge. */
+static void pubkey_sha1_hex(const struct tpm12_key_info *k,
+			    char hex[2 * TPM12_DIGEST_LEN + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	struct tpm12_blob pub;
+
+	if (tpm12_key_to_pubkey(k, &pub)) {
+		strcpy(hex, "?");
+		return;
+	}
+	EVP_Digest(pub.data, pub.len, md, NULL, EVP_sha1(), NULL);
+	cli_hex_to(md, TPM12_DIGEST_LEN, hex);
+}
+
+int tpm12_ak(bool pem, const char *public_path, bool show_name)
+{
+	char hex[2 * TPM12_DIGEST_LEN + 1], *text = NULL;
+	struct aik *a = calloc(1, sizeof(*a));
+	uint32_t handle = 0;
+	struct t12 c;
+	int ret;
+
+	if (!a)
+		return EXIT_KERNEL;
+	ret = t12_open(&c, NULL);
+	if (ret) {
+		free(a);
+		return ret;
+	}
+	/* Loading proves the blob is this TPM's (and replaces a stale one). */
+	ret = aik_load(&c, a, true, &handle);
+	aik_unload(&c, &handle);
+	if (ret)
+		goto out;
+	pubkey_sha1_hex(&a->info, hex);
+	if (public_path) {
+		/* The TCPA blob: the TPM_PUBKEY, as the original exported. */
+		struct tpm12_blob pub;
+
+		ret = tpm12_key_to_pubkey(&a->info, &pub)
+			  ? EXIT_KERNEL
+			  : cli_write_file_atomic(public_path, pub.data,
+						  pub.len, 0644);
+		if (ret)
+			goto out;
+	}
+	if (pem) {
+		if (tpm12_key_to_pem(&a->info, &text) ||
+		    fputs(text, stdout) < 0) {
+			fprintf(stderr, "xenmb: cannot write the AIK as PEM\n");
+			ret = EXIT_KERNEL;
+			goto out;
+		}
+	}
+	if (show_name)
+		printf("%s\n", hex);
+	if (!pem && !show_name)
+		printf("ak: TPM 1.2 AIK, RSA-%u, %s (%s)\npubkey_sha1: %s\n",
+		       a->info.key_bits, TPM12_AIK_PATH,
+		       a->created ? "created" : "found", hex);
+out:
+	free(text);
+	t12_close(&c);
+	explicit_bzero(a, sizeof(*a));
+	free(a);
+	return ret;
+}
+
+/* ---- quote ---- */
+
+struct quote12 {
+	struct tpm12_blob composite;
+	struct tpm12_blob signature;
+	struct tpm12_pcr_composite pcrs;
+	uint8_t blob[2 * TPM12_BLOB_MAX];
+	size_t blob_len;
+};
+
+static int write_quote_dir(const char *dir, const struct quote12 *q,
+			   const struct aik *a)
+{
+	char path[4096], *pem = NULL;
+	int ret;
+
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "xenmb: cannot create %s: %s\n", dir,
+			strerror(errno));
+		return EXIT_KERNEL;
+	}
+	snprintf(path, sizeof(path), "%s/quote.bin", dir);
+	ret = cli_write_file_atomic(path, q->blob, q->blob_len, 0644);
+	if (ret)
+		return ret;
+	if (tpm12_key_to_pem(&a->info, &pem))
+		return EXIT_KERNEL;
+	snprintf(path, sizeof(path), "%s/aik.pem", dir);
+	ret = cli_write_file_atomic(path, pem, strlen(pem), 0644);
+	free(pem);
+	if (ret)
+		return ret;
+	/* The logs a verifier replays; a host may lack either. */
+	snprintf(path, sizeof(path), "%s/srtm.log", dir);
+	ret = eventlog_save_raw(false, path);
+	if (ret && ret != EXIT_NOT_PRESENT)
+		return ret;
+	snprintf(path, sizeof(path), "%s/drtm.log", dir);
+	ret = eventlog_save_raw(true, path);
+	return ret == EXIT_NOT_PRESENT ? 0 : ret;
+}
+
+static void add_b64(struct json_object *o, const char *key, const void *data,
+		    size_t len)
+{
+	char *b64 = cli_base64(data, len);
+
+	json_object_object_add(o, key, json_object_new_string(b64 ? b64 : ""));
+	free(b64);
+}
+
+static void add_file_b64(struct json_object *o, const char *key,
+			 const char *dir, const char *name)
+{
+	char path[4096];
+	uint8_t *data;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (cli_read_file(path, CLI_FILE_MAX, &data, &len))
+		return;
+	add_b64(o, key, data, len);
+	free(data);
+}
+
+static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
+				      const struct quote12 *q,
+				      const struct aik *a, const char *dir)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *bank = json_object_new_object();
+	struct json_object *pcrs = json_object_new_object();
+	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8];
+	unsigned int i;
+
+	add_b64(o, "nonce", nonce, nonce_len);
+	add_b64(o, "quote", q->blob, q->blob_len);
+	add_b64(o, "composite", q->composite.data, q->composite.len);
+	add_b64(o, "signature", q->signature.data, q->signature.len);
+	pubkey_sha1_hex(&a->info, hex);
+	json_object_object_add(o, "aik_pubkey_sha1",
+			       json_object_new_string(hex));
+	for (i = 0; i < q->pcrs.count; i++) {
+		cli_hex_to(q->pcrs.values[i], TPM12_DIGEST_LEN, hex);
+		snprintf(idx, sizeof(idx), "%u", q->pcrs.pcr_index[i]);
+		json_object_object_add(bank, idx, json_object_new_string(hex));
+	}
+	json_object_object_add(pcrs, "sha1", bank);
+	json_object_object_add(o, "pcrs", pcrs);
+	if (dir) {
+		add_file_b64(o, "srtm_log", dir, "srtm.log");
+		add_file_b64(o, "drtm_log", dir, "drtm.log");
+	}
+	return o;
+}
+
+static int quote_once(struct t12 *c, struct aik *a, const uint8_t *nonce,
+		      size_t nonce_len, struct quote12 *q)
+{
+	uint8_t external[TPM12_DIGEST_LEN];
+	uint32_t handle = 0, count = 0;
+	size_t used;
+	int rc, ret;
+
+	rc = tpm12_get_pcr_count(&c->t, &count);
+	if (rc)
+		return t12_fail(c, "TPM_GetCapability(TPM_CAP_PROP_PCR)", rc);
+	if (!count || count > TPM12_PCR_MAX)
+		return t12_fail(c, "TPM_GetCapability(TPM_CAP_PROP_PCR)",
+				-EBADMSG);
+	ret = aik_load(c, a, true, &handle);
+	if (ret)
+		return ret;
+	/* externalData: SHA-1 of the caller's nonce, as the original. */
+	EVP_Digest(nonce, nonce_len, external, NULL, EVP_sha1(), NULL);
+	rc = tpm12_quote(&c->t, handle, TPM12_WELL_KNOWN_AUTH, external, count,
+			 &q->composite, &q->signature);
+	aik_unload(c, &handle);
+	if (rc)
+		return t12_fail(c, "TPM_Quote", rc);
+	if (tpm12_pcr_composite_parse(q->composite.data, q->composite.len,
+				      &q->pcrs, &used) ||
+	    used != q->composite.len || q->pcrs.count != count)
+		return t12_fail(c, "TPM_Quote", -EBADMSG);
+	memcpy(q->blob, q->composite.data, q->composite.len);
+	memcpy(q->blob + q->composite.len, q->signature.data, q->signature.len);
+	q->blob_len = q->composite.len + q->signature.len;
+	return 0;
+}
+
+int tpm12_quote_cmd(const uint8_t *nonce, size_t nonce_len, const char *dir,
+		    bool json)
+{
+	struct quote12 *q = calloc(1, sizeof(*q));
+	struct aik *a = calloc(1, sizeof(*a));
+	struct t12 c;
+	int ret;
+
+	if (!q || !a) {
+		free(q);
+		free(a);
+		return EXIT_KERNEL;
+	}
+	ret = t12_open(&c, NULL);
+	if (ret)
+		goto out;
+	ret = quote_once(&c, a, nonce, nonce_len, q);
+	if (!ret && dir)
+		ret = write_quote_dir(dir, q, a);
+	if (!ret && (json || !dir))
+		cli_print_json(quote_json(nonce, nonce_len, q, a, dir));
+	t12_close(&c);
+out:
+	free(q);
+	free(a);
+	return ret;
+}
+
+/* ---- challenge ---- */
+
+static const EVP_CIPHER *session_cipher(const struct tpm12_symmetric_key *k)
+{
+	/* trousers took TPM_ES_NONE as CBC too; servers send either. */
+	if (k->enc_scheme != TPM12_ES_SYM_CBC_PKCS5PAD &&
+	    k->enc_scheme != TPM12_ES_NONE)
+		return NULL;
+	if (k->alg_id == TPM12_ALG_AES128 && k->size == 16)
+		return EVP_aes_128_cbc();
+	if (k->alg_id == TPM12_ALG_AES192 && k->size == 24)
+		return EVP_aes_192_cbc();
+	if (k->alg_id == TPM12_ALG_AES256 && k->size == 32)
+		return EVP_aes_256_cbc();
+	return NULL;
+}
+
+/* The credential decrypted; *@out (freed by the caller) or -1. */
+static int decrypt_credential(const struct tpm12_symmetric_key *k,
+			      const struct tpm12_challenge *ch, uint8_t **out,
+			      int *out_len)
+{
+	const EVP_CIPHER *cipher = session_cipher(k);
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int n = 0, tail = 0, ok;
+	uint8_t *buf = malloc(ch->cred_len);
+
+	ok = cipher && ctx && buf &&
+	     EVP_DecryptInit_ex(ctx, cipher, NULL, k->data, ch->cred) &&
+	     EVP_DecryptUpdate(ctx, buf, &n, ch->cred + TPM12_CHALLENGE_IV_LEN,
+			       (int)(ch->cred_len - TPM12_CHALLENGE_IV_LEN)) &&
+	     EVP_DecryptFinal_ex(ctx, buf + n, &tail);
+	EVP_CIPHER_CTX_free(ctx);
+	if (!ok) {
+		if (buf)
+			explicit_bzero(buf, ch->cred_len);
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*out_len = n + tail;
+	return 0;
+}
+
+static int activate(struct t12 *c, const struct tpm12_challenge *ch,
+		    struct tpm12_symmetric_key *key)
+{
+	struct aik *a = calloc(1, sizeof(*a));
+	uint32_t handle = 0;
+	int rc, ret;
+
+	if (!a)
+		return EXIT_KERNEL;
+	ret = t12_require_owner(c, "challenge");
+	if (!ret)
+		ret = aik_load(c, a, false, &handle);
+	if (ret)
+		goto out;
+	rc = tpm12_activate_identity(&c->t, handle, TPM12_WELL_KNOWN_AUTH,
+				     c->secret, ch->asym, ch->asym_len, key);
+	/*
+	 * The EK cannot decrypt a blob made for another EK; a blob for
+	 * another AIK names another idDigest.
+	 */
+	if (rc == TPM12_DECRYPT_ERROR || rc == TPM12_BAD_PARAMETER) {
+		tpm12_last_rc = (uint32_t)rc;
+		fprintf(stderr,
+			"xenmb: the challenge was not made for this host's EK "
+			"and AIK (TPM_ActivateIdentity: 0x%x)\n",
+			rc);
+		ret = EXIT_NOT_FOR_US;
+	} else if (rc) {
+		ret = t12_fail(c, "TPM_ActivateIdentity", rc);
+	}
+out:
+	aik_unload(c, &handle);
+	explicit_bzero(a, sizeof(*a));
+	free(a);
+	return ret;
+}
+
+static int print_secret(const uint8_t *secret, size_t len, bool raw, bool json)
+{
+	char *b64;
+	int ret = 0;
+
+	if (raw)
+		return fwrite(secret, 1, len, stdout) == len ? 0 : EXIT_KERNEL;
+	b64 = cli_base64(secret, len);
+	if (!b64)
+		return EXIT_KERNEL;
+	if (json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "secret",
+				       json_object_new_string(b64));
+		cli_print_json(o);
+	} else {
+		printf("%s\n", b64);
+	}
+	explicit_bzero(b64, strlen(b64));
+	free(b64);
+	return ret;
+}
+
+int tpm12_challenge_cmd(const uint8_t *buf, size_t len, bool raw, bool json)
+{
+	struct tpm12_symmetric_key key;
+	struct tpm12_challenge ch;
+	uint8_t *secret = NULL;
+	const char *why;
+	int secret_len = 0;
+	struct t12 c;
+	int ret;
+
+	why = tpm12_challenge_parse(buf, len, &ch);
+	if (why) {
+		fprintf(stderr,
+			"xenmb: the challenge is not a TPM 1.2 identity "
+			"challenge: %s; see 'xenmb --help'\n",
+			why);
+		return EXIT_BAD_CRED;
+	}
+	ret = t12_open(&c, NULL);
+	if (ret)
+		return ret;
+	ret = activate(&c, &ch, &key);
+	t12_close(&c);
+	if (ret)
+		goto out;
+	if (decrypt_credential(&key, &ch, &secret, &secret_len)) {
+		fprintf(stderr,
+			"xenmb: the challenge's credential does not decrypt "
+			"with its session key (algorithm 0x%x, scheme 0x%x, "
+			"%u bytes)\n",
+			key.alg_id, key.enc_scheme, key.size);
+		ret = EXIT_BAD_CRED;
+		goto out;
+	}
+	ret = print_secret(secret, (size_t)secret_len, raw, json);
+out:
+	if (secret)
+		explicit_bzero(secret, (size_t)secret_len);
+	free(secret);
+	explicit_bzero(&key, sizeof(key));
+	return ret;
+}
