@@ -318,6 +318,32 @@ int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 	}
 }
 
+int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len)
+{
+	u16 tag;
+	u32 rc;
+
+	if (len < TPM_HEADER_LEN || len > XENMB_TPM_BUF_MAX ||
+	    xenmb_get_be32(buf + 2) != len)
+		return -EBADMSG;
+	tag = xenmb_get_be16(buf);
+	rc = xenmb_get_be32(buf + 6);
+
+	switch (family) {
+	case XENMB_TPM_FAMILY_2_0:
+		if (rc)
+			return tag == TPM2_TAG_NO_SESSIONS &&
+			       len == TPM_HEADER_LEN ? 0 : -EBADMSG;
+		return tag == cmd_tag ? 0 : -EBADMSG;
+	case XENMB_TPM_FAMILY_1_2:
+		return tag == TPM12_TAG_RSP_COMMAND ||
+		       tag == TPM12_TAG_RSP_AUTH1_COMMAND ||
+		       tag == TPM12_TAG_RSP_AUTH2_COMMAND ? 0 : -EBADMSG;
+	default:
+		return -EBADMSG;
+	}
+}
+
 const char *tpm_family_name(u32 family)
 {
 	switch (family) {
