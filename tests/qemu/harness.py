@@ -6,12 +6,14 @@ guest runs them in order, saving each step's stdout, stderr and exit code;
 the host then asserts on those files, on the kernel log and on the audit
 records. Knowledge of what a step must produce stays in the host test.
 """
+import atexit
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shlex
+import shutil
 import struct
 import subprocess
 import sys
@@ -44,6 +46,7 @@ class Checker:
             print(f"ok - {self.name}: {what}")
         else:
             self.failed += 1
+            _FAILED[0] = True
             print(f"not ok - {self.name}: {what}" + (f"\n    {detail}" if detail else ""))
         sys.stdout.flush()
         return bool(cond)
@@ -216,9 +219,28 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     return Guest(os.path.join(out, "results"))
 
 
+# TPM state directories of this run: removed at exit when every check
+# passed, kept (and named) when one failed, for the post-mortem.
+_STATES = []
+_FAILED = [False]
+
+
 def fresh_state(name):
     state = tempfile.mkdtemp(prefix=f"xenmb-{name}-", dir=os.path.join(BUILD))
+    if not _STATES:
+        atexit.register(_remove_states)
+    _STATES.append(state)
     return state
+
+
+def _remove_states():
+    failed = _FAILED[0] or sys.exc_info()[0] is not None or \
+        getattr(sys, "last_type", None) is not None
+    for state in _STATES:
+        if failed:
+            print(f"# TPM state kept for inspection: {state}")
+        else:
+            shutil.rmtree(state, ignore_errors=True)
 
 
 AUDIT_RE = re.compile(r"audit: type=(\d+) audit\(([\d.]+):(\d+)\): (.*)$")
