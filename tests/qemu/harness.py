@@ -149,9 +149,12 @@ def _build_guest_binaries(kheaders):
     os.makedirs(os.path.dirname(probe), exist_ok=True)
     run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", probe,
          os.path.join(HERE, "xenmb-probe.c")])
+    abuse = os.path.join(BUILD, "test", "xenmb-abuse")
+    run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-pthread", "-o", abuse,
+         os.path.join(HERE, "xenmb-abuse.c")])
     return {
         "module": os.path.join(REPO, "xenmb.ko"),
-        "bins": [os.path.join(BUILD, "xenmb"), probe],
+        "bins": [os.path.join(BUILD, "xenmb"), probe, abuse],
     }
 
 
