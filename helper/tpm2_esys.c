@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+/* O_TMPFILE, linkat() */
+#define _GNU_SOURCE
 #include "tpm2_esys.h"
 
 #include <errno.h>
@@ -499,22 +501,57 @@ out:
 
 int tpm2_write_pem_file(const TPM2B_PUBLIC *pub, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	/* Rendered in memory first: the file itself is written atomically. */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	int ret;
 
-	if (!f) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
-			strerror(errno));
+	if (!f)
 		return EXIT_KERNEL;
-	}
 	ret = tpm2_write_pem(pub, f);
 	if (fclose(f) || ret) {
 		fprintf(stderr, "xenmb: cannot write the PEM key to %s\n",
 			path);
-		unlink(path);
+		free(text);
 		return EXIT_KERNEL;
 	}
-	return 0;
+	ret = xenmb_write_file(path, text, len);
+	free(text);
+	return ret;
+}
+
+/*
+ * An unnamed file in @path's directory (O_TMPFILE) that gets a name only
+ * once it is whole, so a writer killed before that leaves nothing behind.
+ * -1 where the file system cannot (then mkstemp() is used).
+ */
+static int open_unnamed_beside(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd;
+
+	if (!slash)
+		return open(".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (!dir)
+		return -1;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	free(dir);
+	return fd;
+}
+
+/* Gives the unnamed file @fd the name @tmp (a stale one is replaced). */
+static bool name_unnamed(int fd, const char *tmp)
+{
+	char proc[32];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (!linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW))
+		return true;
+	return errno == EEXIST && !unlink(tmp) &&
+	       !linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW);
 }
 
 int xenmb_write_file(const char *path, const void *data, size_t len)
@@ -523,13 +560,19 @@ int xenmb_write_file(const char *path, const void *data, size_t len)
 	 */
 	size_t n = strlen(path) + sizeof(".XXXXXX");
 	char *tmp = malloc(n);
-	bool ok = false;
+	bool ok = false, unnamed;
 	int fd;
 
 	if (!tmp)
 		return EXIT_KERNEL;
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
+	fd = open_unnamed_beside(path);
+	unnamed = fd >= 0;
+	if (unnamed) {
+		snprintf(tmp, n, "%s.%06d", path, (int)(getpid() % 1000000));
+	} else {
+		snprintf(tmp, n, "%s.XXXXXX", path);
+		fd = mkstemp(tmp);
+	}
 	if (fd < 0) {
 		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
 			strerror(errno));
@@ -538,6 +581,9 @@ int xenmb_write_file(const char *path, const void *data, size_t len)
 	}
 	ok = !fchmod(fd, 0644) && write(fd, data, len) == (ssize_t)len &&
 	     !fsync(fd);
+	/* An unnamed file gets its temporary name only now, whole. */
+	if (ok && unnamed)
+		ok = name_unnamed(fd, tmp);
 	ok = !close(fd) && ok && !rename(tmp, path);
 	if (!ok) {
 		fprintf(stderr, "xenmb: cannot write %s: %s\n", path,
