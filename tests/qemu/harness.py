@@ -181,13 +181,16 @@ def run(cmd, **kw):
 
 
 def boot(name, tpm, state, steps, binaries, prologue="", append="",
-         timeout=300, extra_args=(), launch=None):
+         timeout=300, extra_args=(), launch=None, faults=False):
     """Builds an initramfs for @steps and boots it; returns a Guest.
 
     @launch: a directory from txtlaunch.py: the guest boots as a host after
     an (emulated, test-only) TXT measured launch; see boot.sh --launch. The
     launch hook's own TPM commands come before the scenario's in the kernel
-    log: after_launch() cuts them off."""
+    log: after_launch() cuts them off.
+
+    @faults: tpmrelay.py sits in the TPM's data channel and breaks
+    responses when the guest asks it on ttyS2 (boot.sh --faults)."""
     work = os.path.join(BUILD, "qemu", name)
     os.makedirs(work, exist_ok=True)
     scenario = os.path.join(work, "scenario.sh")
@@ -216,6 +219,8 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     cmd += list(extra_args)
     if launch:
         cmd += ["--launch", launch]
+    if faults:
+        cmd += ["--faults", "on"]
     proc = subprocess.run(cmd)
     if proc.returncode == 2:
         raise RuntimeError(f"{name}: the guest delivered no results")
