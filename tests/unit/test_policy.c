@@ -127,8 +127,7 @@ static void run_rsp_case(const struct rsp_case *c)
 	u8 *rsp = dup_exact(c->rsp, c->len);
 	int ret = tpm_rsp_check_header(c->family, c->cmd_tag, rsp, c->len);
 
-	report(ret == c->ret, c->desc, "returned %d, expected %d", ret,
-	       c->ret);
+	report(ret == c->ret, c->desc, "returned %d, expected %d", ret, c->ret);
 	free(rsp);
 }
 
