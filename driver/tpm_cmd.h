@@ -78,7 +78,8 @@ int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
  * @cmd_tag to a TPM of @family: its length field is @len, and its tag is a
  * response tag of that family. TPM 2.0 is stricter (Part 1, "Response
  * Structure"): a success carries the request's tag, an error is a bare
- * header tagged TPM_ST_NO_SESSIONS. Returns 0 or -EBADMSG.
+ * header tagged TPM_ST_NO_SESSIONS, and a success with sessions must end
+ * exactly where its sessions area does. Returns 0 or -EBADMSG.
  */
 int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len);
 
