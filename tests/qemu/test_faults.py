@@ -99,13 +99,16 @@ def steps_for(nonce_b64):
         harness.Step("files", 'for d in q_short q_header q_pad q_tag; do ls "$R/$d" 2>/dev/null | '
                      'sed "s|^|$d/|"; done; true'),
         # (d) SIGKILL at spread-out moments: the file is absent, old or new.
+        # The kills are spread over the time one unkilled run takes.
         harness.Step("ak_kill", """
+            s=$(up); xenmb ak --pem --public "$R/timed.pub" > /dev/null; d=$(( ($(up) - s) * 10000 + 1 ))
+            echo "one run: $d us"
             i=0
             while [ $i -lt 24 ]; do
                 i=$((i + 1))
                 xenmb ak --pem --public "$R/killed.pub" > /dev/null 2>&1 &
                 P=$!
-                usleep $(( (i * 37003) % 700000 + 2000 ))
+                usleep $(( (i * 37003) % d + 1000 ))
                 kill -9 $P 2>/dev/null
                 wait $P
                 echo "run $i rc $?"
@@ -115,13 +118,14 @@ def steps_for(nonce_b64):
             true"""),
         harness.Step("ak_final", 'xenmb ak --public "$R/killed.pub"'),
         harness.Step("tag_kill", f"""
+            s=$(up); xenmb asset-tag show > /dev/null; d=$(( ($(up) - s) * 20000 + 1 ))
             i=0
             while [ $i -lt 16 ]; do
                 i=$((i + 1))
                 if [ $((i % 2)) = 0 ]; then T={TAG_A.hex()}; else T={TAG_B.hex()}; fi
                 xenmb asset-tag set $T > /dev/null 2>&1 &
                 P=$!
-                usleep $(( (i * 17011) % 250000 + 2000 ))
+                usleep $(( (i * 17011) % d + 1000 ))
                 kill -9 $P 2>/dev/null
                 wait $P
                 echo "run $i rc $?"
@@ -225,18 +229,12 @@ def check(c, g, nonce):
     c.equal(g.rc("ak"), 0, "'xenmb ak' exits 0")
     for step, what in (("q_short", "a quote response cut to 40 bytes (length field says 40)"),
                        ("q_header", "a quote 'success' of a bare header"),
+                       ("q_pad", "a quote response with 16 stray bytes (length field larger)"),
                        ("q_tag", "a quote response with a bad tag")):
         c.check(g.rc(step) not in (0, None), f"{what}: 'xenmb quote' fails",
                 f"rc {g.rc(step)}: {g.err(step)[-300:]}")
         print(f"# {step}: rc {g.rc(step)}: {g.err(step).strip()[-200:]}")
-    c.equal([f for f in g.out("files").split() if not f.startswith("q_pad/")], [],
-            "the failed quotes wrote no file")
-    # Stray bytes after the response's sessions area: tss2 does not look
-    # there. What must hold: no quote comes out that is not the TPM's own.
-    print(f"# q_pad: rc {g.rc('q_pad')}: {g.err('q_pad').strip()[-200:]}")
-    c.check(g.rc("q_pad") != 0 or checkquote(g, "q_pad", nonce) == 0,
-            "a quote response with 16 stray bytes (length field larger): 'xenmb quote' fails, "
-            "or its quote is the TPM's own (tpm2_checkquote)", g.err("q_pad")[-300:])
+    c.equal(g.out("files").split(), [], "the failed quotes wrote no file")
     c.equal(g.rc("q_good"), 0, "then a quote succeeds")
     c.equal(checkquote(g, "q_good", nonce), 0, "tpm2_checkquote accepts it")
 
@@ -249,7 +247,7 @@ def check(c, g, nonce):
     snaps = [guest_file(g, f"snap.{i}") for i in range(1, 25)]
     bad = [i + 1 for i, s in enumerate(snaps) if s is not None and s != final]
     absent = sum(1 for s in snaps if s is None)
-    c.check(len(runs) == 24 and killed >= 12,
+    c.check(len(runs) == 24 and killed >= 8,
             f"'xenmb ak --public F' run 24 times, {killed} of them killed by SIGKILL", "\n".join(runs))
     c.equal(bad, [], f"after each kill the file is absent ({absent}x) or whole ({24 - absent - len(bad)}x)")
     leftovers = [line for line in g.out("ak_kill").splitlines() if line.startswith("leftover")]
@@ -259,7 +257,7 @@ def check(c, g, nonce):
     runs = [line for line in g.out("tag_kill").splitlines() if line.startswith("run ")]
     killed = sum(1 for line in runs if line.endswith("rc 137"))
     tags = [json.loads(s).get("tag") if json.loads(s).get("present") else None for s in shows]
-    c.check(len(shows) == 16 and killed >= 6,
+    c.check(len(shows) == 16 and killed >= 5,
             f"'xenmb asset-tag set' run 16 times, {killed} killed; the tag read after each", repr(runs))
     seen_tag = False
     odd = []
