@@ -164,10 +164,11 @@ static void restore_locality(struct tpm_chip *chip, u32 locality,
 	chip->locality = 0;
 }
 
-static int transmit(struct tpm_chip *chip, u8 *buf,
+static int transmit(struct tpm_chip *chip, u32 family, u8 *buf,
 		    struct xenmb_cmd_outcome *out)
 {
 	struct tpm_buf tb = { .flags = 0, .data = buf };
+	u16 cmd_tag = xenmb_get_be16(buf);
 	u64 start;
 	ssize_t rc;
 
@@ -186,7 +187,17 @@ static int transmit(struct tpm_chip *chip, u8 *buf,
 		atomic64_inc(&xenmb_counters.io_errors);
 		return -EIO;
 	}
-	/* tpm_transmit() checked the header length against what it read. */
+	/*
+	 * tpm_transmit() checked the length field against what it read; a
+	 * garbled tag or an error with a body is no answer to hand on.
+	 */
+	if (tpm_rsp_check_header(family, cmd_tag, buf,
+				 xenmb_get_be32(buf + 2))) {
+		dev_err_ratelimited(&chip->dev,
+				    "xenmb: malformed TPM response header\n");
+		atomic64_inc(&xenmb_counters.io_errors);
+		return -EIO;
+	}
 	out->rsp_len = xenmb_get_be32(buf + 2);
 	out->tpm_rc = xenmb_get_be32(buf + 6);
 	out->tpm_answered = true;
@@ -232,7 +243,7 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 		if (ret)
 			goto out_put;
 	}
-	ret = transmit(chip, buf, out);
+	ret = transmit(chip, info.family, buf, out);
 	if (locality)
 		restore_locality(chip, locality, counted);
 

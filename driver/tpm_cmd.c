@@ -318,6 +318,85 @@ int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 	}
 }
 
+/*
+ * A TPM 2.0 response's sessions area: one to three TPMS_AUTH_RESPONSE
+ * (nonce, attributes, hmac) from @off to exactly @end.
+ */
+static bool tpm2_auth_area_exact(const u8 *buf, u32 off, u32 end)
+{
+	u32 n, size;
+
+	for (n = 0; n < 3 && off < end; n++) {
+		if (end - off < 2)
+			return false;
+		size = xenmb_get_be16(buf + off);
+		off += 2;
+		if (end - off < size + 1)	/* the nonce and the attributes */
+			return false;
+		off += size + 1;
+		if (end - off < 2)
+			return false;
+		size = xenmb_get_be16(buf + off);
+		off += 2;
+		if (end - off < size)
+			return false;
+		off += size;
+	}
+	return n > 0 && off == end;
+}
+
+/*
+ * With TPM_ST_SESSIONS, parameterSize follows the response handles (none
+ * or one, Part 3) and the sessions area fills the rest: trailing or
+ * missing bytes show there, whatever the command.
+ */
+static bool tpm2_sessions_rsp_whole(const u8 *buf, u32 len)
+{
+	u32 handles, off, params;
+
+	for (handles = 0; handles <= 1; handles++) {
+		off = TPM_HEADER_LEN + 4 * handles;
+		if (len < off + 4)
+			continue;
+		params = xenmb_get_be32(buf + off);
+		off += 4;
+		if (params <= len - off &&
+		    tpm2_auth_area_exact(buf, off + params, len))
+			return true;
+	}
+	return false;
+}
+
+int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len)
+{
+	u16 tag;
+	u32 rc;
+
+	if (len < TPM_HEADER_LEN || len > XENMB_TPM_BUF_MAX ||
+	    xenmb_get_be32(buf + 2) != len)
+		return -EBADMSG;
+	tag = xenmb_get_be16(buf);
+	rc = xenmb_get_be32(buf + 6);
+
+	switch (family) {
+	case XENMB_TPM_FAMILY_2_0:
+		if (rc)
+			return tag == TPM2_TAG_NO_SESSIONS &&
+			       len == TPM_HEADER_LEN ? 0 : -EBADMSG;
+		if (tag != cmd_tag)
+			return -EBADMSG;
+		if (tag == TPM2_TAG_SESSIONS && !tpm2_sessions_rsp_whole(buf, len))
+			return -EBADMSG;
+		return 0;
+	case XENMB_TPM_FAMILY_1_2:
+		return tag == TPM12_TAG_RSP_COMMAND ||
+		       tag == TPM12_TAG_RSP_AUTH1_COMMAND ||
+		       tag == TPM12_TAG_RSP_AUTH2_COMMAND ? 0 : -EBADMSG;
+	default:
+		return -EBADMSG;
+	}
+}
+
 const char *tpm_family_name(u32 family)
 {
 	switch (family) {

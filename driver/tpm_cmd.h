@@ -15,6 +15,9 @@
 #define TPM12_TAG_RQU_COMMAND		0x00C1
 #define TPM12_TAG_RQU_AUTH1_COMMAND	0x00C2
 #define TPM12_TAG_RQU_AUTH2_COMMAND	0x00C3
+#define TPM12_TAG_RSP_COMMAND		0x00C4
+#define TPM12_TAG_RSP_AUTH1_COMMAND	0x00C5
+#define TPM12_TAG_RSP_AUTH2_COMMAND	0x00C6
 
 /* TPM 2.0 request tags (TPM 2.0 Library part 2, TPM_ST). */
 #define TPM2_TAG_NO_SESSIONS	0x8001
@@ -69,6 +72,16 @@ struct tpm_cmd_header {
  */
 int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 			 struct tpm_cmd_header *hdr);
+
+/*
+ * Checks that the @len-byte response at @buf can answer a request tagged
+ * @cmd_tag to a TPM of @family: its length field is @len, and its tag is a
+ * response tag of that family. TPM 2.0 is stricter (Part 1, "Response
+ * Structure"): a success carries the request's tag, an error is a bare
+ * header tagged TPM_ST_NO_SESSIONS, and a success with sessions must end
+ * exactly where its sessions area does. Returns 0 or -EBADMSG.
+ */
+int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len);
 
 /* "1.2", "2.0", or "none" for XENMB_TPM_FAMILY_NONE and unknown values. */
 const char *tpm_family_name(u32 family);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+/* O_TMPFILE, linkat() */
+#define _GNU_SOURCE
 #include "cli.h"
 
 #include <errno.h>
@@ -159,6 +161,39 @@ static void sync_dir_of(const char *path)
 	free(copy);
 }
 
+/*
+ * An unnamed file in @path's directory (O_TMPFILE) that gets a name only
+ * once it is whole, so a writer killed before that leaves nothing behind.
+ * -1 where the file system cannot (then mkstemp() is used).
+ */
+static int open_unnamed_beside(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd;
+
+	if (!slash)
+		return open(".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (!dir)
+		return -1;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	free(dir);
+	return fd;
+}
+
+/* Gives the unnamed file @fd the name @tmp (a stale one is replaced). */
+static bool name_unnamed(int fd, const char *tmp)
+{
+	char proc[32];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (!linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW))
+		return true;
+	return errno == EEXIST && !unlink(tmp) &&
+	       !linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW);
+}
+
 int cli_write_file_atomic(const char *path, const void *data, size_t len,
 			  unsigned int mode)
 {
@@ -166,13 +201,19 @@ int cli_write_file_atomic(const char *path, const void *data, size_t len,
 	 */
 	size_t n = strlen(path) + sizeof(".XXXXXX");
 	char *tmp = malloc(n);
-	bool ok = false;
+	bool ok = false, unnamed;
 	int fd;
 
 	if (!tmp)
 		return EXIT_KERNEL;
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
+	fd = open_unnamed_beside(path);
+	unnamed = fd >= 0;
+	if (unnamed) {
+		snprintf(tmp, n, "%s.%06d", path, (int)(getpid() % 1000000));
+	} else {
+		snprintf(tmp, n, "%s.XXXXXX", path);
+		fd = mkstemp(tmp);
+	}
 	if (fd < 0) {
 		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
 			strerror(errno));
@@ -181,6 +222,9 @@ int cli_write_file_atomic(const char *path, const void *data, size_t len,
 	}
 	ok = !fchmod(fd, (mode_t)mode) &&
 	     write(fd, data, len) == (ssize_t)len && !fsync(fd);
+	/* An unnamed file gets its temporary name only now, whole. */
+	if (ok && unnamed)
+		ok = name_unnamed(fd, tmp);
 	ok = !close(fd) && ok && !rename(tmp, path);
 	if (!ok) {
 		fprintf(stderr, "xenmb: cannot write %s: %s\n", path,

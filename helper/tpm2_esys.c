@@ -474,22 +474,24 @@ int tpm2_write_pem(const TPM2B_PUBLIC *pub, FILE *out)
 
 int tpm2_write_pem_file(const TPM2B_PUBLIC *pub, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	/* Rendered in memory first: the file itself is written atomically. */
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 	int ret;
 
-	if (!f) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
-			strerror(errno));
+	if (!f)
 		return EXIT_KERNEL;
-	}
 	ret = tpm2_write_pem(pub, f);
 	if (fclose(f) || ret) {
 		fprintf(stderr, "xenmb: cannot write the PEM key to %s\n",
 			path);
-		unlink(path);
+		free(text);
 		return EXIT_KERNEL;
 	}
-	return 0;
+	ret = xenmb_write_file(path, text, len);
+	free(text);
+	return ret;
 }
 
 int xenmb_write_file(const char *path, const void *data, size_t len)

@@ -616,6 +616,65 @@ static const struct abi_struct abi_structs[] = {
 };
 
 /* Every vector above, each run as one test by both suites. */
+/* Response headers: does this response answer a request with @cmd_tag? */
+struct rsp_case {
+	const char *desc;
+	u32 family;
+	u16 cmd_tag;
+	u8 rsp[40];
+	u32 len;
+	int ret;
+};
+
+static const struct rsp_case rsp_cases[] = {
+	{ "2.0 success, request's tag", PC_TPM2, 0x8001,
+	  { 0x80, 0x01, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0 }, 12, 0 },
+	/* parameterSize 2, parameters, one password session: 0 0 1 0 0 */
+	{ "2.0 success with a session", PC_TPM2, 0x8002,
+	  { 0x80, 0x02, 0, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 2, 0xAB, 0xCD,
+	    0, 0, 1, 0, 0 }, 21, 0 },
+	{ "2.0 success with a handle and two sessions", PC_TPM2, 0x8002,
+	  { 0x80, 0x02, 0, 0, 0, 31, 0, 0, 0, 0, 0x80, 0, 0, 1, 0, 0, 0, 1,
+	    0xEE, 0, 2, 0x11, 0x22, 1, 0, 0, 0, 0, 1, 0, 0 }, 31, 0 },
+	{ "2.0 session response with 4 stray bytes", PC_TPM2, 0x8002,
+	  { 0x80, 0x02, 0, 0, 0, 25, 0, 0, 0, 0, 0, 0, 0, 2, 0xAB, 0xCD,
+	    0, 0, 1, 0, 0, 0, 0, 0, 0 }, 25, -EBADMSG },
+	{ "2.0 session response cut in its session", PC_TPM2, 0x8002,
+	  { 0x80, 0x02, 0, 0, 0, 19, 0, 0, 0, 0, 0, 0, 0, 2, 0xAB, 0xCD,
+	    0, 0, 1 }, 19, -EBADMSG },
+	{ "2.0 session response with parameterSize too large", PC_TPM2, 0x8002,
+	  { 0x80, 0x02, 0, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 9, 0xAB, 0xCD,
+	    0, 0, 1, 0, 0 }, 21, -EBADMSG },
+	{ "2.0 session response without a session", PC_TPM2, 0x8002,
+	  { 0x80, 0x02, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 2, 0xAB, 0xCD },
+	  16, -EBADMSG },
+	{ "2.0 error, bare header", PC_TPM2, 0x8002,
+	  { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0x09, 0x07 }, 10, 0 },
+	{ "2.0 success, other tag than the request", PC_TPM2, 0x8001,
+	  { 0x80, 0x02, 0, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 2, 0xAB, 0xCD,
+	    0, 0, 1, 0, 0 }, 21, -EBADMSG },
+	{ "2.0 garbage tag", PC_TPM2, 0x8001,
+	  { 0x12, 0x34, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0 }, 12, -EBADMSG },
+	{ "2.0 error with a body", PC_TPM2, 0x8001,
+	  { 0x80, 0x01, 0, 0, 0, 18, 0, 0, 0x01, 0x43 }, 18, -EBADMSG },
+	{ "2.0 error tagged with sessions", PC_TPM2, 0x8002,
+	  { 0x80, 0x02, 0, 0, 0, 10, 0, 0, 0x01, 0x43 }, 10, -EBADMSG },
+	{ "length field above the bytes", PC_TPM2, 0x8001,
+	  { 0x80, 0x01, 0, 0, 0, 14, 0, 0, 0, 0, 0, 0 }, 12, -EBADMSG },
+	{ "length field below the bytes", PC_TPM2, 0x8001,
+	  { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0 }, 12, -EBADMSG },
+	{ "shorter than a header", PC_TPM2, 0x8001,
+	  { 0x80, 0x01, 0, 0, 0, 6 }, 6, -EBADMSG },
+	{ "1.2 success", PC_TPM12, 0x00C1,
+	  { 0x00, 0xC4, 0, 0, 0, 10, 0, 0, 0, 0 }, 10, 0 },
+	{ "1.2 auth1 success", PC_TPM12, 0x00C2,
+	  { 0x00, 0xC5, 0, 0, 0, 10, 0, 0, 0, 0 }, 10, 0 },
+	{ "1.2 request tag as response", PC_TPM12, 0x00C1,
+	  { 0x00, 0xC1, 0, 0, 0, 10, 0, 0, 0, 0 }, 10, -EBADMSG },
+	{ "1.2 answer of a 2.0 TPM", PC_TPM12, 0x00C1,
+	  { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0, 0 }, 10, -EBADMSG },
+};
+
 #define PC_VECTOR_COUNT (ARRAY_SIZE(policy_cases) + \
 			 ARRAY_SIZE(cmd_name_cases) + \
 			 ARRAY_SIZE(rc_cases) + \

@@ -93,6 +93,23 @@ static void tpm_rc_describe_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, out, c->text);
 }
 
+static void rsp_case_desc(const struct rsp_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rsp, rsp_cases, rsp_case_desc);
+
+static void tpm_rsp_check_header_test(struct kunit *test)
+{
+	const struct rsp_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test,
+			tpm_rsp_check_header(c->family, c->cmd_tag, c->rsp,
+					     c->len),
+			c->ret);
+}
+
 static void policy_parse_case_desc(const struct policy_parse_case *c,
 				   char *desc)
 {
@@ -267,6 +284,7 @@ static struct kunit_case xenmb_test_cases[] = {
 	KUNIT_CASE_PARAM(xenmb_policy_check_test, policy_gen_params),
 	KUNIT_CASE_PARAM(tpm_cmd_name_test, cmd_name_gen_params),
 	KUNIT_CASE_PARAM(tpm_rc_describe_test, rc_gen_params),
+	KUNIT_CASE_PARAM(tpm_rsp_check_header_test, rsp_gen_params),
 	KUNIT_CASE_PARAM(xenmb_policy_parse_test, policy_parse_gen_params),
 	KUNIT_CASE_PARAM(xenmb_policy_level_test, policy_level_gen_params),
 	KUNIT_CASE_PARAM(uapi_layout_test, abi_gen_params),

@@ -9,9 +9,11 @@ tested for real in QEMU (tests/qemu/test_xentpm.py).
 
   test_plugin.py        final line: N passed, N failed
 """
+import atexit
 import json
 import os
 import runpy
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,6 +53,8 @@ class Fake:
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="xenmb-plugin-")
+        # Only the fake's call log lives there: nothing to keep for later.
+        atexit.register(shutil.rmtree, self.dir, ignore_errors=True)
         self.log = os.path.join(self.dir, "calls")
         os.environ["FAKE_XENTPM_LOG"] = self.log
         # The plugin's own entry point fills the stand-in's table.

@@ -18,6 +18,10 @@
 # The relay's log goes to OUT/relay.log (errors: relay.err). Needs a TIS
 # TPM (tpm2 or tpm12).
 #
+# --faults on (TEST ONLY): tpmrelay.py --data sits in the TPM's control and
+# data channels; the guest asks it on ttyS2 to delay or break responses
+# (see tpmrelay.py). Needs a TIS or CRB TPM; not with --launch.
+#
 # OUT gets console.log (ttyS0), ttyS1.raw, swtpm.log and results/ (the guest's
 # /results: scenario.log, scenario.rc, dmesg.txt, ...).
 # Exit: 0 results delivered and scenario.rc 0; 1 scenario failed; 2 no
@@ -37,7 +41,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "boot.sh: $*" >&2; exit 2; }
 usage() { die "usage: $0 --tpm tpm2|tpm12|crb|none --state DIR --initrd FILE --out DIR [--append ARGS] [--timeout S] [--memmap SIZE\$ADDR]... [--loader FILE@ADDR]... [--qemu-arg ARG]..."; }
 
-tpm='' state='' initrd='' out='' append='' timeout=300 launch=''
+tpm='' state='' initrd='' out='' append='' timeout=300 launch='' faults=''
 extra=()
 while (($#)); do
     case $1 in
@@ -51,6 +55,7 @@ while (($#)); do
         --loader) extra+=(-device "loader,file=${2%@*},addr=${2##*@},force-raw=on") ;;
         --qemu-arg) extra+=("$2") ;;
         --launch) launch=$2 ;;
+        --faults) faults=$2 ;;
         *) usage ;;
     esac
     shift 2 || usage
@@ -115,9 +120,11 @@ if [[ $tpm != none ]]; then
     for _ in $(seq 50); do [[ -S $run/ctrl ]] && break; sleep 0.1; done
     [[ -S $run/ctrl ]] || die "swtpm did not start: $(cat "$out/swtpm.err")"
     ctrl=$run/ctrl
-    if [[ -n $launch ]]; then
+    if [[ -n $launch || -n $faults ]]; then
+        relay_args=(--launch "$launch")
+        [[ -n $launch ]] || relay_args=(--data)
         python3 "$here/tpmrelay.py" --swtpm "$run/ctrl" --listen "$run/relay" \
-            --guest "$run/launch" --launch "$launch" --log "$out/relay.log" 2>"$out/relay.err" &
+            --guest "$run/launch" "${relay_args[@]}" --log "$out/relay.log" 2>"$out/relay.err" &
         relay_pid=$!
         for _ in $(seq 50); do [[ -S $run/relay && -S $run/launch ]] && break; sleep 0.1; done
         [[ -S $run/relay && -S $run/launch ]] || die "tpmrelay.py did not start: $(cat "$out/relay.err")"

@@ -6,12 +6,14 @@ guest runs them in order, saving each step's stdout, stderr and exit code;
 the host then asserts on those files, on the kernel log and on the audit
 records. Knowledge of what a step must produce stays in the host test.
 """
+import atexit
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shlex
+import shutil
 import struct
 import subprocess
 import sys
@@ -44,6 +46,7 @@ class Checker:
             print(f"ok - {self.name}: {what}")
         else:
             self.failed += 1
+            _FAILED[0] = True
             print(f"not ok - {self.name}: {what}" + (f"\n    {detail}" if detail else ""))
         sys.stdout.flush()
         return bool(cond)
@@ -146,9 +149,12 @@ def _build_guest_binaries(kheaders):
     os.makedirs(os.path.dirname(probe), exist_ok=True)
     run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", probe,
          os.path.join(HERE, "xenmb-probe.c")])
+    abuse = os.path.join(BUILD, "test", "xenmb-abuse")
+    run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-pthread", "-o", abuse,
+         os.path.join(HERE, "xenmb-abuse.c")])
     return {
         "module": os.path.join(REPO, "xenmb.ko"),
-        "bins": [os.path.join(BUILD, "xenmb"), probe],
+        "bins": [os.path.join(BUILD, "xenmb"), probe, abuse],
     }
 
 
@@ -175,13 +181,16 @@ def run(cmd, **kw):
 
 
 def boot(name, tpm, state, steps, binaries, prologue="", append="",
-         timeout=300, extra_args=(), launch=None):
+         timeout=300, extra_args=(), launch=None, faults=False):
     """Builds an initramfs for @steps and boots it; returns a Guest.
 
     @launch: a directory from txtlaunch.py: the guest boots as a host after
     an (emulated, test-only) TXT measured launch; see boot.sh --launch. The
     launch hook's own TPM commands come before the scenario's in the kernel
-    log: after_launch() cuts them off."""
+    log: after_launch() cuts them off.
+
+    @faults: tpmrelay.py sits in the TPM's data channel and breaks
+    responses when the guest asks it on ttyS2 (boot.sh --faults)."""
     work = os.path.join(BUILD, "qemu", name)
     os.makedirs(work, exist_ok=True)
     scenario = os.path.join(work, "scenario.sh")
@@ -210,15 +219,36 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     cmd += list(extra_args)
     if launch:
         cmd += ["--launch", launch]
+    if faults:
+        cmd += ["--faults", "on"]
     proc = subprocess.run(cmd)
     if proc.returncode == 2:
         raise RuntimeError(f"{name}: the guest delivered no results")
     return Guest(os.path.join(out, "results"))
 
 
+# TPM state directories of this run: removed at exit when every check
+# passed, kept (and named) when one failed, for the post-mortem.
+_STATES = []
+_FAILED = [False]
+
+
 def fresh_state(name):
     state = tempfile.mkdtemp(prefix=f"xenmb-{name}-", dir=os.path.join(BUILD))
+    if not _STATES:
+        atexit.register(_remove_states)
+    _STATES.append(state)
     return state
+
+
+def _remove_states():
+    failed = _FAILED[0] or sys.exc_info()[0] is not None or \
+        getattr(sys, "last_type", None) is not None
+    for state in _STATES:
+        if failed:
+            print(f"# TPM state kept for inspection: {state}")
+        else:
+            shutil.rmtree(state, ignore_errors=True)
 
 
 AUDIT_RE = re.compile(r"audit: type=(\d+) audit\(([\d.]+):(\d+)\): (.*)$")

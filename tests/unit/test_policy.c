@@ -122,11 +122,20 @@ static void run_abi_struct(const struct abi_struct *s)
 	       s->size, s->published);
 }
 
+static void run_rsp_case(const struct rsp_case *c)
+{
+	u8 *rsp = dup_exact(c->rsp, c->len);
+	int ret = tpm_rsp_check_header(c->family, c->cmd_tag, rsp, c->len);
+
+	report(ret == c->ret, c->desc, "returned %d, expected %d", ret, c->ret);
+	free(rsp);
+}
+
 int main(void)
 {
 	size_t i;
 
-	printf("1..%zu\n", PC_VECTOR_COUNT);
+	printf("1..%zu\n", PC_VECTOR_COUNT + ARRAY_SIZE(rsp_cases));
 	for (i = 0; i < ARRAY_SIZE(policy_cases); i++)
 		run_policy_case(&policy_cases[i]);
 	for (i = 0; i < ARRAY_SIZE(cmd_name_cases); i++)
@@ -139,6 +148,8 @@ int main(void)
 		run_policy_level_case(&policy_level_cases[i]);
 	for (i = 0; i < ARRAY_SIZE(abi_structs); i++)
 		run_abi_struct(&abi_structs[i]);
+	for (i = 0; i < ARRAY_SIZE(rsp_cases); i++)
+		run_rsp_case(&rsp_cases[i]);
 
-	return tally() || passed != PC_VECTOR_COUNT;
+	return tally() || passed != PC_VECTOR_COUNT + ARRAY_SIZE(rsp_cases);
 }

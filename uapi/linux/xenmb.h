@@ -34,7 +34,11 @@
  *   EACCES      the policy does not allow this command at this locality
  *   EBUSY       the TPM did not grant the requested locality
  *   ETIME       the TPM did not answer in time; the chip remains usable
- *   EIO         the transport to the TPM failed or the response was bad
+ *   EIO         the transport to the TPM failed or the response was bad:
+ *               its tag is no response tag (TPM 2.0: not the request's
+ *               tag on success), a TPM 2.0 error carries a body, or a
+ *               TPM 2.0 response with sessions does not end where its
+ *               sessions area does
  *
  * On success (return 0) the TPM answered: rsp_len bytes were written and
  * tpm_rc holds the TPM's return code, which may itself be an error.
