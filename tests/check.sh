@@ -24,6 +24,7 @@ suites=(
     "qemu-challenge:python3 tests/qemu/test_challenge.py"
     "qemu-xentpm:python3 tests/qemu/test_xentpm.py"
     "plugin:python3 tests/plugin/test_plugin.py"
+    "bench:python3 bench/run.py --smoke"
     "fuzz:tests/fuzz/run.sh"
     "kunit:tests/kunit/run.sh"
 )
