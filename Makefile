@@ -124,6 +124,7 @@ module-clean:
 clean: module-clean
 	rm -rf $(BUILD)/xenmb $(BUILD)/test $(BUILD)/unit $(BUILD)/qemu \
 		$(BUILD)/libtss2-tcti-xenmb.so*
+	rm -rf $(BUILD)/xenmb-bench $(BUILD)/bench
 
 # The benchmarks (bench/run.py): make bench writes bench/RESULTS.md.
 BENCH_SRCS := bench/xenmb-bench.c helper/cli.c helper/xenmb_dev.c \
