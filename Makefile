@@ -134,5 +134,6 @@ bench-tool: $(BUILD)/xenmb-bench
 $(BUILD)/xenmb-bench: $(BENCH_SRCS) $(HELPER_HDRS)
 	@mkdir -p $(BUILD)
 	$(CC) $(HELPER_CFLAGS) -o $@ $(BENCH_SRCS) -ljson-c -lcrypto
+# BENCH_NOTE: one line on the machine's load, written into RESULTS.md.
 bench:
-	python3 bench/run.py
+	python3 bench/run.py --note "$(BENCH_NOTE)"

@@ -285,8 +285,9 @@ def machine():
         "qemu": (version(["qemu-system-x86_64", "--version"]) or ["?"])[0]
         + ", TCG, 1 vCPU, -cpu max",
         "guest": f"Debian {env.get('KVER', '?')}",
-        "swtpm": (version(["swtpm", "--version"]) or ["?"])[0],
-        "tpm2-tools": (version(["tpm2_quote", "--version"]) or ["?"])[0],
+        "swtpm": (version(["swtpm", "--version"]) or ["?"])[0].split(", Copyright")[0],
+        "tpm2-tools": "tpm2-tools " + re.sub(r'.*version="([^"]*)".*', r"\1",
+                                             (version(["tpm2_quote", "--version"]) or ["?"])[0]),
         "openssl": (version(["openssl", "version"]) or ["?"])[0],
     }
 
@@ -446,7 +447,7 @@ def table(rows):
 
 
 def write_results(path, rows, series, info, n, load_before, load_after, smoke, log_info,
-                  audited):
+                  audited, note):
     m = info
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     out = [
@@ -462,6 +463,7 @@ def write_results(path, rows, series, info, n, load_before, load_after, smoke, l
         f"* TPM: {m['swtpm']}, TPM 2.0 on tpm-tis",
         f"* {m['tpm2-tools']}; {m['openssl']}",
         f"* load: before {load_before}; after {load_after}",
+    ] + ([f"* note: {note}"] if note else []) + [
         "",
         "## Results",
         "",
@@ -501,6 +503,7 @@ def check_table(c, path, want_rows):
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--note", default="", help="a line on the conditions, for RESULTS.md")
     a = ap.parse_args(argv[1:])
     n = SMOKE if a.smoke else FULL
     c = harness.Checker("bench")
@@ -571,7 +574,7 @@ def main(argv):
 
     path = os.path.join(work if a.smoke else HERE, "RESULTS.md")
     audited = g.out("audited").strip() or "?"
-    write_results(path, rows, series, machine(), n, load_before, load_after, a.smoke, log_info, audited)
+    write_results(path, rows, series, machine(), n, load_before, load_after, a.smoke, log_info, audited, a.note)
     with open(os.path.join(work, "raw.json"), "w") as f:
         json.dump(dict(series=series, rounds=rounds), f)
     check_table(c, path, len(TARGETS))
