@@ -9,6 +9,8 @@
 #   make fuzz            libFuzzer on each parser, FUZZ_SECONDS each (60)
 #   make demo            the emulated dom0 in QEMU, end to end
 #                        (TPM=1.2: with a TPM 1.2 instead of a TPM 2.0)
+#   make bench           the benchmarks (one QEMU boot + the host), written
+#                        to bench/RESULTS.md; bench/run.py --smoke: small N
 #   make install         module (kbuild modules_install) + helper + TCTI,
 #                        xentpm (the helper by that name) + xapi plugin tpm
 #   make install-tcti    the TCTI alone, into the multiarch libdir
@@ -128,3 +130,16 @@ module-clean:
 clean: module-clean
 	rm -rf $(BUILD)/xenmb $(BUILD)/test $(BUILD)/unit $(BUILD)/qemu \
 		$(BUILD)/libtss2-tcti-xenmb.so*
+	rm -rf $(BUILD)/xenmb-bench $(BUILD)/bench
+
+# The benchmarks (bench/run.py): make bench writes bench/RESULTS.md.
+BENCH_SRCS := bench/xenmb-bench.c helper/cli.c helper/xenmb_dev.c \
+	helper/eventlog.c driver/tcg_log.c
+.PHONY: bench bench-tool
+bench-tool: $(BUILD)/xenmb-bench
+$(BUILD)/xenmb-bench: $(BENCH_SRCS) $(HELPER_HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(HELPER_CFLAGS) -o $@ $(BENCH_SRCS) -ljson-c -lcrypto
+# BENCH_NOTE: one line on the machine's load, written into RESULTS.md.
+bench:
+	python3 bench/run.py --note "$(BENCH_NOTE)"

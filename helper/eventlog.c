@@ -46,18 +46,69 @@ bool eventlog_alg_supported(uint16_t alg)
 	return eventlog_md(alg) != NULL;
 }
 
+/*
+ * A replay hashes two short inputs per event and bank. Fetching the digest
+ * and allocating a context for each of them cost several times the hash
+ * itself, so each bank keeps one fetched digest and one context, reset by
+ * every init(). The helper is single-threaded; a context still in use (a
+ * second init() of a bank before its final()) gets a fresh one.
+ */
+struct eventlog_hash_slot {
+	uint16_t alg;
+	bool busy;
+	EVP_MD *md;
+	EVP_MD_CTX *ctx;
+};
+
+static struct eventlog_hash_slot eventlog_slots[TCG_LOG_MAX_BANKS];
+
+static struct eventlog_hash_slot *eventlog_slot(uint16_t alg)
+{
+	const EVP_MD *legacy = eventlog_md(alg);
+	struct eventlog_hash_slot *s;
+	size_t i;
+
+	if (!legacy)
+		return NULL;
+	for (i = 0; i < TCG_LOG_MAX_BANKS; i++) {
+		s = &eventlog_slots[i];
+		if (s->md && s->alg == alg)
+			return s;
+		if (s->md)
+			continue;
+		s->md = EVP_MD_fetch(NULL, EVP_MD_get0_name(legacy), NULL);
+		s->ctx = EVP_MD_CTX_new();
+		if (!s->md || !s->ctx) {
+			EVP_MD_free(s->md);
+			EVP_MD_CTX_free(s->ctx);
+			s->md = NULL;
+			s->ctx = NULL;
+			return NULL;
+		}
+		s->alg = alg;
+		return s;
+	}
+	return NULL;
+}
+
 static void *eventlog_hash_init(void *priv, uint16_t alg)
 {
-	const EVP_MD *md = eventlog_md(alg);
+	struct eventlog_hash_slot *s = eventlog_slot(alg);
 	EVP_MD_CTX *ctx;
 
 	(void)priv;
-	if (!md)
+	if (s && !s->busy) {
+		if (EVP_DigestInit_ex2(s->ctx, s->md, NULL) != 1)
+			return NULL;
+		s->busy = true;
+		return s->ctx;
+	}
+	if (!eventlog_md(alg))
 		return NULL;
 	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		return NULL;
-	if (EVP_DigestInit_ex(ctx, md, NULL) != 1) {
+	if (EVP_DigestInit_ex(ctx, eventlog_md(alg), NULL) != 1) {
 		EVP_MD_CTX_free(ctx);
 		return NULL;
 	}
@@ -67,6 +118,20 @@ static void *eventlog_hash_init(void *priv, uint16_t alg)
 static int eventlog_hash_update(void *ctx, const uint8_t *data, uint32_t len)
 {
 	return EVP_DigestUpdate(ctx, data, len) == 1 ? 0 : -EIO;
+}
+
+/* Gives a slot's context back, or frees a context of its own. */
+static void eventlog_hash_release(EVP_MD_CTX *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < TCG_LOG_MAX_BANKS; i++) {
+		if (eventlog_slots[i].ctx == ctx) {
+			eventlog_slots[i].busy = false;
+			return;
+		}
+	}
+	EVP_MD_CTX_free(ctx);
 }
 
 static int eventlog_hash_final(void *ctx, uint8_t *digest, uint32_t size)
@@ -79,7 +144,7 @@ static int eventlog_hash_final(void *ctx, uint8_t *digest, uint32_t size)
 		memcpy(digest, md, size);
 		ret = 0;
 	}
-	EVP_MD_CTX_free(ctx);
+	eventlog_hash_release(ctx);
 	return ret;
 }
 

@@ -37,7 +37,7 @@ check "checkpatch --strict: driver/ and uapi/ clean" \
      ! grep -v "^total: 0 errors, 0 warnings, 0 checks" "$log" ||
      { cat "$log"; false; }'
 
-user_c=(helper/*.[ch] tests/unit/*.c tests/qemu/*.c tests/fuzz/*.c)
+user_c=(helper/*.[ch] tests/unit/*.c tests/qemu/*.c tests/fuzz/*.c bench/*.c)
 check "clang-format: user-space C as .clang-format says" \
     'clang-format --dry-run --Werror "${user_c[@]}"'
 

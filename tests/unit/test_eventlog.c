@@ -706,6 +706,50 @@ static void run_helper_names(void)
 	free(r);
 }
 
+/*
+ * eventlog_openssl_hash keeps one context per bank: a second init() of a
+ * bank before the first's final() must get a context of its own, and
+ * every context must hash from scratch, whatever came before.
+ */
+static void run_hash_contexts(void)
+{
+	const struct tcg_hash_ops *ops = &eventlog_openssl_hash;
+	u8 a[32] = {1}, b[32] = {2}, want_a[32], want_b[32], got_a[32],
+	   got_b[32], got_1[20], want_1[20];
+	void *ca, *cb, *c1;
+	unsigned int len;
+	int ret = 0;
+
+	EVP_Digest(a, sizeof(a), want_a, &len, EVP_sha256(), NULL);
+	EVP_Digest(b, sizeof(b), want_b, &len, EVP_sha256(), NULL);
+	EVP_Digest(a, sizeof(a), want_1, &len, EVP_sha1(), NULL);
+
+	ca = ops->init(ops->priv, TCG_ALG_SHA256);
+	cb = ops->init(ops->priv, TCG_ALG_SHA256);
+	c1 = ops->init(ops->priv, TCG_ALG_SHA1);
+	if (!ca || !cb || !c1 || ca == cb) {
+		report(false, "overlapping hash contexts of one bank",
+		       "contexts %p %p %p", ca, cb, c1);
+		return;
+	}
+	ret |= ops->update(cb, b, sizeof(b));
+	ret |= ops->update(ca, a, sizeof(a));
+	ret |= ops->update(c1, a, sizeof(a));
+	ret |= ops->final(ca, got_a, sizeof(got_a));
+	ret |= ops->final(cb, got_b, sizeof(got_b));
+	ret |= ops->final(c1, got_1, sizeof(got_1));
+	report(!ret && !memcmp(got_a, want_a, 32) &&
+		   !memcmp(got_b, want_b, 32) && !memcmp(got_1, want_1, 20),
+	       "overlapping hash contexts of one bank", "wrong digests");
+
+	/* The kept context again, after a use left it finalized. */
+	ca = ops->init(ops->priv, TCG_ALG_SHA256);
+	ret = ca ? ops->update(ca, b, sizeof(b)) : -1;
+	ret |= ca ? ops->final(ca, got_b, sizeof(got_b)) : -1;
+	report(!ret && !memcmp(got_b, want_b, 32),
+	       "a kept hash context starts from scratch", "wrong digest");
+}
+
 int main(void)
 {
 	struct tcg_replay *r = malloc(sizeof(*r));
@@ -735,6 +779,7 @@ int main(void)
 	run_crafted_ones(r);
 	run_crafted_hash_errors(r);
 	run_crafted_container(r);
+	run_hash_contexts();
 	run_helper_names();
 	free(r);
 	return tally();
