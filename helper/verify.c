@@ -521,32 +521,12 @@ static int load_tpm2_quote_json(struct verify_input *in,
 	return 0;
 }
 
-/*
- * TPM 1.2 'xenmb quote --json': "quote" is the xentpm blob. Its other
- * fields (composite, signature, pcrs) repeat parts of that blob; only the
- * signed blob is judged.
- */
-static int load_tpm12_quote_json(struct verify_input *in,
-				 struct json_object *root, char *err,
-				 size_t size)
-{
-	size_t len = 0;
-	uint8_t *blob = get_b64(root, "quote", &len);
-	int ret;
-
-	in->family = 1;
-	if (!blob)
-		return fail(err, size, "quote is not base64");
-	ret = load_tpm12_blob(in, blob, len, err, size);
-	free(blob);
-	return ret;
-}
-
 int verify_load_quote_json(struct verify_input *in, const char *json_text,
 			   char *err, size_t size)
 {
 	static const char *const logs[] = {"srtm", "drtm"};
 	struct json_object *root = json_tokener_parse(json_text);
+	const char *quote;
 	uint8_t *decoded;
 	int ret = -1;
 	size_t i, len;
@@ -561,9 +541,14 @@ int verify_load_quote_json(struct verify_input *in, const char *json_text,
 		fail(err, size, "not a JSON object");
 		goto out;
 	}
-	/* TPM 2.0 output has "attest", TPM 1.2 output the blob, "quote". */
-	if (!get_string(root, "attest") && get_string(root, "quote"))
-		ret = load_tpm12_quote_json(in, root, err, size);
+	/*
+	 * TPM 2.0 output has "attest"; TPM 1.2 output "quote", the xentpm
+	 * blob, whose parts its other fields (composite, signature, pcrs)
+	 * repeat unsigned: only the blob is judged.
+	 */
+	quote = get_string(root, "attest") ? NULL : get_string(root, "quote");
+	if (quote)
+		ret = verify_load_xentpm_blob(in, quote, err, size);
 	else
 		ret = load_tpm2_quote_json(in, root, err, size);
 	for (i = 0; !ret && i < 2; i++) {
