@@ -38,6 +38,27 @@ void cli_print_json(struct json_object *obj)
 	json_object_put(obj);
 }
 
+void cli_json_add_b64(struct json_object *o, const char *key, const void *data,
+		      size_t len)
+{
+	char *b64 = cli_base64(data, len);
+
+	json_object_object_add(o, key, json_object_new_string(b64 ? b64 : ""));
+	free(b64);
+}
+
+void cli_json_add_file_b64(struct json_object *o, const char *key,
+			   const char *path)
+{
+	uint8_t *data;
+	size_t len;
+
+	if (cli_read_file(path, CLI_FILE_MAX, &data, &len))
+		return;
+	cli_json_add_b64(o, key, data, len);
+	free(data);
+}
+
 void cli_hex_to(const uint8_t *data, size_t len, char *out)
 {
 	size_t i;

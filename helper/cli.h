@@ -72,6 +72,12 @@ int cli_write_file_atomic(const char *path, const void *data, size_t len,
 /* Prints @obj pretty and releases it. */
 void cli_print_json(struct json_object *obj);
 
+/* Adds @key: base64 of @len bytes (of the file @path, when it is there). */
+void cli_json_add_b64(struct json_object *o, const char *key, const void *data,
+		      size_t len);
+void cli_json_add_file_b64(struct json_object *o, const char *key,
+			   const char *path);
+
 int cmd_txt(int argc, char **argv);
 int cmd_eventlog(int argc, char **argv);
 int cmd_ek(int argc, char **argv);

@@ -388,15 +388,6 @@ static int decode_nonce(const char *text, TPM2B_DATA *nonce)
 	return ret;
 }
 
-static void add_b64(struct json_object *o, const char *key, const void *data,
-		    size_t len)
-{
-	char *b = cli_base64(data, len);
-
-	json_object_object_add(o, key, json_object_new_string(b ? b : ""));
-	free(b);
-}
-
 static void add_hex(struct json_object *o, const char *key, const void *data,
 		    size_t len)
 {
@@ -404,19 +395,6 @@ static void add_hex(struct json_object *o, const char *key, const void *data,
 
 	json_object_object_add(o, key, json_object_new_string(h ? h : ""));
 	free(h);
-}
-
-/* Adds the base64 of a file beside the quote, when it is there. */
-static void add_file_b64(struct json_object *o, const char *key,
-			 const char *path)
-{
-	uint8_t *buf;
-	size_t len;
-
-	if (cli_read_file(path, CLI_FILE_MAX, &buf, &len))
-		return;
-	add_b64(o, key, buf, len);
-	free(buf);
 }
 
 static struct json_object *
@@ -429,9 +407,10 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 	uint32_t b;
 	int pcr;
 
-	add_b64(o, "nonce", nonce->buffer, nonce->size);
-	add_b64(o, "attest", q->attest->attestationData, q->attest->size);
-	add_b64(o, "signature", q->sig_blob, q->sig_len);
+	cli_json_add_b64(o, "nonce", nonce->buffer, nonce->size);
+	cli_json_add_b64(o, "attest", q->attest->attestationData,
+			 q->attest->size);
+	cli_json_add_b64(o, "signature", q->sig_blob, q->sig_len);
 	add_hex(o, "ak_name", ak_name->name, ak_name->size);
 	for (b = 0; b < sel->count; b++) {
 		struct json_object *bank = json_object_new_object();
@@ -448,9 +427,9 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 	json_object_object_add(o, "pcrs", pcrs);
 	if (dir) {
 		snprintf(path, sizeof(path), "%s/srtm.log", dir);
-		add_file_b64(o, "srtm_log", path);
+		cli_json_add_file_b64(o, "srtm_log", path);
 		snprintf(path, sizeof(path), "%s/drtm.log", dir);
-		add_file_b64(o, "drtm_log", path);
+		cli_json_add_file_b64(o, "drtm_log", path);
 	}
 	return o;
 }

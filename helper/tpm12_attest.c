@@ -318,29 +318,6 @@ static int write_quote_dir(const char *dir, const struct quote12 *q,
 	return ret == EXIT_NOT_PRESENT ? 0 : ret;
 }
 
-static void add_b64(struct json_object *o, const char *key, const void *data,
-		    size_t len)
-{
-	char *b64 = cli_base64(data, len);
-
-	json_object_object_add(o, key, json_object_new_string(b64 ? b64 : ""));
-	free(b64);
-}
-
-static void add_file_b64(struct json_object *o, const char *key,
-			 const char *dir, const char *name)
-{
-	char path[4096];
-	uint8_t *data;
-	size_t len;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (cli_read_file(path, CLI_FILE_MAX, &data, &len))
-		return;
-	add_b64(o, key, data, len);
-	free(data);
-}
-
 static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
 				      const struct quote12 *q,
 				      const struct aik *a, const char *dir)
@@ -348,13 +325,13 @@ static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
 	struct json_object *o = json_object_new_object();
 	struct json_object *bank = json_object_new_object();
 	struct json_object *pcrs = json_object_new_object();
-	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8];
+	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8], path[4096];
 	unsigned int i;
 
-	add_b64(o, "nonce", nonce, nonce_len);
-	add_b64(o, "quote", q->blob, q->blob_len);
-	add_b64(o, "composite", q->composite.data, q->composite.len);
-	add_b64(o, "signature", q->signature.data, q->signature.len);
+	cli_json_add_b64(o, "nonce", nonce, nonce_len);
+	cli_json_add_b64(o, "quote", q->blob, q->blob_len);
+	cli_json_add_b64(o, "composite", q->composite.data, q->composite.len);
+	cli_json_add_b64(o, "signature", q->signature.data, q->signature.len);
 	pubkey_sha1_hex(&a->info, hex);
 	json_object_object_add(o, "aik_pubkey_sha1",
 			       json_object_new_string(hex));
@@ -366,8 +343,10 @@ static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
 	json_object_object_add(pcrs, "sha1", bank);
 	json_object_object_add(o, "pcrs", pcrs);
 	if (dir) {
-		add_file_b64(o, "srtm_log", dir, "srtm.log");
-		add_file_b64(o, "drtm_log", dir, "drtm.log");
+		snprintf(path, sizeof(path), "%s/srtm.log", dir);
+		cli_json_add_file_b64(o, "srtm_log", path);
+		snprintf(path, sizeof(path), "%s/drtm.log", dir);
+		cli_json_add_file_b64(o, "drtm_log", path);
 	}
 	return o;
 }

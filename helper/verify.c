@@ -26,10 +26,10 @@
 #include "cli.h"
 #include "eventlog.h"
 #include "known_good.h"
+#include "tpm12.h"
 
 /* TPM 1.2: TPM_QUOTE_INFO is version 1.1.0.0, "QUOT", two SHA-1 digests. */
 #define TPM12_QUOTE_INFO_LEN 48
-#define TPM12_DIGEST_LEN 20
 static const uint8_t tpm12_quote_head[8] = {1, 1, 0, 0, 'Q', 'U', 'O', 'T'};
 
 static const char *const check_names[VERIFY_CHECK_COUNT] = {
@@ -242,42 +242,16 @@ EVP_PKEY *verify_tpm2_public_key(const uint8_t *tpmt_public, size_t len)
 	return verify_tpmt_public_key(&pub);
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 EVP_PKEY *verify_tpm12_public_key(const uint8_t *p, size_t len)
 {
-	/* TPM_KEY_PARMS: alg, encScheme, sigScheme, parmSize, parms. */
-	uint32_t parm_size, exp_size, key_len, exponent = 65537, i;
-	const uint8_t *parms;
+	struct tpm12_key_info k;
+	EVP_PKEY *pkey = NULL;
+	size_t used = 0;
 
-	if (len < 12 || be32(p) != 1 /* TPM_ALG_RSA */)
+	if (tpm12_pubkey_parse(p, len, &k, &used) || used != len ||
+	    tpm12_key_to_evp(&k, &pkey))
 		return NULL;
-	parm_size = be32(p + 8);
-	if (parm_size < 12 || parm_size > len - 12)
-		return NULL;
-	parms = p + 12;
-	/* TPM_RSA_KEY_PARMS: keyLength, numPrimes, exponentSize, exponent. */
-	exp_size = be32(parms + 8);
-	if (exp_size > 4 || 12 + exp_size != parm_size)
-		return NULL;
-	if (exp_size)
-		for (exponent = 0, i = 0; i < exp_size; i++)
-			exponent = exponent << 8 | parms[12 + i];
-	p += 12 + parm_size;
-	len -= 12 + parm_size;
-	/* TPM_STORE_PUBKEY: keyLength, key. */
-	if (len < 4 || (key_len = be32(p)) != len - 4 || !key_len)
-		return NULL;
-	return rsa_key(p + 4, key_len, exponent);
+	return pkey;
 }
 
 int verify_load_ak_pem(struct verify_input *in, const uint8_t *pem, size_t len,
@@ -460,35 +434,68 @@ out:
 	return ret;
 }
 
-int verify_load_quote_json(struct verify_input *in, const char *json_text,
-			   char *err, size_t size)
+/*
+ * The decoded xentpm blob: TPM_PCR_COMPOSITE (read by tpm12.c's parser,
+ * the one the quote flow uses) followed by the signature.
+ */
+static int load_tpm12_blob(struct verify_input *in, const uint8_t *blob,
+			   size_t len, char *err, size_t size)
 {
-	static const char *const logs[] = {"srtm", "drtm"};
-	struct json_object *root = json_tokener_parse(json_text), *pcrs;
-	uint8_t *decoded;
-	int ret = -1;
-	size_t i, len;
+	struct tpm12_pcr_composite c;
+	size_t used = 0;
+	unsigned int i;
+
+	in->family = 1;
+	if (tpm12_pcr_composite_parse(blob, len, &c, &used))
+		return fail(err, size,
+			    "the quote is not a xentpm TPM 1.2 quote: no "
+			    "TPM_PCR_COMPOSITE with 20 bytes per selected PCR");
+	if (len - used < 64)
+		return fail(err, size,
+			    "the quote's signature is missing or truncated");
+	for (i = 0; i < c.count; i++)
+		if (set_pcr(&in->pcrs, TCG_ALG_SHA1, c.pcr_index[i],
+			    c.values[i], TPM12_DIGEST_LEN))
+			return fail(err, size,
+				    "the quote selects PCR %u: above %u",
+				    c.pcr_index[i], TCG_PCR_COUNT - 1);
+	in->composite = dup_bytes(blob, used);
+	in->composite_len = used;
+	in->sig = dup_bytes(blob + used, len - used);
+	in->sig_len = len - used;
+	return in->composite && in->sig ? 0 : fail(err, size, "out of memory");
+}
+
+int verify_load_xentpm_blob(struct verify_input *in, const char *base64,
+			    char *err, size_t size)
+{
+	size_t len = 0;
+	uint8_t *blob = cli_base64_decode(base64, &len);
+	int ret;
+
+	in->family = 1;
+	if (!blob)
+		return fail(err, size, "the quote is not base64");
+	ret = load_tpm12_blob(in, blob, len, err, size);
+	free(blob);
+	return ret;
+}
+
+/* TPM 2.0 'xenmb quote --json': attest, signature and the PCR values. */
+static int load_tpm2_quote_json(struct verify_input *in,
+				struct json_object *root, char *err,
+				size_t size)
+{
+	struct json_object *pcrs;
 
 	in->family = 2;
-	/* xentpm --tpm_quote and the plugin hand out its base64. */
-	if (!root && (decoded = cli_base64_decode(json_text, &len))) {
-		decoded[len] = '\0';
-		root = json_tokener_parse((char *)decoded);
-		free(decoded);
-	}
-	if (!root || !json_object_is_type(root, json_type_object)) {
-		fail(err, size, "not a JSON object");
-		goto out;
-	}
 	in->quote = get_b64(root, "attest", &in->quote_len);
 	in->sig = get_b64(root, "signature", &in->sig_len);
 	if (!in->quote || !in->sig ||
-	    !json_object_object_get_ex(root, "pcrs", &pcrs)) {
-		fail(err, size,
-		     "attest, signature or pcrs missing: not the "
-		     "output of 'xenmb quote --json'");
-		goto out;
-	}
+	    !json_object_object_get_ex(root, "pcrs", &pcrs))
+		return fail(err, size,
+			    "attest, signature or pcrs missing: not the "
+			    "output of 'xenmb quote --json'");
 	json_object_object_foreach(pcrs, bank, values)
 	{
 		uint16_t alg = alg_by_name(bank);
@@ -505,30 +512,57 @@ int verify_load_quote_json(struct verify_input *in, const char *json_text,
 			    hex_decode(json_object_get_string(hex), digest,
 				       sizeof(digest), &dlen) ||
 			    set_pcr(&in->pcrs, alg, (uint32_t)pcr, digest,
-				    dlen)) {
-				fail(err, size, "pcrs.%s.%s is not a PCR value",
-				     bank, key);
-				goto out;
-			}
+				    dlen))
+				return fail(err, size,
+					    "pcrs.%s.%s is not a PCR value",
+					    bank, key);
 		}
 	}
-	for (i = 0; i < 2; i++) {
+	return 0;
+}
+
+int verify_load_quote_json(struct verify_input *in, const char *json_text,
+			   char *err, size_t size)
+{
+	static const char *const logs[] = {"srtm", "drtm"};
+	struct json_object *root = json_tokener_parse(json_text);
+	const char *quote;
+	uint8_t *decoded;
+	int ret = -1;
+	size_t i, len;
+
+	/* xentpm --tpm_quote and the plugin hand out its base64. */
+	if (!root && (decoded = cli_base64_decode(json_text, &len))) {
+		decoded[len] = '\0';
+		root = json_tokener_parse((char *)decoded);
+		free(decoded);
+	}
+	if (!root || !json_object_is_type(root, json_type_object)) {
+		fail(err, size, "not a JSON object");
+		goto out;
+	}
+	/*
+	 * TPM 2.0 output has "attest"; TPM 1.2 output "quote", the xentpm
+	 * blob, whose parts its other fields (composite, signature, pcrs)
+	 * repeat unsigned: only the blob is judged.
+	 */
+	quote = get_string(root, "attest") ? NULL : get_string(root, "quote");
+	if (quote)
+		ret = verify_load_xentpm_blob(in, quote, err, size);
+	else
+		ret = load_tpm2_quote_json(in, root, err, size);
+	for (i = 0; !ret && i < 2; i++) {
 		char key[16];
 		uint8_t *log;
-		size_t len = 0;
 
 		snprintf(key, sizeof(key), "%s_log", logs[i]);
 		if (!get_string(root, key))
 			continue;
 		log = get_b64(root, key, &len);
-		if (!log || verify_add_log(in, logs[i], log, len)) {
-			free(log);
-			fail(err, size, "%s is not base64", key);
-			goto out;
-		}
+		if (!log || verify_add_log(in, logs[i], log, len))
+			ret = fail(err, size, "%s is not base64", key);
 		free(log);
 	}
-	ret = 0;
 out:
 	json_object_put(root);
 	return ret;
@@ -599,60 +633,6 @@ int verify_parse_pcrs_file(struct verify_pcrs *pcrs, const uint8_t *buf,
 		}
 	}
 	return 0;
-}
-
-int verify_load_xentpm_blob(struct verify_input *in, const char *base64,
-			    char *err, size_t size)
-{
-	size_t len = 0, sel_size, values, off, pcr, n = 0;
-	uint8_t *blob = cli_base64_decode(base64, &len);
-	int ret = -1;
-
-	in->family = 1;
-	if (!blob) {
-		fail(err, size, "the quote is not base64");
-		goto out;
-	}
-	if (len < 2 || (sel_size = be16(blob)) > 3 || len < 6 + sel_size) {
-		fail(err, size, "the quote is not a xentpm TPM 1.2 quote");
-		goto out;
-	}
-	values = be32(blob + 2 + sel_size);
-	off = 6 + sel_size;
-	if (values % TPM12_DIGEST_LEN || values > len - off ||
-	    len - off - values < 64) {
-		fail(err, size,
-		     "the quote's PCR values or signature are "
-		     "truncated");
-		goto out;
-	}
-	for (pcr = 0; pcr < 8 * sel_size; pcr++) {
-		if (!(blob[2 + pcr / 8] & (1U << (pcr % 8))))
-			continue;
-		if ((n + 1) * TPM12_DIGEST_LEN > values ||
-		    set_pcr(&in->pcrs, TCG_ALG_SHA1, (uint32_t)pcr,
-			    blob + off + n * TPM12_DIGEST_LEN,
-			    TPM12_DIGEST_LEN)) {
-			fail(err, size,
-			     "the quote selects more PCRs than it "
-			     "has values");
-			goto out;
-		}
-		n++;
-	}
-	if (n * TPM12_DIGEST_LEN != values) {
-		fail(err, size,
-		     "the quote has more PCR values than it selects");
-		goto out;
-	}
-	in->composite = dup_bytes(blob, off + values);
-	in->composite_len = off + values;
-	in->sig = dup_bytes(blob + off + values, len - off - values);
-	in->sig_len = len - off - values;
-	ret = in->composite && in->sig ? 0 : fail(err, size, "out of memory");
-out:
-	free(blob);
-	return ret;
 }
 
 /* ---- results ---------------------------------------------------------- */
@@ -1056,7 +1036,6 @@ static int check_tpm12(const struct verify_input *in, struct verify_result *res)
 		memcpy(built + 28, nonce_hash, TPM12_DIGEST_LEN);
 		info = built;
 		info_len = sizeof(built);
-		res->ran[VERIFY_NONCE] = res->ran[VERIFY_PCR_DIGEST] = true;
 		res->ran[VERIFY_QUOTE] = true;
 	} else {
 		res->ran[VERIFY_QUOTE] = true;
@@ -1092,7 +1071,18 @@ static int check_tpm12(const struct verify_input *in, struct verify_result *res)
 	ok = EVP_PKEY_is_a(in->ak, "RSA") &&
 	     signature_ok(in->ak, EVP_sha1(), RSA_PKCS1_PADDING, info, info_len,
 			  in->sig, in->sig_len);
-	if (!ok)
+	/*
+	 * A blob's nonce and composite are checked by the signature alone:
+	 * a wrong nonce cannot be told from a wrong AIK or a changed quote.
+	 */
+	if (ok && in->composite)
+		res->ran[VERIFY_NONCE] = res->ran[VERIFY_PCR_DIGEST] = true;
+	if (!ok && in->composite)
+		ADD(res, true, VERIFY_SIGNATURE,
+		    "does not verify with the AIK over this nonce (TPM 1.2 "
+		    "signs SHA1(nonce)): wrong AIK, wrong nonce or a changed "
+		    "quote");
+	else if (!ok)
 		ADD(res, true, VERIFY_SIGNATURE,
 		    "the quote's RSA/sha1 signature does not verify with the "
 		    "AIK");

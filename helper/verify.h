@@ -74,7 +74,10 @@ void verify_input_free(struct verify_input *in);
 int verify_load_attestation(struct verify_input *in, const char *json_text,
 			    char *err, size_t size);
 
-/* Our 'xenmb quote --json' output: attest, signature, pcrs, logs. */
+/*
+ * Our 'xenmb quote --json' output, or its base64: TPM 2.0 attest,
+ * signature, pcrs; TPM 1.2 quote (the xentpm blob); the logs of either.
+ */
 int verify_load_quote_json(struct verify_input *in, const char *json_text,
 			   char *err, size_t size);
 

@@ -3,9 +3,9 @@
  * libFuzzer: what 'xenmb verify' reads from an untrusted host. The first
  * byte picks the input: 0 attestation JSON, 1 xentpm TPM 1.2 blob, 2
  * tpm2_quote PCR file, 3 TPMS_ATTEST and TPMT_SIGNATURE (u16 BE length of
- * the first, then both), 4 'xenmb quote --json'. Whatever loads is then
- * verified (with no AK for 1 and 3) and recorded as a known-good list,
- * and compared with that list.
+ * the first, then both), 4 'xenmb quote --json' (TPM 2.0 or 1.2). Whatever
+ * loads is then verified (with no AK for 1 and 3) and recorded as a known-good
+ * list, and compared with that list.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -19,7 +19,7 @@ declare -A extra=(
     [owner_config]="helper/owner_secret.c -lkeyutils -lcrypto"
 )
 harnesses=(txt_heap tcg_log policy owner_config)
-extra[verify]="helper/verify.c helper/known_good.c helper/eventlog.c helper/cli.c helper/xenmb_dev.c driver/tcg_log.c -ljson-c -ltss2-mu -lcrypto"
+extra[verify]="helper/verify.c helper/known_good.c helper/eventlog.c helper/cli.c helper/xenmb_dev.c driver/tcg_log.c helper/tpm12.c -ljson-c -ltss2-mu -lcrypto"
 harnesses+=(verify)
 # Built to accept any response HMAC, so authorized responses get parsed.
 extra[tpm12]="-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION helper/tpm12.c helper/xenmb_dev.c -lcrypto"

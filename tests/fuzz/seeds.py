@@ -26,7 +26,8 @@ def write(d, name, data):
 def verify_seeds(d, logs):
     """fuzz_verify.c's inputs, behind its selector byte: the attestations
     (0), the TPM 1.2 one as xentpm's blob (1), a tpm2_quote PCR file (2),
-    the TPM 2.0 one's quote and signature (3)."""
+    the TPM 2.0 one's quote and signature (3), the TPM 1.2 one as 'xenmb
+    quote --json' gives it on a TPM 1.2 (4)."""
     att = {}
     for name in ("windows_gcp_shielded_vm.json", "linux_tpm12.json"):
         with open(os.path.join(logs, name), "rb") as f:
@@ -38,6 +39,8 @@ def verify_seeds(d, logs):
     blob = (struct.pack(">H", 3) + b"\xff\xff\xff" + struct.pack(">I", 24 * 20) +
             b"".join(values[i] for i in range(24)) + base64.b64decode(tpm12["Quote"]["Signature"]))
     write(d, "xentpm-blob", b"\x01" + blob)
+    write(d, "quote-json-tpm12", b"\x04" + json.dumps(
+        {"quote": base64.b64encode(blob).decode(), "srtm_log": tpm12["Log"]["Raw"]}).encode())
     # TPML_PCR_SELECTION (count, 16 x 8 bytes), u32 count, TPML_DIGEST
     # (count, 8 x (u16 size, 64 bytes)): sha256 PCR 17-19.
     sel = struct.pack("<IHB3sx", 1, 0x000B, 3, bytes([0, 0, 0x0E])) + bytes(15 * 8)

@@ -293,6 +293,47 @@ def check_quote_blob(c, blob, nonce, aik_pem, pcrs_read, what):
             f"{what}: a flipped byte of the signature is rejected")
 
 
+def xenmb_verify(*args):
+    """'xenmb verify' on the host: (exit code, stdout + stderr)."""
+    p = subprocess.run([os.path.join(harness.BUILD, "xenmb"), "verify", *args],
+                       capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
+def check_verdicts(c, d, blob_text, quote_json, nonce, nonce2, aik_pem):
+    """The guest's TPM 1.2 quotes judged by 'xenmb verify' on the host,
+    which shares no code path with the quote (issue 6 on a TPM 1.2)."""
+    blob_path = write(d, "xentpm_quote.b64", blob_text)
+    rc, out = xenmb_verify("--tpm12-quote", blob_path, "--ak", aik_pem, "--nonce", b64(nonce))
+    c.check(rc == 0 and "verdict: trusted" in out,
+            "xenmb verify --tpm12-quote: xentpm's blob is trusted with the AIK and nonce", out)
+    rc, out = xenmb_verify("--tpm12-quote", blob_path, "--ak", aik_pem, "--nonce", b64(nonce2))
+    # TPM 1.2 signs SHA1(nonce): a wrong nonce fails the signature, and the
+    # reason has to say that it may be the nonce.
+    sig = [line for line in out.splitlines() if line.startswith("reason: signature:")]
+    c.check(rc == 12 and len(sig) == 1 and "nonce" in sig[0],
+            "xenmb verify --tpm12-quote: another nonce is untrusted, the signature reason "
+            "naming the nonce", out)
+    json_path = write(d, "quote12.json", json.dumps(quote_json))
+    rc, out = xenmb_verify("--quote-json", json_path, "--ak", aik_pem, "--nonce", b64(nonce2))
+    c.check(rc == 0 and "verdict: trusted" in out,
+            "xenmb verify --quote-json: the TPM 1.2 quote and its SRTM and DRTM logs "
+            "replay to the quoted PCRs", out)
+    # One changed digest in either log: the replay, not the signature, fails.
+    for log in ("srtm_log", "drtm_log"):
+        raw = bytearray(base64.b64decode(quote_json[log]))
+        # The first TPM 1.2 event: u32 PCR, u32 type, then its digest.
+        pcr = struct.unpack_from("<I", raw)[0]
+        raw[8] ^= 1
+        changed = dict(quote_json, **{log: b64(bytes(raw))})
+        rc, out = xenmb_verify("--quote-json", write(d, f"quote12_{log}.json", json.dumps(changed)),
+                               "--ak", aik_pem, "--nonce", b64(nonce2))
+        c.check(rc == 12 and f"reason: replay: PCR {pcr} (sha1)" in out and
+                "reason: signature" not in out,
+                f"xenmb verify --quote-json: a changed digest in the {log} is untrusted at PCR {pcr}",
+                out)
+
+
 def check_boot1(c, g, host_pubek, cert_der, nonce, nonce2, d):
     c.equal(g.rc("insmod"), 0, "boot 1: the module loads")
     c.check("tpm: 1.2" in g.out("info"), "boot 1: xenmb info reports a TPM 1.2", g.out("info"))
@@ -372,6 +413,7 @@ def check_boot1(c, g, host_pubek, cert_der, nonce, nonce2, d):
             "quote --out: quote.bin, aik.pem, srtm.log, drtm.log", g.out("quote_files"))
     c.check(failed_with(g, "quote_bad", 3), "--tpm_quote with a nonce that is not base64: '3'")
     c.equal(g.rc("quote_pcrs"), 2, "quote --pcrs sha256:all on a TPM 1.2: usage error")
+    check_verdicts(c, d, text, q, nonce, nonce2, aik_pem)
     c.check(failed_with(g, "challenge_junk", -13),
             "--tpm_challenge of something that is no challenge: '-13'",
             f"{g.rc('challenge_junk')} {g.err('challenge_junk')!r}")

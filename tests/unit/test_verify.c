@@ -13,6 +13,8 @@
  *    against the known-good list;
  *  - the same TPM 1.2 quote as xentpm's blob (composite || signature),
  *    every byte of the blob tried;
+ *  - that blob as TPM 1.2 'xenmb quote --json' with the SRTM log, and its
+ *    base64: trusted; another nonce names the nonce in the signature reason;
  *  - another AK, another nonce, other PCR values: untrusted, by the right
  *    check; known-good differences name the PCR, event and component;
  *  - an ECDSA P-256 AK (TPMT_PUBLIC) and a quote OpenSSL signed with it,
@@ -328,6 +330,73 @@ out:
 }
 
 /*
+ * The same blob as TPM 1.2 'xenmb quote --json' gives it ("quote" and the
+ * SRTM log), as JSON and as its base64: trusted, the log replayed; with
+ * another nonce the signature reason names the nonce, the one TPM 1.2
+ * cannot check apart from the signature.
+ */
+static void run_tpm12_quote_json(const uint8_t *blob, size_t len,
+				 const struct verify_input *att)
+{
+	struct json_object *o = json_object_new_object();
+	char *quote = cli_base64(blob, len), *log = NULL, *b64 = NULL;
+	char err[256], why[512];
+	const char *text, *forms[2];
+	struct verify_result res;
+	uint8_t other_nonce[20] = {0};
+	unsigned int i;
+	bool ok;
+
+	if (att->log_count)
+		log = cli_base64(att->logs[0].buf, att->logs[0].len);
+	json_object_object_add(o, "quote", json_object_new_string(quote));
+	json_object_object_add(o, "srtm_log", json_object_new_string(log));
+	text = json_object_to_json_string(o);
+	b64 = cli_base64((const uint8_t *)text, strlen(text));
+	forms[0] = text;
+	forms[1] = b64;
+	for (i = 0; i < 2; i++) {
+		struct verify_input in = {0};
+
+		ok = quote && log && forms[i] &&
+		     !verify_load_quote_json(&in, forms[i], err, sizeof(err));
+		in.ak = att->ak;
+		in.nonce = att->nonce;
+		in.nonce_len = att->nonce_len;
+		in.has_nonce = true;
+		ok = ok && in.family == 1 && in.log_count == 1 &&
+		     !verify_run(&in, NULL, &res);
+		if (ok) {
+			ok = res.trusted && res.ran[VERIFY_REPLAY];
+			verify_result_free(&res);
+		}
+		first_reason(&in, NULL, why, sizeof(why));
+		report(ok,
+		       i ? "TPM 1.2 quote JSON as base64: trusted, SRTM log "
+			   "replayed"
+			 : "TPM 1.2 quote JSON: trusted, SRTM log replayed",
+		       "%s", why);
+		in.nonce = other_nonce;
+		in.nonce_len = sizeof(other_nonce);
+		first_reason(&in, NULL, why, sizeof(why));
+		if (!i)
+			report(untrusted_by(&in, NULL, VERIFY_SIGNATURE) &&
+				   strstr(why, "signature: ") == why &&
+				   strstr(why, "nonce"),
+			       "TPM 1.2 quote JSON, another nonce: the "
+			       "signature reason names the nonce",
+			       "%s", why);
+		in.ak = NULL;
+		in.nonce = NULL;
+		verify_input_free(&in);
+	}
+	free(quote);
+	free(log);
+	free(b64);
+	json_object_put(o);
+}
+
+/*
  * The TPM 1.2 attestation's quote as xentpm hands it out: the
  * TPM_PCR_COMPOSITE of PCR 0-23 (what its TPM_QUOTE_INFO's digest says)
  * and the signature, base64. Its nonce: SHA1(nonce) is externalData.
@@ -356,6 +425,7 @@ static void run_xentpm_blob(void)
 		memcpy(blob + len, b->value[pcr], 20);
 	memcpy(blob + len, att.sig, att.sig_len);
 	len += att.sig_len;
+	run_tpm12_quote_json(blob, len, &att);
 
 	b64 = cli_base64(blob, len);
 	ok = b64 && !verify_load_xentpm_blob(&in, b64, err, sizeof(err));
