@@ -318,6 +318,36 @@ int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 	}
 }
 
+int tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
+			 struct tpm_rsp_header *hdr)
+{
+	if (len < TPM_HEADER_LEN || len > XENMB_TPM_BUF_MAX)
+		return -EBADMSG;
+
+	hdr->tag = xenmb_get_be16(buf);
+	hdr->length = xenmb_get_be32(buf + 2);
+	hdr->rc = xenmb_get_be32(buf + 6);
+	if (hdr->length != len)
+		return -EBADMSG;
+
+	switch (family) {
+	case XENMB_TPM_FAMILY_2_0:
+		if (hdr->tag != TPM2_TAG_NO_SESSIONS &&
+		    hdr->tag != TPM2_TAG_SESSIONS &&
+		    hdr->tag != TPM12_TAG_RSP_COMMAND)
+			return -EBADMSG;
+		return 0;
+	case XENMB_TPM_FAMILY_1_2:
+		if (hdr->tag != TPM12_TAG_RSP_COMMAND &&
+		    hdr->tag != TPM12_TAG_RSP_AUTH1_COMMAND &&
+		    hdr->tag != TPM12_TAG_RSP_AUTH2_COMMAND)
+			return -EBADMSG;
+		return 0;
+	default:
+		return -EBADMSG;
+	}
+}
+
 const char *tpm_family_name(u32 family)
 {
 	switch (family) {

@@ -20,6 +20,14 @@
 #define TPM2_TAG_NO_SESSIONS	0x8001
 #define TPM2_TAG_SESSIONS	0x8002
 
+/*
+ * Response tags. A TPM 2.0 answers a command with a TPM 1.2 tag in the
+ * TPM 1.2 format, tag TPM_ST_RSP_COMMAND (TPM 2.0 Library part 1, 6.2).
+ */
+#define TPM12_TAG_RSP_COMMAND		0x00C4
+#define TPM12_TAG_RSP_AUTH1_COMMAND	0x00C5
+#define TPM12_TAG_RSP_AUTH2_COMMAND	0x00C6
+
 /* TPM 1.2 ordinals the policy and the tests name. */
 #define TPM12_ORD_EXTEND		0x00000014
 #define TPM12_ORD_PCR_READ		0x00000015
@@ -69,6 +77,21 @@ struct tpm_cmd_header {
  */
 int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 			 struct tpm_cmd_header *hdr);
+
+struct tpm_rsp_header {
+	u16 tag;
+	u32 length;
+	u32 rc;		/* TPM 1.2 or TPM 2.0 return code */
+};
+
+/*
+ * Reads and checks the 10-byte response header of @len bytes at @buf from a
+ * TPM of @family. Returns 0, or -EBADMSG when the buffer is shorter than a
+ * header or longer than XENMB_TPM_BUF_MAX, the header's length differs from
+ * @len, or the tag is not a response tag of that family.
+ */
+int tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
+			 struct tpm_rsp_header *hdr);
 
 /* "1.2", "2.0", or "none" for XENMB_TPM_FAMILY_NONE and unknown values. */
 const char *tpm_family_name(u32 family);

@@ -129,6 +129,7 @@ static TSS2_RC tcti_transmit(TSS2_TCTI_CONTEXT *ctx, size_t size,
 {
 	TSS2_RC rc = TSS2_RC_SUCCESS;
 	struct xenmb_tcti *t = tcti_of(ctx, &rc);
+	struct tpm_rsp_header hdr;
 	const char *name = NULL;
 	uint32_t code = 0;
 	int err;
@@ -157,8 +158,10 @@ static TSS2_RC tcti_transmit(TSS2_TCTI_CONTEXT *ctx, size_t size,
 		forget_response(t);
 		return rc_of_errno(err);
 	}
-	if (t->rsp.len < TPM_HEADER_LEN || t->rsp.len > sizeof(t->rsp.data)) {
-		tcti_error("the kernel returned a %u-byte response",
+	/* ESAPI trusts the header's length: check it is what came back. */
+	if (tpm_rsp_parse_header(XENMB_TPM_FAMILY_2_0, t->rsp.data, t->rsp.len,
+				 &hdr)) {
+		tcti_error("the kernel returned a malformed %u-byte response",
 			   t->rsp.len);
 		forget_response(t);
 		return TSS2_TCTI_RC_MALFORMED_RESPONSE;
