@@ -33,7 +33,7 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
 	helper/pcr.c helper/tpm12.c helper/tpm2_esys.c helper/cmd_ek.c \
 	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \
 	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \
-	helper/xentpm.c $(PURE_SRCS)
+	helper/xentpm.c helper/tpm2_parse.c $(PURE_SRCS)
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 
 # The TCTI: dlopen()ed by libtss2-tctildr from the multiarch libdir, by its

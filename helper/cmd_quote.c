@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "pcr.h"
 #include "tpm2_esys.h"
+#include "tpm2_parse.h"
 
 #define MAX_NONCE 64 /* TPM2B_DATA: one digest of the largest hash */
 #define QUOTE_TRIES 3
@@ -266,7 +267,7 @@ static int quote_once(struct tpm2_ctx *ctx, ESYS_TR ak, const TPM2B_DATA *nonce,
 {
 	static const TPMT_SIG_SCHEME key_scheme = {.scheme = TPM2_ALG_NULL};
 	uint8_t digest[32];
-	TPMS_ATTEST attest;
+	const char *why;
 	size_t off = 0;
 	TSS2_RC rc;
 	int ret;
@@ -279,20 +280,18 @@ static int quote_once(struct tpm2_ctx *ctx, ESYS_TR ak, const TPM2B_DATA *nonce,
 	ret = read_pcrs(ctx, sel, q->vals);
 	if (ret)
 		return ret;
-	if (Tss2_MU_TPMS_ATTEST_Unmarshal(q->attest->attestationData,
-					  q->attest->size, &off, &attest) ||
-	    attest.magic != TPM2_GENERATED_VALUE ||
-	    attest.type != TPM2_ST_ATTEST_QUOTE ||
-	    attest.extraData.size != nonce->size ||
-	    memcmp(attest.extraData.buffer, nonce->buffer, nonce->size) ||
-	    attest.attested.quote.pcrDigest.size != sizeof(digest) ||
-	    !pcr_digest(sel, q->vals, digest)) {
-		fprintf(stderr, "xenmb: the TPM's quote is malformed or not "
-				"over our nonce\n");
+	if (!pcr_digest(sel, q->vals, digest)) {
+		fprintf(stderr, "xenmb: cannot hash the PCR values\n");
+		return EXIT_KERNEL;
+	}
+	why =
+	    tpm2_quote_attest_check(q->attest->attestationData, q->attest->size,
+				    nonce, sel, digest, consistent);
+	if (why) {
+		fprintf(stderr, "xenmb: the TPM's quote is malformed: %s\n",
+			why);
 		return EXIT_TPM_ERROR;
 	}
-	*consistent = !memcmp(digest, attest.attested.quote.pcrDigest.buffer,
-			      sizeof(digest));
 	off = 0;
 	if (Tss2_MU_TPMT_SIGNATURE_Marshal(q->sig, q->sig_blob,
 					   sizeof(q->sig_blob), &off)) {
