@@ -22,6 +22,7 @@
 
 #define MAX_NONCE 64 /* TPM2B_DATA: one digest of the largest hash */
 #define QUOTE_TRIES 3
+#define QUOTE_PATH_MAX 4096 /* PATH_MAX */
 
 /* The PCR values of one bank, as read for the quote. */
 struct bank_values {
@@ -423,7 +424,7 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *pcrs = json_object_new_object();
-	char key[4], path[4096];
+	char key[4], path[QUOTE_PATH_MAX];
 	uint32_t b;
 	int pcr;
 
@@ -457,7 +458,7 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 static int write_dir(const char *dir, const TPML_PCR_SELECTION *sel,
 		     const struct quote *q, const TPM2B_PUBLIC *ak_pub)
 {
-	char path[4096];
+	char path[QUOTE_PATH_MAX];
 	int ret;
 
 	if (mkdir(dir, 0755) && errno != EEXIST) {
@@ -553,6 +554,9 @@ int cmd_quote(int argc, char **argv)
 		return cli_usage_error(
 		    "--pcrs wants e.g. sha256:all,sha1:0,1,2 (banks sha1, "
 		    "sha256, sha384, sha512, sm3_256; PCRs 0..23)");
+	/* The file names are appended with snprintf: none may be cut off. */
+	if (dir && strlen(dir) + sizeof("/quote.pcrs") > QUOTE_PATH_MAX)
+		return cli_usage_error("--dir is longer than a path can be");
 
 	q = calloc(1, sizeof(*q));
 	if (!q)
