@@ -132,8 +132,9 @@ static int load_path(struct loaded *l, const char *path, const char *name,
 static void data_text(const uint8_t *data, uint32_t len, char *out, size_t size,
 		      size_t max_hex)
 {
-	uint32_t i, n = len;
+	uint32_t n = len;
 	bool text = len > 0;
+	size_t i;
 
 	while (n && data[n - 1] == '\0')
 		n--;
@@ -146,9 +147,9 @@ static void data_text(const uint8_t *data, uint32_t len, char *out, size_t size,
 	}
 	out[0] = '\0';
 	for (i = 0; i < len && i < max_hex && 2 * i + 3 < size; i++)
-		sprintf(out + 2 * i, "%02x", data[i]);
+		snprintf(out + 2 * i, size - 2 * i, "%02x", data[i]);
 	if (len > max_hex && 2 * max_hex + 4 < size)
-		strcat(out, "...");
+		memcpy(out + 2 * i, "...", sizeof("..."));
 }
 
 static struct json_object *event_json(const struct tcg_event *ev)
