@@ -14,6 +14,8 @@
 #include "helper/tpm2_parse.h"
 
 /* tss2-mu logs each malformed structure; the run's log would fill up. */
+/* libFuzzer's signature. */
+/* NOLINTNEXTLINE(readability-non-const-parameter) */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;

@@ -120,8 +120,8 @@ static void test_quote(void)
 		nonce.buffer[i] = (uint8_t)(0x11 * i);
 	add_bank(&sel, TPM2_ALG_SHA256,
 		 1U << 0 | 1U << 1 | 1U << 2 | 1U << 16 | 1U << 23);
-	memset(values, 0, 5 * 32);
-	expected_digest(values, 5 * 32, digest);
+	memset(values, 0, (size_t)5 * 32);
+	expected_digest(values, (size_t)5 * 32, digest);
 	n = load("quote0.msg", msg, sizeof(msg));
 	copy = dup_exact(msg, n);
 	why =
@@ -156,9 +156,9 @@ static void test_quote(void)
 	add_bank(&sel, TPM2_ALG_SHA256, 1U << 0 | 1U << 17);
 	nonce.size = 32;
 	memset(nonce.buffer, 0xa5, 32);
-	memset(values, 0, 2 * 20 + 32);
-	memset(values + 2 * 20 + 32, 0xff, 32);
-	expected_digest(values, 2 * 20 + 2 * 32, digest);
+	memset(values, 0, (size_t)2 * 20 + 32);
+	memset(values + (size_t)2 * 20 + 32, 0xff, 32);
+	expected_digest(values, (size_t)2 * 20 + (size_t)2 * 32, digest);
 	n = load("quote1.msg", msg, sizeof(msg));
 	copy = dup_exact(msg, n);
 	why =
