@@ -85,7 +85,7 @@ style:
 	tests/style.sh
 
 format:
-	clang-format -i helper/*.c helper/*.h tests/unit/*.c
+	clang-format -i helper/*.c helper/*.h tests/unit/*.c tests/fuzz/*.c
 
 install: helper install-tcti
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
