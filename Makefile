@@ -37,7 +37,7 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
 	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \
 	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \
 	helper/xentpm.c helper/tpm12_flows.c helper/tpm12_attest.c \
-	helper/tpm12_challenge.c \
+	helper/tpm12_challenge.c helper/tpm2_parse.c \
 	$(PURE_SRCS)
 HELPER_SRCS += helper/verify.c helper/known_good.c helper/cmd_verify.c
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
@@ -93,7 +93,7 @@ style:
 	tests/style.sh
 
 format:
-	clang-format -i helper/*.c helper/*.h tests/unit/*.c
+	clang-format -i helper/*.c helper/*.h tests/unit/*.c tests/fuzz/*.c
 
 install: helper install-tcti
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

@@ -318,6 +318,36 @@ int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 	}
 }
 
+int tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
+			 struct tpm_rsp_header *hdr)
+{
+	if (len < TPM_HEADER_LEN || len > XENMB_TPM_BUF_MAX)
+		return -EBADMSG;
+
+	hdr->tag = xenmb_get_be16(buf);
+	hdr->length = xenmb_get_be32(buf + 2);
+	hdr->rc = xenmb_get_be32(buf + 6);
+	if (hdr->length != len)
+		return -EBADMSG;
+
+	switch (family) {
+	case XENMB_TPM_FAMILY_2_0:
+		if (hdr->tag != TPM2_TAG_NO_SESSIONS &&
+		    hdr->tag != TPM2_TAG_SESSIONS &&
+		    hdr->tag != TPM12_TAG_RSP_COMMAND)
+			return -EBADMSG;
+		return 0;
+	case XENMB_TPM_FAMILY_1_2:
+		if (hdr->tag != TPM12_TAG_RSP_COMMAND &&
+		    hdr->tag != TPM12_TAG_RSP_AUTH1_COMMAND &&
+		    hdr->tag != TPM12_TAG_RSP_AUTH2_COMMAND)
+			return -EBADMSG;
+		return 0;
+	default:
+		return -EBADMSG;
+	}
+}
+
 /*
  * A TPM 2.0 response's sessions area: one to three TPMS_AUTH_RESPONSE
  * (nonce, attributes, hmac) from @off to exactly @end.
@@ -369,32 +399,20 @@ static bool tpm2_sessions_rsp_whole(const u8 *buf, u32 len)
 
 int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len)
 {
-	u16 tag;
-	u32 rc;
+	struct tpm_rsp_header hdr;
+	int ret = tpm_rsp_parse_header(family, buf, len, &hdr);
 
-	if (len < TPM_HEADER_LEN || len > XENMB_TPM_BUF_MAX ||
-	    xenmb_get_be32(buf + 2) != len)
+	if (ret || family != XENMB_TPM_FAMILY_2_0)
+		return ret;
+	/* An error is a bare header (tagged 1.2-style for a 1.2 request). */
+	if (hdr.rc)
+		return hdr.tag != TPM2_TAG_SESSIONS &&
+		       len == TPM_HEADER_LEN ? 0 : -EBADMSG;
+	if (hdr.tag != cmd_tag)
 		return -EBADMSG;
-	tag = xenmb_get_be16(buf);
-	rc = xenmb_get_be32(buf + 6);
-
-	switch (family) {
-	case XENMB_TPM_FAMILY_2_0:
-		if (rc)
-			return tag == TPM2_TAG_NO_SESSIONS &&
-			       len == TPM_HEADER_LEN ? 0 : -EBADMSG;
-		if (tag != cmd_tag)
-			return -EBADMSG;
-		if (tag == TPM2_TAG_SESSIONS && !tpm2_sessions_rsp_whole(buf, len))
-			return -EBADMSG;
-		return 0;
-	case XENMB_TPM_FAMILY_1_2:
-		return tag == TPM12_TAG_RSP_COMMAND ||
-		       tag == TPM12_TAG_RSP_AUTH1_COMMAND ||
-		       tag == TPM12_TAG_RSP_AUTH2_COMMAND ? 0 : -EBADMSG;
-	default:
+	if (hdr.tag == TPM2_TAG_SESSIONS && !tpm2_sessions_rsp_whole(buf, len))
 		return -EBADMSG;
-	}
+	return 0;
 }
 
 const char *tpm_family_name(u32 family)

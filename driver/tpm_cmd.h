@@ -15,13 +15,18 @@
 #define TPM12_TAG_RQU_COMMAND		0x00C1
 #define TPM12_TAG_RQU_AUTH1_COMMAND	0x00C2
 #define TPM12_TAG_RQU_AUTH2_COMMAND	0x00C3
-#define TPM12_TAG_RSP_COMMAND		0x00C4
-#define TPM12_TAG_RSP_AUTH1_COMMAND	0x00C5
-#define TPM12_TAG_RSP_AUTH2_COMMAND	0x00C6
 
 /* TPM 2.0 request tags (TPM 2.0 Library part 2, TPM_ST). */
 #define TPM2_TAG_NO_SESSIONS	0x8001
 #define TPM2_TAG_SESSIONS	0x8002
+
+/*
+ * Response tags. A TPM 2.0 answers a command with a TPM 1.2 tag in the
+ * TPM 1.2 format, tag TPM_ST_RSP_COMMAND (TPM 2.0 Library part 1, 6.2).
+ */
+#define TPM12_TAG_RSP_COMMAND		0x00C4
+#define TPM12_TAG_RSP_AUTH1_COMMAND	0x00C5
+#define TPM12_TAG_RSP_AUTH2_COMMAND	0x00C6
 
 /* TPM 1.2 ordinals the policy and the tests name. */
 #define TPM12_ORD_EXTEND		0x00000014
@@ -73,10 +78,24 @@ struct tpm_cmd_header {
 int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 			 struct tpm_cmd_header *hdr);
 
+struct tpm_rsp_header {
+	u16 tag;
+	u32 length;
+	u32 rc;		/* TPM 1.2 or TPM 2.0 return code */
+};
+
 /*
- * Checks that the @len-byte response at @buf can answer a request tagged
- * @cmd_tag to a TPM of @family: its length field is @len, and its tag is a
- * response tag of that family. TPM 2.0 is stricter (Part 1, "Response
+ * Reads and checks the 10-byte response header of @len bytes at @buf from a
+ * TPM of @family. Returns 0, or -EBADMSG when the buffer is shorter than a
+ * header or longer than XENMB_TPM_BUF_MAX, the header's length differs from
+ * @len, or the tag is not a response tag of that family.
+ */
+int tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
+			 struct tpm_rsp_header *hdr);
+
+/*
+ * tpm_rsp_parse_header(), and whether the response can answer a request
+ * tagged @cmd_tag. TPM 2.0 is stricter (Part 1, "Response
  * Structure"): a success carries the request's tag, an error is a bare
  * header tagged TPM_ST_NO_SESSIONS, and a success with sessions must end
  * exactly where its sessions area does. Returns 0 or -EBADMSG.

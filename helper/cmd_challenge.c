@@ -6,13 +6,8 @@
  * the server learns that the AK it was shown lives beside that EK.
  *
  * The input is the file tpm2_makecredential -o writes (tpm2-tools 5.4,
- * tools/tpm2_makecredential.c and lib/files.c), all integers big-endian:
- *
- *   u32 magic 0xBADCC0DE, u32 version 1       files_write_header()
- *   u16 size, size bytes                      TPM2B_ID_OBJECT
- *   u16 size, size bytes                      TPM2B_ENCRYPTED_SECRET
- *
- * and nothing after it. The xapi plugin passes that file base64-encoded.
+ * tools/tpm2_makecredential.c and lib/files.c), read by
+ * tpm2_cred_file_parse(). The xapi plugin passes it base64-encoded.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -25,60 +20,7 @@
 #include "cli.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
-
-#define CRED_MAGIC 0xBADCC0DEU
-#define CRED_VERSION 1U
-/* Header, the two sizes and the largest bodies the TPM2B types hold. */
-#define CRED_FILE_MAX                                                          \
-	(8 + 2 + sizeof(((TPM2B_ID_OBJECT *)0)->credential) + 2 +              \
-	 sizeof(((TPM2B_ENCRYPTED_SECRET *)0)->secret))
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-/*
- * Splits a tpm2_makecredential file into its two TPM2B. Returns NULL or
- * why it is not one (for the one error line).
- */
-static const char *parse_cred(const uint8_t *buf, size_t len,
-			      TPM2B_ID_OBJECT *blob,
-			      TPM2B_ENCRYPTED_SECRET *secret)
-{
-	size_t off = 8;
-	uint16_t n;
-
-	if (len < 8 || get_be32(buf) != CRED_MAGIC)
-		return "it does not start with tpm2-tools' magic 0xBADCC0DE";
-	if (get_be32(buf + 4) != CRED_VERSION)
-		return "its format version is not 1";
-	if (len - off < 2)
-		return "it ends before the credential blob";
-	n = (uint16_t)(buf[off] << 8 | buf[off + 1]);
-	off += 2;
-	if (!n || n > sizeof(blob->credential) || len - off < n)
-		return "its credential blob (TPM2B_ID_OBJECT) is empty, too "
-		       "large or cut short";
-	blob->size = n;
-	memcpy(blob->credential, buf + off, n);
-	off += n;
-	if (len - off < 2)
-		return "it ends before the encrypted secret";
-	n = (uint16_t)(buf[off] << 8 | buf[off + 1]);
-	off += 2;
-	if (!n || n > sizeof(secret->secret) || len - off < n)
-		return "its encrypted secret (TPM2B_ENCRYPTED_SECRET) is "
-		       "empty, too large or cut short";
-	secret->size = n;
-	memcpy(secret->secret, buf + off, n);
-	off += n;
-	/* A longer file is not what tpm2_makecredential wrote: refuse it. */
-	if (off != len)
-		return "it has bytes after the encrypted secret";
-	return NULL;
-}
+#include "tpm2_parse.h"
 
 /*
  * Strict base64 into @out (at most @size bytes). White space is skipped:
@@ -273,7 +215,7 @@ int cmd_challenge(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *tcti = NULL, *path = NULL, *why;
-	uint8_t buf[CRED_FILE_MAX];
+	uint8_t buf[TPM2_CRED_FILE_MAX];
 	TPM2B_ENCRYPTED_SECRET secret;
 	TPM2B_DIGEST *cert = NULL;
 	TPM2B_ID_OBJECT blob;
@@ -323,7 +265,7 @@ int cmd_challenge(int argc, char **argv)
 	}
 	why = (size_t)len > sizeof(buf)
 		  ? "it is larger than any credential"
-		  : parse_cred(buf, (size_t)len, &blob, &secret);
+		  : tpm2_cred_file_parse(buf, (size_t)len, &blob, &secret);
 	if (why) {
 		fprintf(stderr,
 			"xenmb: the challenge is not a tpm2_makecredential "

@@ -256,9 +256,9 @@ static int owner_clear(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret)
 					    "password",
 					    rc);
 	}
-	rc = Esys_TR_SetAuth(ctx->esys, ESYS_TR_RH_LOCKOUT,
-			     st.perm & TPMA_PERMANENT_LOCKOUTAUTHSET ? secret
-								     : &empty);
+	rc = Esys_TR_SetAuth(
+	    ctx->esys, ESYS_TR_RH_LOCKOUT,
+	    (st.perm & TPMA_PERMANENT_LOCKOUTAUTHSET) ? secret : &empty);
 	if (!rc)
 		rc = Esys_Clear(ctx->esys, ESYS_TR_RH_LOCKOUT, ESYS_TR_PASSWORD,
 				ESYS_TR_NONE, ESYS_TR_NONE);

@@ -19,9 +19,11 @@
 #include "pcr.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
+#include "tpm2_parse.h"
 
 #define MAX_NONCE 64 /* TPM2B_DATA: one digest of the largest hash */
 #define QUOTE_TRIES 3
+#define QUOTE_PATH_MAX 4096 /* PATH_MAX */
 
 /* The PCR values of one bank, as read for the quote. */
 struct bank_values {
@@ -267,7 +269,7 @@ static int quote_once(struct tpm2_ctx *ctx, ESYS_TR ak, const TPM2B_DATA *nonce,
 {
 	static const TPMT_SIG_SCHEME key_scheme = {.scheme = TPM2_ALG_NULL};
 	uint8_t digest[32];
-	TPMS_ATTEST attest;
+	const char *why;
 	size_t off = 0;
 	TSS2_RC rc;
 	int ret;
@@ -280,20 +282,18 @@ static int quote_once(struct tpm2_ctx *ctx, ESYS_TR ak, const TPM2B_DATA *nonce,
 	ret = read_pcrs(ctx, sel, q->vals);
 	if (ret)
 		return ret;
-	if (Tss2_MU_TPMS_ATTEST_Unmarshal(q->attest->attestationData,
-					  q->attest->size, &off, &attest) ||
-	    attest.magic != TPM2_GENERATED_VALUE ||
-	    attest.type != TPM2_ST_ATTEST_QUOTE ||
-	    attest.extraData.size != nonce->size ||
-	    memcmp(attest.extraData.buffer, nonce->buffer, nonce->size) ||
-	    attest.attested.quote.pcrDigest.size != sizeof(digest) ||
-	    !pcr_digest(sel, q->vals, digest)) {
-		fprintf(stderr, "xenmb: the TPM's quote is malformed or not "
-				"over our nonce\n");
+	if (!pcr_digest(sel, q->vals, digest)) {
+		fprintf(stderr, "xenmb: cannot hash the PCR values\n");
+		return EXIT_KERNEL;
+	}
+	why =
+	    tpm2_quote_attest_check(q->attest->attestationData, q->attest->size,
+				    nonce, sel, digest, consistent);
+	if (why) {
+		fprintf(stderr, "xenmb: the TPM's quote is malformed: %s\n",
+			why);
 		return EXIT_TPM_ERROR;
 	}
-	*consistent = !memcmp(digest, attest.attested.quote.pcrDigest.buffer,
-			      sizeof(digest));
 	off = 0;
 	if (Tss2_MU_TPMT_SIGNATURE_Marshal(q->sig, q->sig_blob,
 					   sizeof(q->sig_blob), &off)) {
@@ -403,7 +403,7 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *pcrs = json_object_new_object();
-	char key[4], path[4096];
+	char key[4], path[QUOTE_PATH_MAX];
 	uint32_t b;
 	int pcr;
 
@@ -438,7 +438,7 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 static int write_dir(const char *dir, const TPML_PCR_SELECTION *sel,
 		     const struct quote *q, const TPM2B_PUBLIC *ak_pub)
 {
-	char path[4096];
+	char path[QUOTE_PATH_MAX];
 	int ret;
 
 	if (mkdir(dir, 0755) && errno != EEXIST) {
@@ -540,6 +540,9 @@ int cmd_quote(int argc, char **argv)
 		return cli_usage_error(
 		    "--pcrs wants e.g. sha256:all,sha1:0,1,2 (banks sha1, "
 		    "sha256, sha384, sha512, sm3_256; PCRs 0..23)");
+	/* The file names are appended with snprintf: none may be cut off. */
+	if (dir && strlen(dir) + sizeof("/quote.pcrs") > QUOTE_PATH_MAX)
+		return cli_usage_error("--dir is longer than a path can be");
 
 	q = calloc(1, sizeof(*q));
 	if (!q)

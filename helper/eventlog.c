@@ -224,7 +224,7 @@ void eventlog_data_text(const uint8_t *data, uint32_t len, char *out,
 	}
 	out[0] = '\0';
 	for (i = 0; i < len && i < max_hex && 2 * i + 3 < size; i++)
-		sprintf(out + 2 * i, "%02x", data[i]);
+		snprintf(out + 2 * i, size - 2 * i, "%02x", data[i]);
 	if (len > max_hex && 2 * max_hex + 4 < size)
-		strcat(out, "...");
+		memcpy(out + 2 * i, "...", sizeof("..."));
 }

@@ -51,7 +51,7 @@ static int parse_hex_secret(const char *v, const char *end,
 {
 	size_t i;
 
-	if (end - v != 2 * OWNER_SECRET_LEN)
+	if ((size_t)(end - v) != 2 * (size_t)OWNER_SECRET_LEN)
 		return -EINVAL;
 	for (i = 0; i < OWNER_SECRET_LEN; i++) {
 		int hi = hex_value((unsigned char)v[2 * i]);

@@ -8,21 +8,22 @@
 #include "../driver/compat.h"
 #include "../driver/tpm_cmd.h"
 #include "tpm12.h"
+#include "tpm2_parse.h"
 #include "xenmb_dev.h"
 
 #define TPM12_ALG_SHA1 0x0004
 
-/* TPM2_PCR_Read of one PCR of one bank, marshaled with tpm2-tss's MU. */
+/*
+ * TPM2_PCR_Read of one PCR of one bank, marshaled with tpm2-tss's MU; the
+ * answer is read by tpm2_pcr_read_parse().
+ */
 static int tpm2_pcr_read(int fd, uint16_t alg, unsigned int pcr,
 			 uint8_t digest[XENMB_DIGEST_MAX], size_t *len)
 {
 	static struct xenmb_response rsp;
 	TPML_PCR_SELECTION sel = {.count = 1};
-	TPML_PCR_SELECTION sel_out;
-	TPML_DIGEST digests;
 	uint8_t cmd[64];
 	size_t off = TPM_HEADER_LEN;
-	UINT32 counter;
 	int ret;
 
 	sel.pcrSelections[0].hash = alg;
@@ -39,20 +40,8 @@ static int tpm2_pcr_read(int fd, uint16_t alg, unsigned int pcr,
 		return ret;
 	if (rsp.tpm_rc)
 		return (int)rsp.tpm_rc;
-	off = TPM_HEADER_LEN;
-	if (Tss2_MU_UINT32_Unmarshal(rsp.data, rsp.len, &off, &counter) ||
-	    Tss2_MU_TPML_PCR_SELECTION_Unmarshal(rsp.data, rsp.len, &off,
-						 &sel_out) ||
-	    Tss2_MU_TPML_DIGEST_Unmarshal(rsp.data, rsp.len, &off, &digests))
-		return -EBADMSG;
-	/* An unallocated bank comes back as an empty selection. */
-	if (!digests.count)
-		return -ENOENT;
-	if (digests.digests[0].size > XENMB_DIGEST_MAX)
-		return -EBADMSG;
-	memcpy(digest, digests.digests[0].buffer, digests.digests[0].size);
-	*len = digests.digests[0].size;
-	return 0;
+	return tpm2_pcr_read_parse(rsp.data, rsp.len, alg, pcr, digest,
+				   XENMB_DIGEST_MAX, len);
 }
 
 int xenmb_pcr_read(int fd, uint32_t family, uint16_t alg, unsigned int pcr,

@@ -13,9 +13,9 @@
 
 /*
  * The configuration string is empty (locality 0) or "locality=N" with N in
- * 0..3. With @tcti NULL, sets *@size to the context size and returns.
+ * 0..3. With @ctx NULL, sets *@size to the context size and returns.
  */
-TSS2_RC Tss2_Tcti_Xenmb_Init(TSS2_TCTI_CONTEXT *tcti, size_t *size,
+TSS2_RC Tss2_Tcti_Xenmb_Init(TSS2_TCTI_CONTEXT *ctx, size_t *size,
 			     const char *conf);
 
 /* The TCTI's description, for libtss2-tctildr (TSS2_TCTI_INFO_SYMBOL). */

@@ -89,6 +89,9 @@ int tpm2_property(struct tpm2_ctx *ctx, TPM2_PT property, uint32_t *value,
 	TPMI_YES_NO more;
 	TSS2_RC rc;
 
+	/* Defined on every path: callers may test them before the result. */
+	*value = 0;
+	*present = false;
 	rc = Esys_GetCapability(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
 				ESYS_TR_NONE, TPM2_CAP_TPM_PROPERTIES, property,
 				1, &more, &cap);

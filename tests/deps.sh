@@ -9,6 +9,7 @@ packages=(
     qemu-system-x86 swtpm swtpm-tools busybox-static
     libjson-c-dev libssl-dev libkeyutils-dev libtss2-dev tpm2-tools
     clang-format cppcheck clang libclang-rt-14-dev
+    clang-tidy bear
 )
 
 missing=()

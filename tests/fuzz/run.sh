@@ -1,6 +1,8 @@
 #!/bin/bash
 # libFuzzer over each pure parser, under ASan + UBSan:
 #   tests/fuzz/run.sh            each harness for XENMB_FUZZ_SECONDS (60)
+#   tests/fuzz/run.sh --build    only build them (tests/style.sh records
+#                                the compiler calls for clang-tidy)
 # Every saved input in tests/fuzz/regressions/<harness>/ runs first. A crash
 # fails the run and its input is copied there, to be committed as a
 # regression test. Results (executions, coverage) go to build/fuzz/RESULTS.md.
@@ -8,7 +10,7 @@ set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 secs=${XENMB_FUZZ_SECONDS:-60}
-out=$repo/build/fuzz
+out=${XENMB_FUZZ_OUT:-$repo/build/fuzz}
 shared=${XENMB_SHARED_DATA:-$repo/../shared/data}
 mkdir -p "$out"
 
@@ -17,8 +19,13 @@ declare -A extra=(
     [tcg_log]="driver/tcg_log.c"
     [policy]="driver/policy.c driver/tpm_cmd.c"
     [owner_config]="helper/owner_secret.c -lkeyutils -lcrypto"
+    [tpm2_pcr_read]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
+    [tpm2_quote]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
+    [tpm2_cred]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
+    [tpm2_tcti]="helper/tcti_xenmb.c helper/xenmb_dev.c driver/tpm_cmd.c
+        -Wl,--wrap=xenmb_open,--wrap=xenmb_get_info,--wrap=xenmb_tpm_transmit"
 )
-harnesses=(txt_heap tcg_log policy owner_config)
+harnesses=(txt_heap tcg_log policy owner_config tpm2_pcr_read tpm2_quote tpm2_cred tpm2_tcti)
 extra[verify]="helper/verify.c helper/known_good.c helper/eventlog.c helper/cli.c helper/xenmb_dev.c driver/tcg_log.c helper/tpm12.c -ljson-c -ltss2-mu -lcrypto"
 harnesses+=(verify)
 # Built to accept any response HMAC, so authorized responses get parsed.
@@ -27,17 +34,20 @@ harnesses+=(tpm12)
 extra[tpm12_challenge]="helper/tpm12_challenge.c"
 harnesses+=(tpm12_challenge)
 
-[[ -d $shared/eventlogs ]] || { echo "fuzz: no shared data at $shared"; echo "0 passed, 1 failed"; exit 1; }
-python3 tests/fuzz/seeds.py "$out/seeds" "$shared" || { echo "0 passed, 1 failed"; exit 1; }
+build_only=false
+[[ ${1:-} == --build ]] && build_only=true
+
+[[ $build_only == true || -d $shared/eventlogs ]] || { echo "fuzz: no shared data at $shared"; echo "0 passed, 1 failed"; exit 1; }
+$build_only || python3 tests/fuzz/seeds.py "$out/seeds" "$shared" || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0 failed=0
-{
+$build_only || {
     echo "# Fuzzing results"
     echo
     echo "$(date -u +%Y-%m-%d), $(nproc) cores, ${secs} s per harness, libFuzzer ($(clang --version | head -n 1))"
     echo
-    echo "| harness | executions | coverage (edges) | features | crashes |"
-    echo "|---|---|---|---|---|"
+    echo "| harness | executions | coverage (edges) | features | corpus (inputs) | crashes |"
+    echo "|---|---|---|---|---|---|"
 } > "$out/RESULTS.md"
 for h in "${harnesses[@]}"; do
     bin=$out/fuzz_$h
@@ -47,6 +57,7 @@ for h in "${harnesses[@]}"; do
             -I. -o "$bin" "tests/fuzz/fuzz_$h.c" ${extra[$h]}; then
         echo "not ok - fuzz: $h does not build"; failed=$((failed + 1)); continue
     fi
+    if $build_only; then echo "ok - fuzz: $h builds"; passed=$((passed + 1)); continue; fi
     reg=tests/fuzz/regressions/$h
     if compgen -G "$reg/*" >/dev/null; then
         if "$bin" "$reg"/* >"$out/$h.regress.log" 2>&1; then
@@ -66,7 +77,8 @@ for h in "${harnesses[@]}"; do
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$done_line")
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$done_line")
     crashes=$(find "$out/crashes/$h" -maxdepth 1 -type f | wc -l)
-    echo "| $h | ${execs:-?} | ${cov:-?} | ${ft:-?} | $crashes |" >> "$out/RESULTS.md"
+    inputs=$(find "$corpus" -maxdepth 1 -type f | wc -l)
+    echo "| $h | ${execs:-?} | ${cov:-?} | ${ft:-?} | $inputs | $crashes |" >> "$out/RESULTS.md"
     if ((rc == 0 && crashes == 0)) && [[ -n $execs && $execs -gt 0 ]]; then
         echo "ok - fuzz: $h: $execs executions in ${secs} s, coverage $cov, no crash, leak or UB"
         passed=$((passed + 1))
@@ -76,6 +88,6 @@ for h in "${harnesses[@]}"; do
         failed=$((failed + 1))
     fi
 done
-cat "$out/RESULTS.md"
+$build_only || cat "$out/RESULTS.md"
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """Writes the fuzzers' seed inputs into DIR/<harness>/: real TXT heaps from
 the launch generator, the real event logs of shared/data (each behind the
-format byte fuzz_tcg_log.c reads), real TPM commands, a real config file.
+format byte fuzz_tcg_log.c reads), real TPM commands, a real config file,
+and swtpm's real TPM 2.0 answers recorded in tpm2/ by record_tpm2.py, each
+framed as its harness reads it.
 
   seeds.py DIR SHARED_DATA
 """
@@ -51,6 +53,44 @@ def verify_seeds(d, logs):
     quote = base64.b64decode(tpm2["Quote"]["Quote"])
     write(d, "tpm2-quote", b"\x03" + struct.pack(">H", len(quote)) + quote +
           base64.b64decode(tpm2["Quote"]["Signature"]))
+ALGS = {"sha1": 0x0004, "sha256": 0x000B, "sha384": 0x000C, "sha512": 0x000D}
+
+
+def pcr_selection(spec):
+    """TPML_PCR_SELECTION, marshaled, of tpm2-tools' "sha1:0,16+sha256:0"."""
+    banks = spec.split("+")
+    data = struct.pack(">I", len(banks))
+    for bank in banks:
+        name, pcrs = bank.split(":")
+        mask = 0
+        for p in pcrs.split(","):
+            mask |= 1 << int(p)
+        data += struct.pack(">HB", ALGS[name], 3) + mask.to_bytes(3, "little")
+    return data
+
+
+def tpm2_seeds(out):
+    rec = os.path.join(HERE, "tpm2")
+    for name in sorted(os.listdir(rec)):
+        with open(os.path.join(rec, name), "rb") as f:
+            data = f.read()
+        if name.endswith(".rsp"):
+            # Both length sources, and a receive buffer of 16 bytes.
+            write(os.path.join(out, "tpm2_tcti"), name, b"\x01" + data)
+            write(os.path.join(out, "tpm2_tcti"), name + "-bytes", b"\x20" + data)
+        if name.startswith("pcr_read-"):
+            _, alg, pcr = name[:-len(".rsp")].split("-")
+            write(os.path.join(out, "tpm2_pcr_read"), name,
+                  struct.pack(">HB", ALGS[alg], int(pcr)) + data)
+        if name.endswith(".msg"):
+            with open(os.path.join(rec, name[:-len(".msg")] + ".args")) as f:
+                spec, nonce = f.read().split()
+            nonce = bytes.fromhex(nonce)
+            # The PCR digest ends the quote: the helper's own would match.
+            write(os.path.join(out, "tpm2_quote"), name,
+                  bytes([len(nonce)]) + nonce + data[-32:] + pcr_selection(spec) + data)
+        if name == "makecredential.out":
+            write(os.path.join(out, "tpm2_cred"), name, data)
 
 
 def main(out, shared):
@@ -78,6 +118,7 @@ def main(out, shared):
     write(os.path.join(out, "policy"), "tpm12-reset", bytes([1, 0, 0xF, 2]) +
           struct.pack(">HIIH", 0x00C1, 15, 0xC8, 3) + bytes([0, 0, 3]))
     verify_seeds(os.path.join(out, "verify"), logs)
+    tpm2_seeds(out)
     write(os.path.join(out, "owner_config"), "config",
           b"# owner\npassword=00112233445566778899aabbccddeeff01234567\n")
     tpm12_seeds(os.path.join(out, "tpm12"))

@@ -20,7 +20,7 @@ static const char secret_hex[] = "00112233445566778899aabbccddeeff01234567";
 
 static void hex_of(const uint8_t *s, char *out)
 {
-	int i;
+	size_t i;
 
 	for (i = 0; i < OWNER_SECRET_LEN; i++)
 		sprintf(out + 2 * i, "%02x", s[i]);

@@ -22,10 +22,14 @@ static struct {
 	uint32_t family;
 	int cmd_err;
 	uint32_t rsp_len;
+	uint32_t hdr_len; /* the header's length field, when not rsp_len */
+	uint16_t tag;
 	unsigned int locality;
 	int fd;
 } dev;
 
+/* ld --wrap=F calls __wrap_F: the names are the linker's. */
+/* NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 int __wrap_xenmb_open(void)
 {
 	if (dev.open_err)
@@ -53,17 +57,19 @@ int __wrap_xenmb_tpm_transmit(int fd, unsigned int locality, const uint8_t *cmd,
 	if (dev.cmd_err)
 		return dev.cmd_err;
 	memset(rsp->data, 0xA5, sizeof(rsp->data));
-	rsp->data[0] = 0x80;
-	rsp->data[1] = 0x01;
+	rsp->data[0] = (uint8_t)(dev.tag >> 8);
+	rsp->data[1] = (uint8_t)dev.tag;
 	rsp->data[2] = 0;
 	rsp->data[3] = 0;
-	rsp->data[4] = (uint8_t)(dev.rsp_len >> 8);
-	rsp->data[5] = (uint8_t)dev.rsp_len;
+	rsp->data[4] = (uint8_t)((dev.hdr_len ?: dev.rsp_len) >> 8);
+	rsp->data[5] = (uint8_t)(dev.hdr_len ?: dev.rsp_len);
 	memset(rsp->data + 6, 0, 4);
 	rsp->len = dev.rsp_len;
 	rsp->tpm_rc = 0;
 	return 0;
 }
+
+/* NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 static const uint8_t get_random[] = {0x80, 0x01, 0, 0,	  0, 12,
 				     0,	   0,	 1, 0x7B, 0, 8};
@@ -73,6 +79,7 @@ static void reset_dev(void)
 	memset(&dev, 0, sizeof(dev));
 	dev.family = XENMB_TPM_FAMILY_2_0;
 	dev.rsp_len = 20;
+	dev.tag = 0x8001;
 	dev.fd = -1;
 }
 
@@ -306,6 +313,27 @@ static void test_errno(void)
 	report(rc == TSS2_TCTI_RC_MALFORMED_RESPONSE,
 	       "a response shorter than a header: MALFORMED_RESPONSE",
 	       "rc 0x%x", rc);
+	dev.rsp_len = 20;
+	dev.hdr_len = 19;
+	rc = Tss2_Tcti_Transmit(ctx, sizeof(get_random), get_random);
+	report(rc == TSS2_TCTI_RC_MALFORMED_RESPONSE,
+	       "a header whose length is not the response's: "
+	       "MALFORMED_RESPONSE",
+	       "rc 0x%x", rc);
+	dev.hdr_len = 0;
+	dev.tag = 0x00C1;
+	rc = Tss2_Tcti_Transmit(ctx, sizeof(get_random), get_random);
+	report(rc == TSS2_TCTI_RC_MALFORMED_RESPONSE,
+	       "a request tag on a response: MALFORMED_RESPONSE", "rc 0x%x",
+	       rc);
+	dev.tag = 0x00C4;
+	rc = Tss2_Tcti_Transmit(ctx, sizeof(get_random), get_random);
+	report(!rc,
+	       "TPM_ST_RSP_COMMAND (a TPM 2.0 answering in 1.2 format) "
+	       "passes",
+	       "rc 0x%x", rc);
+	size = sizeof(buf);
+	Tss2_Tcti_Receive(ctx, &size, buf, TSS2_TCTI_TIMEOUT_BLOCK);
 	Tss2_Tcti_Finalize(ctx);
 	free(ctx);
 }

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The TPM 2.0 data the helper reads itself rather than through ESAPI: the
+ * TPM2_PCR_Read response, a quote's TPMS_ATTEST, tpm2_makecredential's
+ * file. Pure (no device, no ESAPI) so the fuzzers run this very code.
+ */
+#ifndef XENMB_TPM2_PARSE_H
+#define XENMB_TPM2_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <tss2/tss2_tpm2_types.h>
+
+/* The largest tpm2_makecredential file: header, two sizes, two bodies. */
+#define TPM2_CRED_FILE_MAX                                                     \
+	(8 + 2 + sizeof(((TPM2B_ID_OBJECT *)0)->credential) + 2 +              \
+	 sizeof(((TPM2B_ENCRYPTED_SECRET *)0)->secret))
+
+/*
+ * The digest of PCR @pcr of bank @alg from the @len-byte TPM2_PCR_Read
+ * response @rsp (header included) into @digest (@size bytes), its length
+ * in *@digest_len. Returns 0; -ENOENT when the TPM has no such bank
+ * allocated (it answers an empty list); -EBADMSG when the response is
+ * malformed, is an error, or holds another PCR or bank than the one asked.
+ */
+int tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
+			unsigned int pcr, uint8_t *digest, size_t size,
+			size_t *digest_len);
+
+/*
+ * Checks the @len-byte TPMS_ATTEST @attest a TPM2_Quote returned: a quote
+ * (magic, type) over @nonce and exactly the PCRs of @sel, its pcrDigest a
+ * SHA-256. *@consistent says whether that digest equals @pcr_digest, the
+ * hash of the PCR values read after it. Returns NULL, or what is wrong.
+ */
+const char *tpm2_quote_attest_check(const uint8_t *attest, size_t len,
+				    const TPM2B_DATA *nonce,
+				    const TPML_PCR_SELECTION *sel,
+				    const uint8_t pcr_digest[32],
+				    bool *consistent);
+
+/*
+ * Splits the file tpm2_makecredential -o writes (tpm2-tools 5.4) into its
+ * two TPM2B; all integers big-endian:
+ *
+ *   u32 magic 0xBADCC0DE, u32 version 1       files_write_header()
+ *   u16 size, size bytes                      TPM2B_ID_OBJECT
+ *   u16 size, size bytes                      TPM2B_ENCRYPTED_SECRET
+ *
+ * and nothing after it. Returns NULL, or why it is not one such file.
+ */
+const char *tpm2_cred_file_parse(const uint8_t *buf, size_t len,
+				 TPM2B_ID_OBJECT *blob,
+				 TPM2B_ENCRYPTED_SECRET *secret);
+
+#endif /* XENMB_TPM2_PARSE_H */
