@@ -44,11 +44,15 @@ passed=0 failed=0
 $build_only || {
     echo "# Fuzzing results"
     echo
-    echo "$(date -u +%Y-%m-%d), $(nproc) cores, ${secs} s per harness, libFuzzer ($(clang --version | head -n 1))"
+    echo "$(date -u +%Y-%m-%d), $(nproc) cores, ${XENMB_FUZZ_JOBS:-$(nproc)} harnesses at a time, ${secs} s per harness, libFuzzer ($(clang --version | head -n 1))"
     echo
     echo "| harness | executions | coverage (edges) | features | corpus (inputs) | crashes |"
     echo "|---|---|---|---|---|---|"
 } > "$out/RESULTS.md"
+# Builds one after another (clang's output stays readable), then fuzzes
+# XENMB_FUZZ_JOBS harnesses at a time (default: one a core), each writing
+# its verdict lines and table row to files that are read back in order.
+built=()
 for h in "${harnesses[@]}"; do
     bin=$out/fuzz_$h
     # shellcheck disable=SC2086
@@ -58,16 +62,20 @@ for h in "${harnesses[@]}"; do
         echo "not ok - fuzz: $h does not build"; failed=$((failed + 1)); continue
     fi
     if $build_only; then echo "ok - fuzz: $h builds"; passed=$((passed + 1)); continue; fi
-    reg=tests/fuzz/regressions/$h
+    built+=("$h")
+done
+
+fuzz_one() {
+    local h=$1 bin=$out/fuzz_$1 reg=tests/fuzz/regressions/$1 corpus=$out/corpus/$1
+    local rc execs done_line cov ft crashes inputs
     if compgen -G "$reg/*" >/dev/null; then
         if "$bin" "$reg"/* >"$out/$h.regress.log" 2>&1; then
-            echo "ok - fuzz: $h: every saved crash input runs clean"; passed=$((passed + 1))
+            echo "ok - fuzz: $h: every saved crash input runs clean"
         else
             echo "not ok - fuzz: $h: a saved crash input fails again (see $out/$h.regress.log)"
-            failed=$((failed + 1))
         fi
     fi
-    corpus=$out/corpus/$h
+    rm -rf "$out/crashes/$h"
     mkdir -p "$corpus" "$out/crashes/$h"
     (cd "$out/crashes/$h" && "$bin" -max_total_time="$secs" -max_len=65536 \
         -print_final_stats=1 "$corpus" "$out/seeds/$h" >"$out/$h.log" 2>&1)
@@ -78,14 +86,30 @@ for h in "${harnesses[@]}"; do
     ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$done_line")
     crashes=$(find "$out/crashes/$h" -maxdepth 1 -type f | wc -l)
     inputs=$(find "$corpus" -maxdepth 1 -type f | wc -l)
-    echo "| $h | ${execs:-?} | ${cov:-?} | ${ft:-?} | $inputs | $crashes |" >> "$out/RESULTS.md"
+    echo "| $h | ${execs:-?} | ${cov:-?} | ${ft:-?} | $inputs | $crashes |" >"$out/$h.row"
     if ((rc == 0 && crashes == 0)) && [[ -n $execs && $execs -gt 0 ]]; then
         echo "ok - fuzz: $h: $execs executions in ${secs} s, coverage $cov, no crash, leak or UB"
-        passed=$((passed + 1))
     else
         mkdir -p "$reg" && cp "$out/crashes/$h"/* "$reg/" 2>/dev/null
         echo "not ok - fuzz: $h: exit $rc, $crashes crash inputs (copied to $reg; see $out/$h.log)"
-        failed=$((failed + 1))
+    fi
+}
+
+jobs_max=${XENMB_FUZZ_JOBS:-$(nproc)}
+for h in "${built[@]}"; do
+    while (($(jobs -rp | wc -l) >= jobs_max)); do wait -n; done
+    rm -f "$out/$h.result" "$out/$h.row"
+    fuzz_one "$h" >"$out/$h.result" 2>&1 &
+done
+wait
+for h in "${built[@]}"; do
+    cat "$out/$h.result" 2>/dev/null
+    passed=$((passed + $(grep -c '^ok - ' "$out/$h.result" 2>/dev/null)))
+    failed=$((failed + $(grep -c '^not ok - ' "$out/$h.result" 2>/dev/null)))
+    if [[ -s $out/$h.row ]]; then
+        cat "$out/$h.row" >>"$out/RESULTS.md"
+    else
+        echo "not ok - fuzz: $h: no result"; failed=$((failed + 1))
     fi
 done
 $build_only || cat "$out/RESULTS.md"
