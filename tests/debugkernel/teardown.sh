@@ -13,10 +13,12 @@ if grep -q '^xenmb ' /proc/modules; then
     rmmod xenmb
     echo $? > "$R/teardown-rmmod.rc"
 fi
-# kmemleak skips objects younger than 5 s: wait, so that a leak made by the
-# unload itself is old enough to be reported.
+# kmemleak skips objects younger than 5 s, and an object whose contents
+# changed since the previous scan (a first scan sees every object "change"):
+# wait, then scan twice, or a fresh leak goes unreported.
 sleep 6
 scan_rc=0
+echo scan > /sys/kernel/debug/kmemleak || scan_rc=1
 echo scan > /sys/kernel/debug/kmemleak || scan_rc=1
 echo "$scan_rc" > "$R/kmemleak.rc"
 cat /sys/kernel/debug/kmemleak > "$R/kmemleak.txt"
