@@ -26,6 +26,7 @@ suites=(
     "plugin:python3 tests/plugin/test_plugin.py"
     "fuzz:tests/fuzz/run.sh"
     "kunit:tests/kunit/run.sh"
+    "debug-kernel:tests/debugkernel/run.sh"
 )
 
 total_passed=0 total_failed=0 broken=()
