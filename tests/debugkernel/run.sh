@@ -9,10 +9,11 @@
 #
 # In CI (CI=true) and with the default scenarios, the suite runs only when
 # what it judges changed since the last green run recorded in
-# tests/debugkernel/green: the hash of driver/, uapi/, Kbuild and
-# debug.config. Otherwise it says why it skipped and counts nothing
-# ("0 passed, 0 failed"). A passing local run with the default scenarios
-# rewrites green when that hash changed (or XENMB_DEBUGK_RECORD=1): commit it.
+# tests/debugkernel/green: the hash of driver/, uapi/, Kbuild,
+# debug.config and the default scenario list. Otherwise it says why it
+# skipped and counts nothing ("0 passed, 0 failed"). A passing local run
+# with the default scenarios rewrites green when that hash changed (or
+# XENMB_DEBUGK_RECORD=1): commit it.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -31,23 +32,27 @@ scenarios=("${default[@]}")
 green=$here/green
 judged=(driver uapi Kbuild tests/debugkernel/debug.config)
 # Content of the working tree (tracked and new files), not of HEAD: a local
-# run judges what is on disk.
+# run judges what is on disk. The default scenario list counts too: a
+# scenario added to it has not been green yet.
 tree_hash() {
-    git -C "$repo" ls-files -co --exclude-standard -z -- "${judged[@]}" |
-        sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+    {
+        git -C "$repo" ls-files -co --exclude-standard -z -- "${judged[@]}" |
+            sort -z | xargs -0 sha256sum
+        echo "scenarios ${default[*]}"
+    } | sha256sum | cut -d' ' -f1
 }
 hash=$(tree_hash 2>/dev/null) || hash=''
 recorded=$(sed -n 's/^hash=//p' "$green" 2>/dev/null)
 
 if [[ ${CI:-} == true && $is_default == yes ]]; then
     if [[ -n $hash && $hash == "$recorded" ]]; then
-        echo "debug-kernel: SKIPPED in CI: ${judged[*]} are unchanged since the last green"
-        echo "debug-kernel: run of $(sed -n 's/^date=//p' "$green") (tests/debugkernel/green);"
+        echo "debug-kernel: SKIPPED in CI: ${judged[*]} and the scenario list are unchanged"
+        echo "debug-kernel: since the last green run, $(sed -n 's/^date=//p' "$green") (tests/debugkernel/green);"
         echo "debug-kernel: nothing is counted as passed. Run it locally: tests/debugkernel/run.sh"
         echo "0 passed, 0 failed"
         exit 0
     fi
-    echo "debug-kernel: CI: ${judged[*]} changed since the last green run (or none recorded): running"
+    echo "debug-kernel: CI: ${judged[*]} or the scenario list changed since the last green run (or none recorded): running"
 fi
 
 t0=$SECONDS
@@ -103,7 +108,7 @@ if ((failed == 0 && passed > 0)) && [[ ${CI:-} != true && $is_default == yes && 
     cat > "$green" <<GREEN
 # The last green debug-kernel run (tests/debugkernel/run.sh, default
 # scenarios), written by that run. CI skips the suite while the hash of
-# ${judged[*]} is still this one.
+# ${judged[*]} and the default scenarios is still this one.
 hash=$hash
 date=$(date -u +%Y-%m-%dT%H:%MZ)
 kernel=$KVER
