@@ -32,6 +32,7 @@ suites=(
     "bench:python3 bench/run.py --smoke"
     "fuzz:tests/fuzz/run.sh"
     "kunit:tests/kunit/run.sh"
+    "debug-kernel:tests/debugkernel/run.sh"
 )
 
 total_passed=0 total_failed=0 broken=()

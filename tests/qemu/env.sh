@@ -19,3 +19,16 @@ KHEADERS=/usr/src/linux-headers-$KVER
 VMLINUZ=$XENMB_CACHE/vmlinuz-$KVER
 KMODDIR=$XENMB_CACHE/lib/modules/$KVER
 export XENMB_REPO XENMB_CACHE KVER KHEADERS VMLINUZ KMODDIR
+
+# XENMB_GUEST=debug: the debug kernel of tests/debugkernel (KASAN, lockdep,
+# kmemleak), as last built by tests/debugkernel/build.sh; its build tree is
+# also the module's KHEADERS. Its TPM drivers are built in: no KMODDIR.
+XENMB_DEBUGK_DIR=${XENMB_DEBUGK_DIR:-$XENMB_CACHE/debug-kernel}
+export XENMB_DEBUGK_DIR
+if [[ ${XENMB_GUEST:-} == debug ]]; then
+    KVER=$(cat "$XENMB_DEBUGK_DIR/current/kernelrelease" 2>/dev/null || true)
+    KHEADERS=$XENMB_DEBUGK_DIR/current/linux-source-6.1
+    VMLINUZ=$XENMB_DEBUGK_DIR/current/vmlinuz
+    KMODDIR=$XENMB_DEBUGK_DIR/current/no-modules
+    export KVER KHEADERS VMLINUZ KMODDIR
+fi

@@ -15,7 +15,9 @@
 #
 # The guest's /init runs "/scenario.sh /results" as root with PATH set, stdout
 # and stderr to /results/scenario.log, exit code to /results/scenario.rc, then
-# adds dmesg.txt and sends /results to the host over ttyS1 (boot.sh unpacks).
+# adds dmesg.txt (with xenmb_debugk=1 on the kernel command line, then runs
+# tests/debugkernel/teardown.sh) and sends /results to the host over ttyS1
+# (boot.sh unpacks).
 # Before the scenario, when the kernel command line has xenmb_launch=1
 # (boot.sh --launch), /init runs launch-hook.sh, the guest half of the
 # test-only measured-launch emulator (/results/launch.log, launch.rc).
@@ -97,6 +99,7 @@ for f in "${files[@]}"; do
 done
 install -m 0755 "$scenario" "$root/scenario.sh"
 install -m 0755 "$(dirname "$0")/launch-hook.sh" "$root/launch-hook.sh"
+install -m 0755 "$(dirname "$0")/../debugkernel/teardown.sh" "$root/debugk-teardown.sh"
 
 cat > "$root/etc/passwd" <<'PW'
 root:x:0:0:root:/root:/bin/sh
@@ -135,6 +138,10 @@ fi
 /scenario.sh /results > /results/scenario.log 2>&1 < /dev/null
 echo $? > /results/scenario.rc
 dmesg > /results/dmesg.txt
+# Debug kernel only (tests/debugkernel): unload, kmemleak scan, lockdep state.
+if grep -qw xenmb_debugk=1 /proc/cmdline; then
+    /debugk-teardown.sh /results > /results/teardown.log 2>&1 < /dev/null
+fi
 
 # ttyS0 is the console; ttyS1 carries only the results, raw so that no \r
 # sneaks into the base64 text.
