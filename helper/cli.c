@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* O_TMPFILE, linkat() */
-#define _GNU_SOURCE
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+#define _GNU_SOURCE /* O_TMPFILE, linkat() */
 #include "cli.h"
 
 #include <errno.h>

@@ -5,7 +5,8 @@
  * and what changed since. The checks themselves are verify.c and
  * known_good.c; this file reads the inputs and prints.
  */
-#define _GNU_SOURCE
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <getopt.h>
 #include <openssl/rand.h>

@@ -4,7 +4,6 @@
  * quote and its logs, and explaining, one line a difference, how a fresh
  * quote departs from one.
  */
-#define _GNU_SOURCE
 #include "known_good.h"
 
 #include <ctype.h>

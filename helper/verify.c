@@ -4,7 +4,8 @@
  * then one pass of checks that collects every reason, never stopping at
  * the first.
  */
-#define _GNU_SOURCE
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+#define _GNU_SOURCE /* vasprintf */
 #include "verify.h"
 
 #include <ctype.h>
