@@ -223,8 +223,9 @@ void eventlog_data_text(const uint8_t *data, uint32_t len, char *out,
 		return;
 	}
 	out[0] = '\0';
-	for (i = 0; i < len && i < max_hex && 2 * i + 3 < size; i++)
-		snprintf(out + 2 * i, size - 2 * i, "%02x", data[i]);
+	for (i = 0; i < len && i < max_hex && 2 * (size_t)i + 3 < size; i++)
+		snprintf(out + 2 * (size_t)i, size - 2 * (size_t)i, "%02x",
+			 data[i]);
 	if (len > max_hex && 2 * max_hex + 4 < size)
-		memcpy(out + 2 * i, "...", sizeof("..."));
+		memcpy(out + 2 * (size_t)i, "...", sizeof("..."));
 }

@@ -506,6 +506,7 @@ static void logs_present(const struct kg_events *events, bool *present)
  */
 static struct kg_event **index_groups(struct kg_events *known, size_t *start)
 {
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	struct kg_event **index = calloc(known->count + 1, sizeof(*index));
 	size_t fill[KG_LOGS * KG_SLOTS] = {0}, g, i;
 
@@ -514,7 +515,7 @@ static struct kg_event **index_groups(struct kg_events *known, size_t *start)
 	for (i = 0; i < known->count; i++)
 		fill[group_of(&known->e[i])]++;
 	start[0] = 0;
-	for (g = 0; g < KG_LOGS * KG_SLOTS; g++) {
+	for (g = 0; g < (size_t)KG_LOGS * KG_SLOTS; g++) {
 		start[g + 1] = start[g] + fill[g];
 		fill[g] = start[g];
 	}

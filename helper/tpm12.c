@@ -235,6 +235,8 @@ static int xenmb_transmit(void *ctx, const uint8_t *cmd, size_t cmd_len,
 
 struct tpm12_transport tpm12_xenmb_transport(int fd)
 {
+	/* The fd rides in the opaque context, never dereferenced. */
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr) */
 	struct tpm12_transport t = {xenmb_transmit, (void *)(intptr_t)fd};
 
 	return t;
@@ -340,7 +342,7 @@ static int check_auth(const struct tpm12_cmd *c, struct tpm12_rsp *r,
 
 	param_digest(0, true, c->ordinal, r->params.p, r->params.left, digest);
 	for (i = 0; i < n; i++) {
-		const uint8_t *even = trailer + i * AUTH_TRAILER_LEN;
+		const uint8_t *even = trailer + (size_t)i * AUTH_TRAILER_LEN;
 		uint8_t cont = even[TPM12_NONCE_LEN];
 
 		auth_hmac(use[i].s->key, digest, even, use[i].nonce_odd, cont,
@@ -406,7 +408,7 @@ static int tpm12_run(const struct tpm12_transport *t, struct tpm12_cmd *c,
 		return -EBADMSG;
 	if (out_handles)
 		r->handle = xenmb_get_be32(r->data + TPM_HEADER_LEN);
-	r->params.p = r->data + TPM_HEADER_LEN + 4 * out_handles;
+	r->params.p = r->data + TPM_HEADER_LEN + 4 * (size_t)out_handles;
 	r->params.left = r->len - need;
 	r->params.bad = false;
 	return n ? check_auth(c, r, use, n) : 0;

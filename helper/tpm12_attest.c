@@ -215,7 +215,7 @@ static void pubkey_sha1_hex(const struct tpm12_key_info *k,
 	struct tpm12_blob pub;
 
 	if (tpm12_key_to_pubkey(k, &pub)) {
-		strcpy(hex, "?");
+		memcpy(hex, "?", sizeof("?"));
 		return;
 	}
 	EVP_Digest(pub.data, pub.len, md, NULL, EVP_sha1(), NULL);

@@ -325,16 +325,17 @@ static uint8_t *get_b64(struct json_object *o, const char *path, size_t *len)
 static int hex_decode(const char *s, uint8_t *out, size_t max, size_t *len)
 {
 	size_t n = strlen(s), i;
-	unsigned int byte;
+	char pair[3] = {0};
 
 	if (n % 2 || n / 2 > max)
 		return -1;
 	for (i = 0; i < n / 2; i++) {
 		if (!isxdigit((unsigned char)s[2 * i]) ||
-		    !isxdigit((unsigned char)s[2 * i + 1]) ||
-		    sscanf(s + 2 * i, "%2x", &byte) != 1)
+		    !isxdigit((unsigned char)s[2 * i + 1]))
 			return -1;
-		out[i] = (uint8_t)byte;
+		/* Both checked as hex digits: strtoul cannot fail here. */
+		memcpy(pair, s + 2 * i, 2);
+		out[i] = (uint8_t)strtoul(pair, NULL, 16);
 	}
 	*len = n / 2;
 	return 0;
@@ -623,7 +624,7 @@ int verify_parse_pcrs_file(struct verify_pcrs *pcrs, const uint8_t *buf,
 			count = le32toh(count);
 			if (in_list >= count || count > 8)
 				return fail(err, size, "PCR file lacks values");
-			d = list + taken * list_size + 4 + in_list * 66;
+			d = list + taken * list_size + 4 + (size_t)in_list * 66;
 			memcpy(&dsize, d, 2);
 			dsize = le16toh(dsize);
 			if (dsize > 64 || set_pcr(pcrs, alg, pcr, d + 2, dsize))
@@ -1159,7 +1160,8 @@ static int check_replay(const struct verify_input *in,
 			res->ran[VERIFY_REPLAY] = true;
 			if (!(rb->extended & (1U << pcr))) {
 				memset(start,
-				       src->ones_mask & (1U << pcr) ? 0xff : 0,
+				       (src->ones_mask & (1U << pcr)) ? 0xff
+								      : 0,
 				       sizeof(start));
 				if (memcmp(start, q->value[pcr], q->size))
 					ret = verify_add(
