@@ -139,9 +139,12 @@ static int free_port_pair(void)
 		struct sockaddr_in a = {.sin_family = AF_INET};
 		socklen_t alen = sizeof(a);
 		int s1 = socket(AF_INET, SOCK_STREAM, 0), s2, port = -1;
+		bool ok;
 
 		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		if (s1 < 0 || bind(s1, (struct sockaddr *)&a, sizeof(a)) ||
+		if (s1 < 0)
+			continue;
+		if (bind(s1, (struct sockaddr *)&a, sizeof(a)) ||
 		    getsockname(s1, (struct sockaddr *)&a, &alen)) {
 			close(s1);
 			continue;
@@ -149,14 +152,13 @@ static int free_port_pair(void)
 		port = ntohs(a.sin_port);
 		s2 = socket(AF_INET, SOCK_STREAM, 0);
 		a.sin_port = htons((uint16_t)(port + 1));
-		if (port < 65535 && s2 >= 0 &&
-		    !bind(s2, (struct sockaddr *)&a, sizeof(a))) {
-			close(s1);
-			close(s2);
-			return port;
-		}
+		ok = port < 65535 && s2 >= 0 &&
+		     !bind(s2, (struct sockaddr *)&a, sizeof(a));
 		close(s1);
-		close(s2);
+		if (s2 >= 0)
+			close(s2);
+		if (ok)
+			return port;
 	}
 	return -1;
 }
@@ -205,7 +207,7 @@ static bool swtpm_spawn(struct swtpm *sw, int port)
 	for (int i = 0; i < 200 && sw->pid > 0; i++) {
 		struct sockaddr_in a = {.sin_family = AF_INET,
 					.sin_port = htons((uint16_t)port)};
-		struct timespec ts = {0, 50 * 1000 * 1000};
+		struct timespec ts = {0, 50L * 1000 * 1000};
 		int status;
 
 		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -595,7 +597,7 @@ static void test_extend_quote(const struct tpm12_transport *t)
 	/* TPM_PCR_COMPOSITE: select size 3, all set, 24 values of 20 bytes */
 	report(composite.len == 2 + 3 + 4 + 24 * 20 &&
 		   !memcmp(composite.data, "\0\3\xff\xff\xff\0\0\x01\xe0", 9) &&
-		   !memcmp(composite.data + 9 + 10 * 20, expect, 20),
+		   !memcmp(composite.data + 9 + (size_t)10 * 20, expect, 20),
 	       "the composite selects PCRs 0-23 and holds PCR 10's value",
 	       "%zu bytes", composite.len);
 	ret =
@@ -1062,47 +1064,60 @@ static void test_response_checks(void)
 	uint8_t digest[20];
 	int ret;
 
+	/*
+	 * cppcheck 2.10 does not see the transport read c through t.ctx,
+	 * so it takes each new response for a store nobody reads.
+	 */
 #define CANNED1(r) (c = (struct canned){{r}, {sizeof(r)}, 0, 1})
 	CANNED1(pcr_ok);
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == 0 && digest[0] == 7, "PCRRead: a well-formed response",
 	       "returned %d", ret);
+	// cppcheck-suppress redundantAssignment
 	CANNED1(pcr_long);
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == -EBADMSG, "PCRRead: one byte too many", "returned %d",
 	       ret);
+	// cppcheck-suppress redundantAssignment
 	CANNED1(pcr_short_len);
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == -EBADMSG, "a header length beyond what arrived",
 	       "returned %d", ret);
+	// cppcheck-suppress redundantAssignment
 	c = (struct canned){{pcr_ok}, {9}, 0, 1};
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == -EBADMSG, "a response shorter than a header",
 	       "returned %d", ret);
+	// cppcheck-suppress redundantAssignment
 	CANNED1(pcr_tag);
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == -EBADMSG,
 	       "an auth response tag to an unauthorized "
 	       "command",
 	       "returned %d", ret);
+	// cppcheck-suppress redundantAssignment
 	CANNED1(locality);
 	ret = tpm12_extend(&t, 17, digest, NULL);
 	report(ret == 0x3D,
 	       "a TPM error comes back as its code "
 	       "(TPM_BAD_LOCALITY)",
 	       "returned %d", ret);
+	// cppcheck-suppress redundantAssignment
 	CANNED1(cap_huge);
 	ret = tpm12_get_capability(&t, 5, NULL, 0, &b);
 	report(ret == -EBADMSG, "GetCapability: respSize beyond the response",
 	       "returned %d", ret);
+	// cppcheck-suppress redundantAssignment
 	c = (struct canned){{NULL}, {0}, 0, 0};
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == -EIO, "a transport error comes back as -errno",
 	       "returned %d", ret);
+	// cppcheck-suppress redundantAssignment
 	c = (struct canned){{oiap_ok, clear_short}, {34, 30}, 0, 2};
 	ret = tpm12_owner_clear(&t, owner_auth);
 	report(ret == -EBADMSG, "an auth response too short for its trailer",
 	       "returned %d", ret);
+	// cppcheck-suppress [redundantAssignment, unreadVariable]
 	c = (struct canned){{oiap_ok, clear_bad_hmac}, {34, 51}, 0, 2};
 	ret = tpm12_owner_clear(&t, owner_auth);
 	report(ret == -EBADMSG, "an auth response with a wrong HMAC",
@@ -1113,6 +1128,7 @@ static void test_response_checks(void)
 
 		put32(rsp + 2, (uint32_t)n);
 		memcpy(rsp + 10, pubek.data, pubek.len);
+		// cppcheck-suppress unreadVariable
 		c = (struct canned){{rsp}, {n}, 0, 1};
 		ret = tpm12_read_pubek(&t, &b);
 		report(ret == -EBADMSG,
