@@ -678,6 +678,7 @@ static const struct rsp_case rsp_cases[] = {
 #define PC_VECTOR_COUNT (ARRAY_SIZE(policy_cases) + \
 			 ARRAY_SIZE(cmd_name_cases) + \
 			 ARRAY_SIZE(rc_cases) + \
+			 ARRAY_SIZE(rsp_cases) + \
 			 ARRAY_SIZE(policy_parse_cases) + \
 			 ARRAY_SIZE(policy_level_cases) + \
 			 ARRAY_SIZE(abi_structs))

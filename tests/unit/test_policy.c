@@ -135,7 +135,7 @@ int main(void)
 {
 	size_t i;
 
-	printf("1..%zu\n", PC_VECTOR_COUNT + ARRAY_SIZE(rsp_cases));
+	printf("1..%zu\n", PC_VECTOR_COUNT);
 	for (i = 0; i < ARRAY_SIZE(policy_cases); i++)
 		run_policy_case(&policy_cases[i]);
 	for (i = 0; i < ARRAY_SIZE(cmd_name_cases); i++)
@@ -151,5 +151,5 @@ int main(void)
 	for (i = 0; i < ARRAY_SIZE(rsp_cases); i++)
 		run_rsp_case(&rsp_cases[i]);
 
-	return tally() || passed != PC_VECTOR_COUNT + ARRAY_SIZE(rsp_cases);
+	return tally() || passed != PC_VECTOR_COUNT;
 }
