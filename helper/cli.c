@@ -59,6 +59,37 @@ void cli_json_add_file_b64(struct json_object *o, const char *key,
 	free(data);
 }
 
+int cli_print_asset_tag(const char *nv_index, bool present, const uint8_t *tag,
+			size_t len, bool json)
+{
+	char *hex = present ? cli_hex(tag, len) : NULL;
+
+	if (present && !hex) {
+		fprintf(stderr, "xenmb: out of memory\n");
+		return EXIT_KERNEL;
+	}
+	if (json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "nv_index",
+				       json_object_new_string(nv_index));
+		json_object_object_add(o, "present",
+				       json_object_new_boolean(present));
+		if (present) {
+			json_object_object_add(o, "tag",
+					       json_object_new_string(hex));
+			cli_json_add_b64(o, "tag_base64", tag, len);
+		}
+		cli_print_json(o);
+	} else if (present) {
+		printf("asset tag: %s\n", hex);
+	} else {
+		printf("no asset tag\n");
+	}
+	free(hex);
+	return 0;
+}
+
 void cli_hex_to(const uint8_t *data, size_t len, char *out)
 {
 	size_t i;

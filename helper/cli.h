@@ -78,6 +78,14 @@ void cli_json_add_b64(struct json_object *o, const char *key, const void *data,
 void cli_json_add_file_b64(struct json_object *o, const char *key,
 			   const char *path);
 
+/*
+ * 'asset-tag show' of both TPM families, so that scripts read one format:
+ * the NV index (@nv_index, "0x..."), whether a tag is there, and the tag
+ * (@len bytes) in hex and base64. Returns 0 or EXIT_KERNEL (no memory).
+ */
+int cli_print_asset_tag(const char *nv_index, bool present, const uint8_t *tag,
+			size_t len, bool json);
+
 int cmd_txt(int argc, char **argv);
 int cmd_eventlog(int argc, char **argv);
 int cmd_ek(int argc, char **argv);

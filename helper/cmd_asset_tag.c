@@ -219,9 +219,7 @@ static int tag_clear(struct tpm2_ctx *ctx)
 static int tag_show(struct tpm2_ctx *ctx, bool json)
 {
 	uint8_t tag[ASSET_TAG_SIZE];
-	char *b64 = NULL;
 	bool written = false;
-	char *hex = NULL;
 	ESYS_TR nv;
 	int ret;
 
@@ -231,33 +229,8 @@ static int tag_show(struct tpm2_ctx *ctx, bool json)
 	tpm2_forget(ctx, &nv);
 	if (ret)
 		return ret;
-	if (written) {
-		hex = cli_hex(tag, ASSET_TAG_SIZE);
-		b64 = cli_base64(tag, ASSET_TAG_SIZE);
-	}
-	if (json) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "nv_index",
-				       json_object_new_string("0x01C10110"));
-		json_object_object_add(o, "present",
-				       json_object_new_boolean(written));
-		if (written) {
-			json_object_object_add(o, "tag",
-					       json_object_new_string(hex));
-			json_object_object_add(
-			    o, "tag_base64",
-			    json_object_new_string(b64 ? b64 : ""));
-		}
-		cli_print_json(o);
-	} else if (written) {
-		printf("asset tag: %s\n", hex);
-	} else {
-		printf("no asset tag\n");
-	}
-	free(hex);
-	free(b64);
-	return 0;
+	return cli_print_asset_tag("0x01C10110", written, tag, ASSET_TAG_SIZE,
+				   json);
 }
 
 int cmd_asset_tag(int argc, char **argv)

@@ -578,11 +578,9 @@ static int tag_clear(struct t12 *c)
 static int tag_show(struct t12 *c, bool json)
 {
 	uint8_t tag[ASSET_TAG_SIZE];
-	char hex[2 * ASSET_TAG_SIZE + 1] = "";
-	char *b64 = NULL;
 	uint32_t size = 0;
 	bool present;
-	int rc, ret = 0;
+	int rc, ret;
 
 	rc = tpm12_nv_get_size(&c->t, TPM12_NV_INDEX_ASSET_TAG, &size);
 	if (rc && rc != TPM12_BADINDEX)
@@ -593,31 +591,9 @@ static int tag_show(struct t12 *c, bool json)
 				  tag);
 		if (ret)
 			return ret;
-		cli_hex_to(tag, ASSET_TAG_SIZE, hex);
-		b64 = cli_base64(tag, ASSET_TAG_SIZE);
 	}
-	if (json) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "nv_index",
-				       json_object_new_string("0x40000010"));
-		json_object_object_add(o, "present",
-				       json_object_new_boolean(present));
-		if (present) {
-			json_object_object_add(o, "tag",
-					       json_object_new_string(hex));
-			json_object_object_add(
-			    o, "tag_base64",
-			    json_object_new_string(b64 ? b64 : ""));
-		}
-		cli_print_json(o);
-	} else if (present) {
-		printf("asset tag: %s\n", hex);
-	} else {
-		printf("no asset tag\n");
-	}
-	free(b64);
-	return ret;
+	return cli_print_asset_tag("0x40000010", present, tag, ASSET_TAG_SIZE,
+				   json);
 }
 
 int tpm12_asset_tag(const char *op, const uint8_t *tag, size_t tag_len,
