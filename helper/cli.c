@@ -197,6 +197,30 @@ char *cli_base64(const uint8_t *data, size_t len)
 	return out;
 }
 
+int cli_path_in(char *path, const char *dir, const char *name)
+{
+	int n = snprintf(path, CLI_PATH_MAX, "%s/%s", dir, name);
+
+	if (n < 0 || n >= (int)CLI_PATH_MAX) {
+		fprintf(stderr,
+			"xenmb: %s/%s is longer than a path can be; see "
+			"'xenmb --help'\n",
+			dir, name);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int cli_out_dir(const char *dir)
+{
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		fprintf(stderr, "xenmb: cannot create %s: %s\n", dir,
+			strerror(errno));
+		return EXIT_KERNEL;
+	}
+	return 0;
+}
+
 /* The directory entry of a rename survives a crash only once synced. */
 static void sync_dir_of(const char *path)
 {

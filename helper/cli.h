@@ -69,6 +69,22 @@ char *cli_base64(const uint8_t *data, size_t len);
 int cli_write_file_atomic(const char *path, const void *data, size_t len,
 			  unsigned int mode);
 
+/* Longest path the helper builds from an --out directory and a file name. */
+#define CLI_PATH_MAX 4096 /* PATH_MAX */
+
+/*
+ * Writes "@dir/@name" into @path (CLI_PATH_MAX bytes). A path cut to fit
+ * would name another file, so one that does not fit is refused: returns 0,
+ * or EXIT_USAGE having said so.
+ */
+int cli_path_in(char *path, const char *dir, const char *name);
+
+/*
+ * Creates the output directory @dir (--out), which may already exist.
+ * Returns 0 or EXIT_KERNEL, having said why.
+ */
+int cli_out_dir(const char *dir);
+
 /* Prints @obj pretty and releases it. */
 void cli_print_json(struct json_object *obj);
 
@@ -107,5 +123,13 @@ int cmd_known_good(int argc, char **argv);
  * (silently) when the host has no such log, or another exit code.
  */
 int eventlog_save_raw(bool drtm, const char *path);
+
+/*
+ * Saves both logs into @dir as srtm.log and drtm.log, for a verifier to
+ * replay beside a quote. A log the host lacks is no error, but an old one
+ * left in @dir by an earlier quote is removed: it must not pass for this
+ * quote's. Returns 0 or an exit code, having said why.
+ */
+int eventlog_save_both_in(const char *dir);
 
 #endif /* XENMB_CLI_H */

@@ -377,6 +377,24 @@ int eventlog_save_raw(bool drtm, const char *path)
 	return ret;
 }
 
+int eventlog_save_both_in(const char *dir)
+{
+	static const char *const names[] = {"srtm.log", "drtm.log"};
+	char path[CLI_PATH_MAX];
+	int i, ret;
+
+	for (i = 0; i < 2; i++) {
+		ret = cli_path_in(path, dir, names[i]);
+		if (!ret)
+			ret = eventlog_save_raw(i == 1, path);
+		if (ret == EXIT_NOT_PRESENT)
+			ret = unlink(path) && errno != ENOENT ? EXIT_KERNEL : 0;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int cmd_eventlog(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -11,9 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <tss2/tss2_mu.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "pcr.h"
@@ -23,7 +21,6 @@
 
 #define MAX_NONCE 64 /* TPM2B_DATA: one digest of the largest hash */
 #define QUOTE_TRIES 3
-#define QUOTE_PATH_MAX 4096 /* PATH_MAX */
 
 /* The PCR values of one bank, as read for the quote. */
 struct bank_values {
@@ -403,7 +400,7 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *pcrs = json_object_new_object();
-	char key[4], path[QUOTE_PATH_MAX];
+	char key[4], path[CLI_PATH_MAX];
 	uint32_t b;
 	int pcr;
 
@@ -425,12 +422,10 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 		json_object_object_add(pcrs, bank_name(q->vals[b].alg), bank);
 	}
 	json_object_object_add(o, "pcrs", pcrs);
-	if (dir) {
-		snprintf(path, sizeof(path), "%s/srtm.log", dir);
+	if (dir && !cli_path_in(path, dir, "srtm.log"))
 		cli_json_add_file_b64(o, "srtm_log", path);
-		snprintf(path, sizeof(path), "%s/drtm.log", dir);
+	if (dir && !cli_path_in(path, dir, "drtm.log"))
 		cli_json_add_file_b64(o, "drtm_log", path);
-	}
 	return o;
 }
 
@@ -438,45 +433,29 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 static int write_dir(const char *dir, const TPML_PCR_SELECTION *sel,
 		     const struct quote *q, const TPM2B_PUBLIC *ak_pub)
 {
-	char path[QUOTE_PATH_MAX];
+	char path[CLI_PATH_MAX];
 	int ret;
 
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", dir,
-			strerror(errno));
-		return EXIT_KERNEL;
-	}
-	snprintf(path, sizeof(path), "%s/quote.msg", dir);
-	ret =
-	    xenmb_write_file(path, q->attest->attestationData, q->attest->size);
-	if (ret)
-		return ret;
-	snprintf(path, sizeof(path), "%s/quote.sig", dir);
-	ret = xenmb_write_file(path, q->sig_blob, q->sig_len);
-	if (ret)
-		return ret;
-	snprintf(path, sizeof(path), "%s/quote.pcrs", dir);
-	ret = write_pcrs_file(path, sel, q->vals);
-	if (ret)
-		return ret;
-	snprintf(path, sizeof(path), "%s/ak.pem", dir);
-	ret = tpm2_write_pem_file(ak_pub, path);
-	if (ret)
-		return ret;
-	/*
-	 * The logs are there when the host has them; absence is no error, but
-	 * a log from an earlier quote into @dir must not pass for this one's.
-	 */
-	snprintf(path, sizeof(path), "%s/srtm.log", dir);
-	ret = eventlog_save_raw(false, path);
-	if (ret == EXIT_NOT_PRESENT)
-		ret = unlink(path) && errno != ENOENT ? EXIT_KERNEL : 0;
-	if (ret)
-		return ret;
-	snprintf(path, sizeof(path), "%s/drtm.log", dir);
-	ret = eventlog_save_raw(true, path);
-	if (ret == EXIT_NOT_PRESENT)
-		ret = unlink(path) && errno != ENOENT ? EXIT_KERNEL : 0;
+	ret = cli_out_dir(dir);
+	if (!ret)
+		ret = cli_path_in(path, dir, "quote.msg");
+	if (!ret)
+		ret = xenmb_write_file(path, q->attest->attestationData,
+				       q->attest->size);
+	if (!ret)
+		ret = cli_path_in(path, dir, "quote.sig");
+	if (!ret)
+		ret = xenmb_write_file(path, q->sig_blob, q->sig_len);
+	if (!ret)
+		ret = cli_path_in(path, dir, "quote.pcrs");
+	if (!ret)
+		ret = write_pcrs_file(path, sel, q->vals);
+	if (!ret)
+		ret = cli_path_in(path, dir, "ak.pem");
+	if (!ret)
+		ret = tpm2_write_pem_file(ak_pub, path);
+	if (!ret)
+		ret = eventlog_save_both_in(dir);
 	return ret;
 }
 
@@ -530,6 +509,12 @@ int cmd_quote(int argc, char **argv)
 		return cli_usage_error("'quote' needs --nonce BASE64");
 	if (decode_nonce(nonce_text, &nonce))
 		return cli_usage_error("--nonce wants base64 of 1 to 64 bytes");
+	/*
+	 * Refused before the TPM is asked (the file names are checked again
+	 * as each is built): the longest name is "quote.pcrs".
+	 */
+	if (dir && strlen(dir) + sizeof("/quote.pcrs") > CLI_PATH_MAX)
+		return cli_usage_error("--out is longer than a path can be");
 	if (!tcti && tpm12_is_family()) {
 		/* A TPM 1.2 quote covers every PCR of its one bank. */
 		if (spec && strcmp(spec, "sha1:all"))
@@ -540,9 +525,6 @@ int cmd_quote(int argc, char **argv)
 		return cli_usage_error(
 		    "--pcrs wants e.g. sha256:all,sha1:0,1,2 (banks sha1, "
 		    "sha256, sha384, sha512, sm3_256; PCRs 0..23)");
-	/* The file names are appended with snprintf: none may be cut off. */
-	if (dir && strlen(dir) + sizeof("/quote.pcrs") > QUOTE_PATH_MAX)
-		return cli_usage_error("--dir is longer than a path can be");
 
 	q = calloc(1, sizeof(*q));
 	if (!q)

@@ -289,33 +289,25 @@ struct quote12 {
 static int write_quote_dir(const char *dir, const struct quote12 *q,
 			   const struct aik *a)
 {
-	char path[4096], *pem = NULL;
+	char path[CLI_PATH_MAX], *pem = NULL;
 	int ret;
 
-	if (mkdir(dir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", dir,
-			strerror(errno));
-		return EXIT_KERNEL;
-	}
-	snprintf(path, sizeof(path), "%s/quote.bin", dir);
-	ret = cli_write_file_atomic(path, q->blob, q->blob_len, 0644);
+	ret = cli_out_dir(dir);
+	if (!ret)
+		ret = cli_path_in(path, dir, "quote.bin");
+	if (!ret)
+		ret = cli_write_file_atomic(path, q->blob, q->blob_len, 0644);
+	if (!ret)
+		ret = cli_path_in(path, dir, "aik.pem");
 	if (ret)
 		return ret;
 	if (tpm12_key_to_pem(&a->info, &pem))
 		return EXIT_KERNEL;
-	snprintf(path, sizeof(path), "%s/aik.pem", dir);
 	ret = cli_write_file_atomic(path, pem, strlen(pem), 0644);
 	free(pem);
-	if (ret)
-		return ret;
-	/* The logs a verifier replays; a host may lack either. */
-	snprintf(path, sizeof(path), "%s/srtm.log", dir);
-	ret = eventlog_save_raw(false, path);
-	if (ret && ret != EXIT_NOT_PRESENT)
-		return ret;
-	snprintf(path, sizeof(path), "%s/drtm.log", dir);
-	ret = eventlog_save_raw(true, path);
-	return ret == EXIT_NOT_PRESENT ? 0 : ret;
+	if (!ret)
+		ret = eventlog_save_both_in(dir);
+	return ret;
 }
 
 static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
@@ -325,7 +317,7 @@ static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
 	struct json_object *o = json_object_new_object();
 	struct json_object *bank = json_object_new_object();
 	struct json_object *pcrs = json_object_new_object();
-	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8], path[4096];
+	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8], path[CLI_PATH_MAX];
 	unsigned int i;
 
 	cli_json_add_b64(o, "nonce", nonce, nonce_len);
@@ -342,12 +334,10 @@ static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
 	}
 	json_object_object_add(pcrs, "sha1", bank);
 	json_object_object_add(o, "pcrs", pcrs);
-	if (dir) {
-		snprintf(path, sizeof(path), "%s/srtm.log", dir);
+	if (dir && !cli_path_in(path, dir, "srtm.log"))
 		cli_json_add_file_b64(o, "srtm_log", path);
-		snprintf(path, sizeof(path), "%s/drtm.log", dir);
+	if (dir && !cli_path_in(path, dir, "drtm.log"))
 		cli_json_add_file_b64(o, "drtm_log", path);
-	}
 	return o;
 }
 
