@@ -197,6 +197,30 @@ char *cli_base64(const uint8_t *data, size_t len)
 	return out;
 }
 
+int cli_print_secret(const uint8_t *secret, size_t len, bool raw, bool json)
+{
+	char *b64;
+
+	if (raw)
+		return fwrite(secret, 1, len, stdout) == len ? 0 : EXIT_KERNEL;
+	b64 = cli_base64(secret, len);
+	if (!b64)
+		return EXIT_KERNEL;
+	if (json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "secret",
+				       json_object_new_string(b64));
+		cli_print_json(o);
+	} else {
+		printf("%s\n", b64);
+	}
+	/* Our copy of the credential; the caller wipes @secret itself. */
+	explicit_bzero(b64, strlen(b64));
+	free(b64);
+	return 0;
+}
+
 int cli_path_in(char *path, const char *dir, const char *name)
 {
 	int n = snprintf(path, CLI_PATH_MAX, "%s/%s", dir, name);

@@ -69,6 +69,14 @@ char *cli_base64(const uint8_t *data, size_t len);
 int cli_write_file_atomic(const char *path, const void *data, size_t len,
 			  unsigned int mode);
 
+/*
+ * Prints a challenge's recovered secret: the bytes (@raw), {"secret": base64}
+ * (@json) or base64 on one line. One format for both TPM families. Its own
+ * base64 copy is wiped; @secret stays the caller's to wipe. Returns 0 or
+ * EXIT_KERNEL.
+ */
+int cli_print_secret(const uint8_t *secret, size_t len, bool raw, bool json);
+
 /* Longest path the helper builds from an --out directory and a file name. */
 #define CLI_PATH_MAX 4096 /* PATH_MAX */
 

@@ -221,7 +221,6 @@ int cmd_challenge(int argc, char **argv)
 	TPM2B_ID_OBJECT blob;
 	bool raw = false, json = false;
 	struct tpm2_ctx ctx;
-	char *b64 = NULL;
 	long len;
 	int c, ret;
 
@@ -287,28 +286,9 @@ int cmd_challenge(int argc, char **argv)
 	tpm2_close(&ctx);
 	if (ret)
 		return ret;
-	if (raw) {
-		if (fwrite(cert->buffer, 1, cert->size, stdout) != cert->size)
-			ret = EXIT_KERNEL;
-	} else {
-		b64 = cli_base64(cert->buffer, cert->size);
-		if (!b64) {
-			ret = EXIT_KERNEL;
-		} else if (json) {
-			struct json_object *o = json_object_new_object();
-
-			json_object_object_add(o, "secret",
-					       json_object_new_string(b64));
-			cli_print_json(o);
-		} else {
-			printf("%s\n", b64);
-		}
-	}
+	ret = cli_print_secret(cert->buffer, cert->size, raw, json);
 	/* The recovered secret is a credential: do not leave it around. */
 	explicit_bzero(cert->buffer, cert->size);
 	Esys_Free(cert);
-	if (b64)
-		explicit_bzero(b64, strlen(b64));
-	free(b64);
 	return ret;
 }

@@ -484,30 +484,6 @@ out:
 	return ret;
 }
 
-static int print_secret(const uint8_t *secret, size_t len, bool raw, bool json)
-{
-	char *b64;
-	int ret = 0;
-
-	if (raw)
-		return fwrite(secret, 1, len, stdout) == len ? 0 : EXIT_KERNEL;
-	b64 = cli_base64(secret, len);
-	if (!b64)
-		return EXIT_KERNEL;
-	if (json) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "secret",
-				       json_object_new_string(b64));
-		cli_print_json(o);
-	} else {
-		printf("%s\n", b64);
-	}
-	explicit_bzero(b64, strlen(b64));
-	free(b64);
-	return ret;
-}
-
 int tpm12_challenge_cmd(const uint8_t *buf, size_t len, bool raw, bool json)
 {
 	struct tpm12_symmetric_key key;
@@ -542,7 +518,7 @@ int tpm12_challenge_cmd(const uint8_t *buf, size_t len, bool raw, bool json)
 		ret = EXIT_BAD_CRED;
 		goto out;
 	}
-	ret = print_secret(secret, (size_t)secret_len, raw, json);
+	ret = cli_print_secret(secret, (size_t)secret_len, raw, json);
 out:
 	if (secret)
 		explicit_bzero(secret, (size_t)secret_len);
