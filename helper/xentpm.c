@@ -340,21 +340,20 @@ static void remove_workdir(char *dir, const char *const *files)
 	free(dir);
 }
 
-/* The AK's TPM2B_PUBLIC, base64: the TPM 2.0 counterpart of its TCPA blob. */
-static int do_aik_tcpa(void)
+/*
+ * Runs @cmd, whose @argv makes it write @path among @files in @dir, prints
+ * that file base64 as the original printed its blobs, and removes @dir.
+ */
+static int run_print_file_base64(int (*cmd)(int, char **), char **argv,
+				 char *dir, const char *path,
+				 const char *const *files)
 {
-	static const char *const files[] = {"ak.pub", NULL};
-	char *dir = make_workdir(), path[4096];
-	char *argv[] = {"ak", "--public", path, NULL};
 	struct output out = {0};
 	uint8_t *blob;
 	size_t len;
 	int ret;
 
-	if (!dir)
-		return XENTPM_E_INTERNAL;
-	snprintf(path, sizeof(path), "%s/ak.pub", dir);
-	ret = run(cmd_ak, argv, &out);
+	ret = run(cmd, argv, &out);
 	output_free(&out);
 	if (!ret && cli_read_file(path, CLI_FILE_MAX, &blob, &len))
 		ret = XENTPM_E_INTERNAL;
@@ -364,6 +363,19 @@ static int do_aik_tcpa(void)
 	}
 	remove_workdir(dir, files);
 	return ret;
+}
+
+/* The AK's TPM2B_PUBLIC, base64: the TPM 2.0 counterpart of its TCPA blob. */
+static int do_aik_tcpa(void)
+{
+	static const char *const files[] = {"ak.pub", NULL};
+	char *dir = make_workdir(), path[4096];
+	char *argv[] = {"ak", "--public", path, NULL};
+
+	if (!dir)
+		return XENTPM_E_INTERNAL;
+	snprintf(path, sizeof(path), "%s/ak.pub", dir);
+	return run_print_file_base64(cmd_ak, argv, dir, path, files);
 }
 
 /* /dev/xenmb's TPM is a TPM 1.2 (set once by xentpm_main). */
@@ -379,24 +391,11 @@ static int do_quote12(char *nonce)
 					    "drtm.log", NULL};
 	char *dir = make_workdir(), path[4096];
 	char *argv[] = {"quote", "--nonce", nonce, "--out", dir, NULL};
-	struct output out = {0};
-	uint8_t *blob;
-	size_t len;
-	int ret;
 
 	if (!dir)
 		return XENTPM_E_INTERNAL;
-	ret = run(cmd_quote, argv, &out);
-	output_free(&out);
 	snprintf(path, sizeof(path), "%s/quote.bin", dir);
-	if (!ret && cli_read_file(path, CLI_FILE_MAX, &blob, &len))
-		ret = XENTPM_E_INTERNAL;
-	if (!ret) {
-		ret = print_base64(blob, len);
-		free(blob);
-	}
-	remove_workdir(dir, files);
-	return ret;
+	return run_print_file_base64(cmd_quote, argv, dir, path, files);
 }
 
 /*
