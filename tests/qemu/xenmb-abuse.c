@@ -37,6 +37,7 @@
 #define PAGE 4096UL
 #define MAX_ERRNO 160
 #define SHOWN_MISMATCHES 20
+#define ARRAY_LEN(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
 
 /*
  * The order in which the driver checks things (main.c, policy.c): the
@@ -379,6 +380,41 @@ static int abuse_tpm_cmd(struct worker *w, struct tpm_case *tc)
 	return 0;
 }
 
+/*
+ * Every argument carries flags and reserved words: the kernel must refuse
+ * an unknown flag bit and a non-zero reserved word alike. @flag_pct and
+ * @reserved_pct: how often each is spoiled, in percent.
+ */
+static void spoil_flags_reserved(struct worker *w, struct expect *e,
+				 __u32 *flags, __u64 *reserved,
+				 uint32_t n_reserved, uint32_t flag_pct,
+				 uint32_t reserved_pct)
+{
+	if (chance(&w->seed, flag_pct)) {
+		*flags = 1U << below(&w->seed, 32);
+		mutate(e, R_FIELDS, EINVAL, "a flag bit");
+	}
+	if (chance(&w->seed, reserved_pct)) {
+		reserved[below(&w->seed, n_reserved)] = 1;
+		mutate(e, R_FIELDS, EINVAL, "a reserved field");
+	}
+}
+
+/*
+ * Copies @arg into place (finish_arg) and, in 1 call of 20, hands the
+ * kernel a bad pointer instead. Returns what the ioctl gets.
+ */
+static uint8_t *hand_over(struct worker *w, struct expect *e, uint8_t *where,
+			  bool readonly, const void *arg, size_t len)
+{
+	where = finish_arg(w, where, readonly, arg, len);
+	if (chance(&w->seed, 5)) {
+		where = (uint8_t *)(uintptr_t)bad_pointer(w);
+		mutate(e, R_ARG_PTR, EFAULT, "bad argument pointer");
+	}
+	return where;
+}
+
 static int abuse_info(struct worker *w, struct expect *e)
 {
 	struct xenmb_info arg = {.size = sizeof(arg)};
@@ -389,20 +425,10 @@ static int abuse_info(struct worker *w, struct expect *e)
 	memset(w->rw, 0, PAGE);
 	where = place_arg(w, e, &usize, XENMB_INFO_SIZE_VER0, sizeof(arg),
 			  &readonly);
-	if (chance(&w->seed, 15)) {
-		arg.flags = 1U << below(&w->seed, 32);
-		mutate(e, R_FIELDS, EINVAL, "a flag bit");
-	}
-	if (chance(&w->seed, 10)) {
-		arg.reserved[below(&w->seed, 8)] = 1;
-		mutate(e, R_FIELDS, EINVAL, "a reserved field");
-	}
+	spoil_flags_reserved(w, e, &arg.flags, arg.reserved,
+			     ARRAY_LEN(arg.reserved), 15, 10);
 	arg.size = usize;
-	where = finish_arg(w, where, readonly, &arg, sizeof(arg));
-	if (chance(&w->seed, 5)) {
-		where = (uint8_t *)(uintptr_t)bad_pointer(w);
-		mutate(e, R_ARG_PTR, EFAULT, "bad argument pointer");
-	}
+	where = hand_over(w, e, where, readonly, &arg, sizeof(arg));
 	return call(w->fd, XENMB_IOC_INFO, where);
 }
 
@@ -416,20 +442,10 @@ static int abuse_txt_info(struct worker *w, struct expect *e)
 	memset(w->rw, 0, PAGE);
 	where = place_arg(w, e, &usize, XENMB_TXT_INFO_SIZE_VER0, sizeof(arg),
 			  &readonly);
-	if (chance(&w->seed, 15)) {
-		arg.flags = 1U << below(&w->seed, 32);
-		mutate(e, R_FIELDS, EINVAL, "a flag bit");
-	}
-	if (chance(&w->seed, 10)) {
-		arg.reserved[below(&w->seed, 7)] = 1;
-		mutate(e, R_FIELDS, EINVAL, "a reserved field");
-	}
+	spoil_flags_reserved(w, e, &arg.flags, arg.reserved,
+			     ARRAY_LEN(arg.reserved), 15, 10);
 	arg.size = usize;
-	where = finish_arg(w, where, readonly, &arg, sizeof(arg));
-	if (chance(&w->seed, 5)) {
-		where = (uint8_t *)(uintptr_t)bad_pointer(w);
-		mutate(e, R_ARG_PTR, EFAULT, "bad argument pointer");
-	}
+	where = hand_over(w, e, where, readonly, &arg, sizeof(arg));
 	return call(w->fd, XENMB_IOC_TXT_INFO, where);
 }
 
@@ -485,14 +501,8 @@ static int abuse_txt_read(struct worker *w, struct expect *e)
 
 	where = place_arg(w, e, &usize, XENMB_TXT_READ_SIZE_VER0, sizeof(arg),
 			  &readonly);
-	if (chance(&w->seed, 10)) {
-		arg.flags = 1U << below(&w->seed, 32);
-		mutate(e, R_FIELDS, EINVAL, "a flag bit");
-	}
-	if (chance(&w->seed, 6)) {
-		arg.reserved[below(&w->seed, 4)] = 1;
-		mutate(e, R_FIELDS, EINVAL, "a reserved field");
-	}
+	spoil_flags_reserved(w, e, &arg.flags, arg.reserved,
+			     ARRAY_LEN(arg.reserved), 10, 6);
 	if (chance(&w->seed, 6)) {
 		arg.buf_len = XENMB_TXT_READ_MAX + 1 + below(&w->seed, 1 << 30);
 		mutate(e, R_FIELDS, EINVAL, "buf_len above the maximum");
@@ -529,11 +539,7 @@ static int abuse_txt_read(struct worker *w, struct expect *e)
 		}
 	}
 	arg.size = usize;
-	where = finish_arg(w, where, readonly, &arg, sizeof(arg));
-	if (chance(&w->seed, 5)) {
-		where = (uint8_t *)(uintptr_t)bad_pointer(w);
-		mutate(e, R_ARG_PTR, EFAULT, "bad argument pointer");
-	}
+	where = hand_over(w, e, where, readonly, &arg, sizeof(arg));
 	err = call(w->fd, XENMB_IOC_TXT_READ, where);
 	if (!err && ((struct xenmb_txt_read *)where)->read_len != want)
 		err = -1; /* a success must report exactly what it copied */
