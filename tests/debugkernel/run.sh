@@ -24,6 +24,7 @@ default=(
     tests/qemu/test_foundation.py
     tests/qemu/test_txt.py
     tests/qemu/test_quote.py
+    tests/qemu/test_abuse.py
 )
 scenarios=("${default[@]}")
 ((!$#)) || scenarios=("$@")
