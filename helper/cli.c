@@ -3,10 +3,14 @@
 #define _GNU_SOURCE /* O_TMPFILE, linkat() */
 #include "cli.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <openssl/evp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +286,52 @@ static int open_unnamed_beside(const char *path)
 	return fd;
 }
 
+/*
+ * A writer killed between naming its whole temporary file and the rename
+ * leaves "@path.<pid>" behind (no SIGKILL-proof way to replace a file
+ * without a second name exists). The next writer of @path removes those
+ * whose process is gone.
+ */
+static void remove_dead_writers_files(const char *path)
+{
+	char *copy = strdup(path), *dir, *base;
+	struct dirent *e;
+	size_t blen;
+	DIR *d;
+
+	if (!copy)
+		return;
+	base = strrchr(copy, '/');
+	if (base) {
+		*base++ = '\0';
+		dir = *copy ? copy : "/";
+	} else {
+		base = copy;
+		dir = ".";
+	}
+	blen = strlen(base);
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		char *end, stale[CLI_PATH_MAX];
+		long pid;
+
+		if (strncmp(e->d_name, base, blen) || e->d_name[blen] != '.' ||
+		    !isdigit((unsigned char)e->d_name[blen + 1]))
+			continue;
+		errno = 0;
+		pid = strtol(e->d_name + blen + 1, &end, 10);
+		if (*end || errno || pid <= 0 || pid > INT_MAX ||
+		    !kill((pid_t)pid, 0) || errno != ESRCH)
+			continue;
+		if (snprintf(stale, sizeof(stale), "%s/%s", dir, e->d_name) <
+		    (int)sizeof(stale))
+			unlink(stale);
+	}
+	if (d)
+		closedir(d);
+	free(copy);
+}
+
 /* Gives the unnamed file @fd the name @tmp (a stale one is replaced). */
 static bool name_unnamed(int fd, const char *tmp)
 {
@@ -299,19 +349,23 @@ int cli_write_file_atomic(const char *path, const void *data, size_t len,
 {
 	/* Beside the target, so the rename is atomic: old or new, never half.
 	 */
-	size_t n = strlen(path) + sizeof(".XXXXXX");
+	size_t n = strlen(path) + sizeof(".-2147483648");
 	char *tmp = malloc(n);
 	bool ok = false, unnamed;
 	int fd;
 
 	if (!tmp)
 		return EXIT_KERNEL;
+	remove_dead_writers_files(path);
 	fd = open_unnamed_beside(path);
 	unnamed = fd >= 0;
 	if (unnamed) {
-		snprintf(tmp, n, "%s.%06d", path, (int)(getpid() % 1000000));
+		/* The writer's pid: remove_dead_writers_files() relies on it.
+		 */
+		snprintf(tmp, n, "%s.%d", path, (int)getpid());
 	} else {
-		snprintf(tmp, n, "%s.XXXXXX", path);
+		/* Not all digits: never taken for a dead writer's file. */
+		snprintf(tmp, n, "%s.tmpXXXXXX", path);
 		fd = mkstemp(tmp);
 	}
 	if (fd < 0) {

@@ -15,6 +15,7 @@ import base64
 import errno
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -117,6 +118,11 @@ def steps_for(nonce_b64):
             ls "$R" | grep '^killed\\.pub\\.' | sed 's/^/leftover /'
             true"""),
         harness.Step("ak_final", 'xenmb ak --public "$R/killed.pub"'),
+        harness.Step("ak_after", """
+            for f in "$R"/killed.pub.*; do
+                [ -e "$f" ] && echo "leftover $(basename "$f")"
+            done
+            true"""),
         harness.Step("tag_kill", f"""
             s=$(up); xenmb asset-tag show > /dev/null; d=$(( ($(up) - s) * 20000 + 1 ))
             i=0
@@ -250,8 +256,14 @@ def check(c, g, nonce):
     c.check(len(runs) == 24 and killed >= 8,
             f"'xenmb ak --public F' run 24 times, {killed} of them killed by SIGKILL", "\n".join(runs))
     c.equal(bad, [], f"after each kill the file is absent ({absent}x) or whole ({24 - absent - len(bad)}x)")
+    # A kill between naming the whole temporary file and the rename leaves
+    # FILE.<pid>; the next write of FILE removes those of dead writers.
     leftovers = [line for line in g.out("ak_kill").splitlines() if line.startswith("leftover")]
-    c.equal(leftovers, [], "no temporary file left beside it")
+    c.check(all(re.fullmatch(r"leftover killed\.pub\.[0-9]+", x) for x in leftovers),
+            f"after the kills, only dead writers' FILE.<pid> files may remain ({len(leftovers)})",
+            repr(leftovers))
+    c.equal([line for line in g.out("ak_after").splitlines() if line.startswith("leftover")], [],
+            "the next (unkilled) write removed every temporary file a killed writer left")
 
     shows = [line for line in g.out("tag_kill").splitlines() if line.startswith("{")]
     runs = [line for line in g.out("tag_kill").splitlines() if line.startswith("run ")]
