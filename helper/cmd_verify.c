@@ -146,12 +146,14 @@ static int load_quote_dir(struct verify_input *in, const char *dir, char *err,
 					    "quote.pcrs"};
 	uint8_t *bufs[3] = {NULL, NULL, NULL};
 	size_t lens[3] = {0, 0, 0};
-	char path[4096];
+	char path[CLI_PATH_MAX];
 	int i, ret = 0;
 
 	in->family = 2;
 	for (i = 0; i < 3 && !ret; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		ret = cli_path_in(path, dir, names[i]);
+		if (ret)
+			break;
 		bufs[i] = read_input(path, &lens[i]);
 		ret = bufs[i] ? 0 : EXIT_USAGE;
 	}
@@ -174,7 +176,7 @@ static int load_inputs(const struct verify_opts *o, struct verify_input *in)
 {
 	int sources = !!o->attestation + !!o->quote_dir + !!o->quote_json +
 		      !!o->tpm12_quote;
-	char err[256], path[4096];
+	char err[256], path[CLI_PATH_MAX];
 	uint8_t *buf = NULL;
 	size_t len;
 	int ret = 0;
@@ -210,8 +212,8 @@ static int load_inputs(const struct verify_opts *o, struct verify_input *in)
 		return cli_usage_error(
 		    "give the AK's public key with --ak PEM");
 	if (!ret && (o->ak || o->quote_dir)) {
-		if (!o->ak)
-			snprintf(path, sizeof(path), "%s/ak.pem", o->quote_dir);
+		if (!o->ak && cli_path_in(path, o->quote_dir, "ak.pem"))
+			return EXIT_USAGE;
 		buf = read_input(o->ak ? o->ak : path, &len);
 		ret = buf ? loaded(verify_load_ak_pem(in, buf, len, err,
 						      sizeof(err)),
@@ -238,9 +240,11 @@ static int load_inputs(const struct verify_opts *o, struct verify_input *in)
 		if (!ret && o->drtm_log)
 			ret = load_log(in, "drtm", o->drtm_log, false);
 	} else if (!ret && o->quote_dir) {
-		snprintf(path, sizeof(path), "%s/srtm.log", o->quote_dir);
-		ret = load_log(in, "srtm", path, true);
-		snprintf(path, sizeof(path), "%s/drtm.log", o->quote_dir);
+		ret = cli_path_in(path, o->quote_dir, "srtm.log");
+		if (!ret)
+			ret = load_log(in, "srtm", path, true);
+		if (!ret)
+			ret = cli_path_in(path, o->quote_dir, "drtm.log");
 		if (!ret)
 			ret = load_log(in, "drtm", path, true);
 	}
@@ -377,13 +381,12 @@ static void remove_live(const char *dir)
 	static const char *const files[] = {"quote.msg",  "quote.sig",
 					    "quote.pcrs", "ak.pem",
 					    "srtm.log",	  "drtm.log"};
-	char path[4096];
+	char path[CLI_PATH_MAX];
 	size_t i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		unlink(path);
-	}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!cli_path_in(path, dir, files[i]))
+			unlink(path);
 	rmdir(dir);
 }
 
