@@ -25,11 +25,6 @@
 #include "../driver/tpm_cmd.h"
 #include "xenmb_dev.h"
 
-/* Response tags (part 2, 6). */
-#define TAG_RSP_COMMAND 0x00C4
-#define TAG_RSP_AUTH1 0x00C5
-#define TAG_RSP_AUTH2 0x00C6
-
 /* Ordinals (part 2, 17). */
 #define ORD_OIAP 0x0000000A
 #define ORD_OSAP 0x0000000B
@@ -375,8 +370,9 @@ static int tpm12_run(const struct tpm12_transport *t, struct tpm12_cmd *c,
 	static const uint16_t req_tags[] = {TPM12_TAG_RQU_COMMAND,
 					    TPM12_TAG_RQU_AUTH1_COMMAND,
 					    TPM12_TAG_RQU_AUTH2_COMMAND};
-	static const uint16_t rsp_tags[] = {TAG_RSP_COMMAND, TAG_RSP_AUTH1,
-					    TAG_RSP_AUTH2};
+	static const uint16_t rsp_tags[] = {TPM12_TAG_RSP_COMMAND,
+					    TPM12_TAG_RSP_AUTH1_COMMAND,
+					    TPM12_TAG_RSP_AUTH2_COMMAND};
 	size_t need;
 	uint32_t rc;
 	int ret, i;
