@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <openssl/evp.h>
 #include <signal.h>
@@ -249,70 +248,58 @@ int cli_out_dir(const char *dir)
 	return 0;
 }
 
-/* The directory entry of a rename survives a crash only once synced. */
-static void sync_dir_of(const char *path)
-{
-	char *copy = strdup(path);
-	int fd;
-
-	if (!copy)
-		return;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
 /*
- * An unnamed file in @path's directory (O_TMPFILE) that gets a name only
- * once it is whole, so a writer killed before that leaves nothing behind.
- * -1 where the file system cannot (then mkstemp() is used).
+ * @path's directory, opened once for the writer's three uses of it: the
+ * unnamed file, the scan for dead writers' files and the final fsync (the
+ * directory entry of a rename survives a crash only once synced).
+ * *@base gets the file name within it.
  */
-static int open_unnamed_beside(const char *path)
+static int open_dir_of(const char *path, const char **base)
 {
 	const char *slash = strrchr(path, '/');
 	char *dir;
 	int fd;
 
+	*base = slash ? slash + 1 : path;
 	if (!slash)
-		return open(".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+		return open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
 	if (!dir)
 		return -1;
-	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
 	return fd;
 }
 
 /*
- * A writer killed between naming its whole temporary file and the rename
- * leaves "@path.<pid>" behind (no SIGKILL-proof way to replace a file
- * without a second name exists). The next writer of @path removes those
- * whose process is gone.
+ * An unnamed file in @dir_fd (O_TMPFILE) that gets a name only once it is
+ * whole. -1 where the file system cannot (then mkstemp() is used).
  */
-static void remove_dead_writers_files(const char *path)
+static int open_unnamed_in(int dir_fd)
 {
-	char *copy = strdup(path), *dir, *base;
-	struct dirent *e;
-	size_t blen;
-	DIR *d;
+	return openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+}
 
-	if (!copy)
+/*
+ * A writer killed between naming its whole temporary file and the rename
+ * leaves "@base.<pid>" behind (no SIGKILL-proof way to replace a file
+ * without a second name exists). The next writer of @base in @dir_fd
+ * removes those whose process is gone.
+ */
+static void remove_dead_writers_files(int dir_fd, const char *base)
+{
+	size_t blen = strlen(base);
+	int scan_fd = dup(dir_fd);
+	DIR *d = scan_fd >= 0 ? fdopendir(scan_fd) : NULL;
+	struct dirent *e;
+
+	if (!d) {
+		if (scan_fd >= 0)
+			close(scan_fd);
 		return;
-	base = strrchr(copy, '/');
-	if (base) {
-		*base++ = '\0';
-		dir = *copy ? copy : "/";
-	} else {
-		base = copy;
-		dir = ".";
 	}
-	blen = strlen(base);
-	d = opendir(dir);
-	while (d && (e = readdir(d))) {
-		char *end, stale[CLI_PATH_MAX];
+	while ((e = readdir(d))) {
+		char *end;
 		long pid;
 
 		if (strncmp(e->d_name, base, blen) || e->d_name[blen] != '.' ||
@@ -323,13 +310,9 @@ static void remove_dead_writers_files(const char *path)
 		if (*end || errno || pid <= 0 || pid > INT_MAX ||
 		    !kill((pid_t)pid, 0) || errno != ESRCH)
 			continue;
-		if (snprintf(stale, sizeof(stale), "%s/%s", dir, e->d_name) <
-		    (int)sizeof(stale))
-			unlink(stale);
+		unlinkat(dir_fd, e->d_name, 0);
 	}
-	if (d)
-		closedir(d);
-	free(copy);
+	closedir(d);
 }
 
 /* Gives the unnamed file @fd the name @tmp (a stale one is replaced). */
@@ -352,12 +335,20 @@ int cli_write_file_atomic(const char *path, const void *data, size_t len,
 	size_t n = strlen(path) + sizeof(".-2147483648");
 	char *tmp = malloc(n);
 	bool ok = false, unnamed;
-	int fd;
+	const char *base;
+	int fd, dir_fd;
 
 	if (!tmp)
 		return EXIT_KERNEL;
-	remove_dead_writers_files(path);
-	fd = open_unnamed_beside(path);
+	dir_fd = open_dir_of(path, &base);
+	if (dir_fd < 0) {
+		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
+			strerror(errno));
+		free(tmp);
+		return EXIT_KERNEL;
+	}
+	remove_dead_writers_files(dir_fd, base);
+	fd = open_unnamed_in(dir_fd);
 	unnamed = fd >= 0;
 	if (unnamed) {
 		/* The writer's pid: remove_dead_writers_files() relies on it.
@@ -371,6 +362,7 @@ int cli_write_file_atomic(const char *path, const void *data, size_t len,
 	if (fd < 0) {
 		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
 			strerror(errno));
+		close(dir_fd);
 		free(tmp);
 		return EXIT_KERNEL;
 	}
@@ -385,8 +377,9 @@ int cli_write_file_atomic(const char *path, const void *data, size_t len,
 			strerror(errno));
 		unlink(tmp);
 	} else {
-		sync_dir_of(path);
+		fsync(dir_fd);
 	}
+	close(dir_fd);
 	free(tmp);
 	return ok ? 0 : EXIT_KERNEL;
 }
