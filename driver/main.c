@@ -273,13 +273,20 @@ static int __init xenmb_init(void)
 		pr_err("xenmb: txt_base is for tests and refused under lockdown\n");
 		return ret;
 	}
-	return misc_register(&xenmb_misc);
+	ret = xenmb_physmem_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&xenmb_misc);
+	if (ret)
+		xenmb_physmem_exit();
+	return ret;
 }
 
 static void __exit xenmb_exit(void)
 {
 	misc_deregister(&xenmb_misc);
 	xenmb_tpm_exit();
+	xenmb_physmem_exit();
 }
 
 module_init(xenmb_init);

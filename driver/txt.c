@@ -4,17 +4,17 @@
  * TXT heap and the DRTM event log(s) the heap points to.
  *
  * Everything physical comes from registers and firmware-written memory, so
- * every range is checked before it is mapped: bounded in size, not
- * wrapping, and never System RAM (the heap and the logs live in memory the
- * firmware or the launch reserved; reading ordinary RAM because a pointer
- * said so would leak kernel memory).
+ * every range is bounded here and then checked by physmem.c against what
+ * this kernel, bare or as a Xen dom0, may really read: reading ordinary RAM
+ * because a pointer said so would leak kernel memory, and touching what Xen
+ * hides from dom0 would fault. No lock is held across those reads: they
+ * share nothing, and a read that faults must not wedge the next caller.
  */
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/mutex.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -29,8 +29,6 @@ module_param(txt_base, ullong, 0400);
 MODULE_PARM_DESC(txt_base,
 		 "physical base of the TXT public space (tests only; refused when the kernel is locked down)");
 
-static DEFINE_MUTEX(txt_lock);
-
 int xenmb_txt_init(void)
 {
 	/* Pointing the module at other memory is /dev/mem by another name. */
@@ -39,70 +37,58 @@ int xenmb_txt_init(void)
 	return 0;
 }
 
-static bool range_is_reserved(u64 phys, u64 len)
-{
-	if (!len || phys + len < phys)
-		return false;
-	return region_intersects(phys, len, IORESOURCE_SYSTEM_RAM,
-				 IORES_DESC_NONE) == REGION_DISJOINT;
-}
-
 static int read_registers(struct xenmb_txt_info *info)
 {
-	void __iomem *pub = ioremap(txt_base, TXT_PUB_SIZE);
+	void __iomem *pub;
+	int ret;
 
+	ret = xenmb_phys_range_check(txt_base, TXT_PUB_SIZE);
+	if (ret)
+		return ret;
+	pub = ioremap(txt_base, TXT_PUB_SIZE);
 	if (!pub)
 		return -ENOMEM;
 	info->base = txt_base;
-	info->didvid = readq(pub + TXT_REG_DIDVID);
-	info->present = info->didvid && info->didvid != ~0ULL;
-	if (info->present) {
-		info->sts = readq(pub + TXT_REG_STS);
-		info->ests = readq(pub + TXT_REG_ESTS);
-		info->errorcode = readq(pub + TXT_REG_ERRORCODE);
-		info->ver_fsbif = readq(pub + TXT_REG_VER_FSBIF);
-		info->heap_base = readq(pub + TXT_REG_HEAP_BASE);
-		info->heap_size = readq(pub + TXT_REG_HEAP_SIZE);
-	}
+	ret = xenmb_phys_read64(pub, TXT_REG_DIDVID, &info->didvid);
+	info->present = !ret && info->didvid && info->didvid != ~0ULL;
+	if (info->present)
+		ret = xenmb_phys_read64(pub, TXT_REG_STS, &info->sts) ?:
+		      xenmb_phys_read64(pub, TXT_REG_ESTS, &info->ests) ?:
+		      xenmb_phys_read64(pub, TXT_REG_ERRORCODE,
+					&info->errorcode) ?:
+		      xenmb_phys_read64(pub, TXT_REG_VER_FSBIF,
+					&info->ver_fsbif) ?:
+		      xenmb_phys_read64(pub, TXT_REG_HEAP_BASE,
+					&info->heap_base) ?:
+		      xenmb_phys_read64(pub, TXT_REG_HEAP_SIZE,
+					&info->heap_size);
 	iounmap(pub);
-	return 0;
-}
-
-/* Copies @len bytes of reserved physical memory at @phys to @dst. */
-static int copy_reserved(u64 phys, size_t len, void *dst)
-{
-	void *map;
-
-	if (!range_is_reserved(phys, len))
-		return -EBADMSG;
-	map = memremap(phys, len, MEMREMAP_WB);
-	if (!map)
-		return -ENOMEM;
-	memcpy(dst, map, len);
-	memunmap(map);
-	return 0;
+	return ret;
 }
 
 static int heap_range_ok(const struct xenmb_txt_info *info)
 {
-	if (info->heap_size < 4 * (8 + 4) ||
-	    info->heap_size > TXT_HEAP_MAX_SIZE ||
-	    !range_is_reserved(info->heap_base, info->heap_size)) {
+	int ret = -EBADMSG;
+
+	if (info->heap_size >= 4 * (8 + 4) &&
+	    info->heap_size <= TXT_HEAP_MAX_SIZE)
+		ret = xenmb_phys_range_check(info->heap_base, info->heap_size);
+	/* Hidden by Xen is how a tboot host is, not a fault to log. */
+	if (ret == -EBADMSG)
 		pr_warn_ratelimited("xenmb: TXT heap %#llx+%#llx is not a reserved range of sane size\n",
 				    info->heap_base, info->heap_size);
-		return -EBADMSG;
-	}
-	return 0;
+	return ret;
 }
 
-/* A log's range must be reserved memory; says so in the kernel log if not. */
-static bool log_is_reserved(u64 phys, u64 len)
+/* A log's range must be readable; says so in the kernel log if not. */
+static int log_range_ok(u64 phys, u64 len)
 {
-	if (range_is_reserved(phys, len))
-		return true;
-	pr_warn_ratelimited("xenmb: DRTM log %#llx+%#llx is not in reserved memory\n",
-			    phys, len);
-	return false;
+	int ret = xenmb_phys_range_check(phys, len);
+
+	if (ret == -EBADMSG)
+		pr_warn_ratelimited("xenmb: DRTM log %#llx+%#llx is not in reserved memory\n",
+				    phys, len);
+	return ret;
 }
 
 /* Walks a private copy of the heap and finds the log(s). */
@@ -120,11 +106,11 @@ static int locate_logs(struct xenmb_txt_info *info,
 	heap = kvmalloc(info->heap_size, GFP_KERNEL);
 	if (!heap)
 		return -ENOMEM;
-	ret = copy_reserved(info->heap_base, info->heap_size, heap);
+	ret = xenmb_phys_copy(info->heap_base, info->heap_size, heap);
 	if (!ret)
 		ret = txt_heap_walk(heap, info->heap_size, sum);
 	kvfree(heap);
-	if (ret == -ENOENT)
+	if (ret == -ENOENT || ret == -EACCES)
 		return ret;
 	if (ret) {
 		pr_warn_ratelimited("xenmb: TXT heap at %#llx is malformed (%d)\n",
@@ -133,10 +119,13 @@ static int locate_logs(struct xenmb_txt_info *info,
 	}
 
 	if (sum->log_format == TXT_LOG_FORMAT_TPM12) {
-		if (!log_is_reserved(sum->logs[0].phys, sizeof(container)))
-			return -EBADMSG;
-		ret = copy_reserved(sum->logs[0].phys, sizeof(container),
-				    container);
+		ret = log_range_ok(sum->logs[0].phys, sizeof(container));
+		if (ret)
+			return ret;
+		ret = xenmb_phys_copy(sum->logs[0].phys, sizeof(container),
+				      container);
+		if (ret == -EACCES)
+			return ret;
 		if (!ret)
 			ret = txt_event_container_parse(container,
 							sizeof(container),
@@ -147,9 +136,11 @@ static int locate_logs(struct xenmb_txt_info *info,
 			return -EBADMSG;
 		}
 	}
-	for (i = 0; i < sum->log_count; i++)
-		if (!log_is_reserved(sum->logs[i].phys, sum->logs[i].allocated))
-			return -EBADMSG;
+	for (i = 0; i < sum->log_count; i++) {
+		ret = log_range_ok(sum->logs[i].phys, sum->logs[i].allocated);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -213,9 +204,9 @@ static void check_logs(struct xenmb_txt_info *info,
 		buf = kvmalloc(len, GFP_KERNEL);
 		if (!buf)
 			break;
-		/* locate_logs() checked the whole allocation is reserved. */
-		if (copy_reserved(log->phys + log->first, len, buf)) {
-			info->log_status = EBADMSG;
+		ret = xenmb_phys_copy(log->phys + log->first, len, buf);
+		if (ret) {
+			info->log_status = -ret;
 			kvfree(buf);
 			continue;
 		}
@@ -264,11 +255,9 @@ int xenmb_txt_info(struct xenmb_txt_info *info)
 	sum = kzalloc(sizeof(*sum), GFP_KERNEL);
 	if (!sum)
 		return -ENOMEM;
-	mutex_lock(&txt_lock);
 	ret = txt_describe(info, sum, &heap_err);
 	if (!ret && !heap_err)
 		check_logs(info, sum);
-	mutex_unlock(&txt_lock);
 	kfree(sum);
 	return ret;
 }
@@ -277,7 +266,7 @@ int xenmb_txt_info(struct xenmb_txt_info *info)
 static int read_clipped(u64 phys, u64 size, struct xenmb_txt_read *arg)
 {
 	u64 len;
-	void *map;
+	int ret;
 
 	arg->read_len = 0;
 	if (arg->offset >= size)
@@ -285,18 +274,11 @@ static int read_clipped(u64 phys, u64 size, struct xenmb_txt_read *arg)
 	len = min_t(u64, arg->buf_len, size - arg->offset);
 	if (!len)
 		return 0;
-	if (!range_is_reserved(phys + arg->offset, len))
-		return -EBADMSG;
-	map = memremap(phys + arg->offset, len, MEMREMAP_WB);
-	if (!map)
-		return -ENOMEM;
-	if (copy_to_user(u64_to_user_ptr(arg->buf_ptr), map, len)) {
-		memunmap(map);
-		return -EFAULT;
-	}
-	memunmap(map);
-	arg->read_len = len;
-	return 0;
+	ret = xenmb_phys_copy_to_user(phys + arg->offset, len,
+				      u64_to_user_ptr(arg->buf_ptr));
+	if (!ret)
+		arg->read_len = len;
+	return ret;
 }
 
 int xenmb_txt_read(struct xenmb_txt_read *arg)
@@ -312,12 +294,11 @@ int xenmb_txt_read(struct xenmb_txt_read *arg)
 		goto out_free;
 	}
 
-	mutex_lock(&txt_lock);
 	ret = read_registers(info);
 	if (!ret && !info->present)
 		ret = -ENODEV;
 	if (ret)
-		goto out_unlock;
+		goto out_free;
 
 	/* main.c checked the region and the heap's index. */
 	if (arg->region == XENMB_TXT_REGION_HEAP) {
@@ -335,8 +316,6 @@ int xenmb_txt_read(struct xenmb_txt_read *arg)
 					   sum->logs[arg->index].allocated, arg);
 	}
 
-out_unlock:
-	mutex_unlock(&txt_lock);
 out_free:
 	kfree(sum);
 	kfree(info);

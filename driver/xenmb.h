@@ -6,6 +6,7 @@
 #define XENMB_H
 
 #include <linux/atomic.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 #include "../uapi/linux/xenmb.h"
@@ -73,6 +74,25 @@ int xenmb_txt_info(struct xenmb_txt_info *info);
 
 /* A bounded read of the heap or a log into arg->buf_ptr; 0 or -errno. */
 int xenmb_txt_read(struct xenmb_txt_read *arg);
+
+/* physmem.c */
+
+/* Fetches Xen's machine memory map in a dom0; 0 or -ENOMEM. */
+int xenmb_physmem_init(void);
+void xenmb_physmem_exit(void);
+
+/*
+ * 0 if this kernel may read [@phys, @phys + @len): -EACCES if Xen or the
+ * E820 hides it (unusable), -EBADMSG if it is RAM, firmware memory, claimed
+ * by a driver, empty or wrapping.
+ */
+int xenmb_phys_range_check(u64 phys, u64 len);
+
+/* Checked, fault-tolerant copies: 0, an error above, -EACCES on a fault. */
+int xenmb_phys_copy(u64 phys, size_t len, void *dst);
+int xenmb_phys_copy_to_user(u64 phys, size_t len, void __user *dst);
+int xenmb_phys_read64(const void __iomem *base, unsigned long offset,
+		      u64 *val);
 
 /* audit.c */
 

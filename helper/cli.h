@@ -24,6 +24,7 @@ enum {
 	EXIT_NOT_FOR_US = 10, /* challenge: made for another EK or AK */
 	EXIT_BAD_CRED = 11,   /* challenge: not a tpm2_makecredential file */
 	EXIT_UNTRUSTED = 12,  /* verify, known-good: the verdict is untrusted */
+	EXIT_HEAP_HIDDEN = 13, /* txt, eventlog: Xen hides the TXT heap */
 };
 
 /* Prints "xenmb: WHAT; see 'xenmb --help'" and returns EXIT_USAGE. */

@@ -100,6 +100,9 @@ static int load_drtm(struct loaded *l, bool quiet)
 			fprintf(stderr,
 				"xenmb: cannot read the DRTM event log: %s\n",
 				xenmb_txt_strerror(ret));
+		/* A quote goes on without the log, having said why. */
+		if (ret == -EACCES)
+			return quiet ? EXIT_NOT_PRESENT : EXIT_HEAP_HIDDEN;
 		return absent ? EXIT_NOT_PRESENT : EXIT_KERNEL;
 	}
 	l->source_name = "drtm";

@@ -3,6 +3,7 @@
  * xenmb txt: the TXT registers decoded (what tboot's txt-stat shows), the
  * heap's regions and where the DRTM event log is.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -84,6 +85,11 @@ static void sts_names(uint64_t sts, char *out, size_t size)
 					     used ? " " : "", sts_bits[i].name);
 }
 
+static bool launched(const struct xenmb_txt_info *t)
+{
+	return t->sts & TXT_STS_SENTER_DONE;
+}
+
 static void print_text(const struct xenmb_txt_info *t)
 {
 	char buf[160], alg[24];
@@ -113,6 +119,11 @@ static void print_text(const struct xenmb_txt_info *t)
 			printf("  %s: version %u, %llu bytes\n",
 			       region_names[i], t->region_version[i],
 			       (unsigned long long)t->region_size[i]);
+	if (t->heap_status == EACCES) {
+		printf("%s; %s\n", launched(t) ? "TXT launched" : "TXT present",
+		       xenmb_txt_strerror(-EACCES));
+		return;
+	}
 	if (t->heap_status) {
 		printf("drtm log: unavailable: %s\n",
 		       xenmb_txt_strerror(-(int)t->heap_status));
@@ -182,6 +193,9 @@ static void print_json_info(const struct xenmb_txt_info *t)
 	json_object_object_add(o, "heap_status",
 			       json_object_new_int((int)t->heap_status));
 	json_object_object_add(
+	    o, "heap_accessible",
+	    json_object_new_boolean(t->heap_status != EACCES));
+	json_object_object_add(
 	    o, "log_format",
 	    json_object_new_string(log_format_name(t->log_format)));
 	for (i = 0; i < t->log_count && i < XENMB_TXT_MAX_LOGS; i++) {
@@ -231,6 +245,12 @@ int cmd_txt(int argc, char **argv)
 		return EXIT_NO_DEVICE;
 	ret = xenmb_get_txt_info(fd, &info);
 	close(fd);
+	if (ret == -EACCES) {
+		fprintf(stderr, "xenmb: the TXT public space is not accessible "
+				"to this kernel (Xen or the E820 marks it "
+				"unusable)\n");
+		return EXIT_HEAP_HIDDEN;
+	}
 	if (ret) {
 		fprintf(stderr, "xenmb: XENMB_IOC_TXT_INFO failed: %s\n",
 			xenmb_txt_strerror(ret));
@@ -254,5 +274,5 @@ int cmd_txt(int argc, char **argv)
 		print_json_info(&info);
 	else
 		print_text(&info);
-	return 0;
+	return info.heap_status == EACCES ? EXIT_HEAP_HIDDEN : 0;
 }

@@ -104,7 +104,9 @@ static const char usage_text[] =
     "            9 wrong owner password (or owned with another),\n"
     "            10 challenge: made for another EK or AK,\n"
     "            11 challenge: not a tpm2_makecredential file,\n"
-    "            12 verify, known-good: the verdict is untrusted\n";
+    "            12 verify, known-good: the verdict is untrusted\n"
+    "            13 txt, eventlog --drtm: the TXT heap is not accessible\n"
+    "               to dom0 (Xen marks it unusable)\n";
 
 static void print_info_json(const struct xenmb_info *info)
 {

@@ -88,6 +88,9 @@ const char *xenmb_txt_strerror(int err)
 	case ENOENT:
 		return "the TXT heap holds no DRTM event log pointer (no "
 		       "measured launch, or a launch without a log)";
+	case EACCES:
+		return "the heap is not accessible to dom0 (Xen marks it "
+		       "unusable)";
 	case EPERM:
 		return "not permitted: needs CAP_SYS_ADMIN";
 	default:

@@ -19,6 +19,7 @@ FORMAT_NAME = {"agile": "tpm20-crypto-agile", "banks": "tpm20-per-bank",
                "container": "tpm12-container"}
 ALG_ID = {"sha1": 0x0004, "sha256": 0x000B, "sha384": 0x000C, "sha512": 0x000D}
 RAM_ADDR = 0x01000000           # ordinary guest RAM: never a log's home
+TPM_TIS_ADDR = 0xFED40000       # the TPM's registers, which tpm_tis claims
 
 
 def log_pointer_addr(meta):
@@ -67,6 +68,9 @@ def steps_for(meta):
         # The log pointer aimed at System RAM: must not be followed.
         harness.Step("ram_ptr", f"devmem {ptr_at:#x} 64 {RAM_ADDR:#x}"),
         harness.Step("ram_ptr_log", "xenmb eventlog --drtm --check"),
+        # ... and at the TPM's registers, a range tpm_tis claimed (busy).
+        harness.Step("busy_ptr", f"devmem {ptr_at:#x} 64 {TPM_TIS_ADDR:#x}"),
+        harness.Step("busy_ptr_log", "xenmb eventlog --drtm --check"),
         harness.Step("fix_ptr", f"devmem {ptr_at:#x} 64 {meta['logs'][0]['addr']:#x}"),
         # The log's used end pushed 8 bytes past its last record.
         harness.Step("bad_next", f"devmem {log_next_addr(meta):#x} 32 "
@@ -171,6 +175,8 @@ def check_mode(c, mode, meta, blob, g):
             "... and the kernel log says which heap")
     c.equal(g.rc("ram_ptr_log"), 4, "a log pointer into System RAM is refused")
     c.check("is not in reserved memory" in dmesg, "... and the kernel log says why")
+    c.equal(g.rc("busy_ptr_log"), 4, "a log pointer into a driver's claimed range is refused")
+    c.check(f"DRTM log {TPM_TIS_ADDR:#x}+" in dmesg, "... and the kernel log names it")
     c.equal(g.rc("check_again"), 0, "the repaired heap works again")
     c.equal((g.json("bad_next_txt") or {}).get("log_status"), errno.EBADMSG,
             "a log whose used end runs past its last record: log_status EBADMSG")

@@ -53,9 +53,15 @@
  *   E2BIG       size larger than the driver knows with non-zero extra bytes
  *   EPERM       caller lacks CAP_SYS_ADMIN
  *   ENODEV      (TXT_READ) no TXT public space answers on this host
- *   EBADMSG     (TXT_READ) the heap or the log pointer is malformed; the
- *               kernel log says what was wrong (TXT_INFO reports it in
+ *   EACCES      this kernel may not read the public space, the heap or the
+ *               log: Xen's machine memory map (in a dom0) or the E820 marks
+ *               part of it unusable, as Xen does with tboot's heap, or a
+ *               read of it faulted (TXT_INFO of the heap reports it in
  *               heap_status and succeeds)
+ *   EBADMSG     (TXT_READ) the heap or the log pointer is malformed, or
+ *               points at RAM, firmware memory (ACPI, NVS) or a range a
+ *               driver claimed; the kernel log says what was wrong
+ *               (TXT_INFO reports it in heap_status and succeeds)
  *   ENOENT      (TXT_READ of a log) the heap holds no event log pointer
  *   ENOMEM      the heap could not be copied
  *

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which physical ranges this kernel may really read, bare or as a Xen
+ * dom0, and reads of them that cannot oops.
+ *
+ * The TXT registers and the heap hand us physical addresses. A range is
+ * read only if nothing says it is memory someone else owns:
+ *
+ *  - Under Xen, the machine memory map is the authority. Xen marks tboot's
+ *    heap, SINIT and private space E820_UNUSABLE, and a PV dom0 cannot map
+ *    those: ioremap() still returns a pointer, the first access faults.
+ *    Dom0's own E820 cannot tell (Linux turns the machine map's unusable
+ *    entries into RAM, then drops them past dom0's allocation), so we ask
+ *    Xen for the machine map once, at load.
+ *  - The kernel's E820 (memmap= applied) must not call any part of it
+ *    unusable (-EACCES), or RAM, ACPI or NVS memory (-EBADMSG).
+ *  - No busy resource may overlap it: System RAM, a driver's claim.
+ *
+ * Even then every read goes through copy_from_kernel_nofault(), so a range
+ * that faults anyway answers -EACCES instead of an oops, and no caller ever
+ * holds a lock across such a read.
+ */
+#include <linux/ioport.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/e820/api.h>
+#include <xen/xen.h>
+#ifdef CONFIG_XEN
+#include <xen/interface/memory.h>
+#include <asm/xen/hypercall.h>
+#endif
+
+#include "xenmb.h"
+
+/* Xen's own E820 has room for this many; more is not a real machine. */
+#define XEN_MACHINE_MAP_MAX	128
+
+static struct e820_entry *xen_map;
+static unsigned int xen_map_entries;
+
+int xenmb_physmem_init(void)
+{
+#ifdef CONFIG_XEN
+	struct xen_memory_map memmap = { .nr_entries = XEN_MACHINE_MAP_MAX };
+	int rc;
+
+	if (!xen_initial_domain())
+		return 0;
+	xen_map = kcalloc(XEN_MACHINE_MAP_MAX, sizeof(*xen_map), GFP_KERNEL);
+	if (!xen_map)
+		return -ENOMEM;
+	set_xen_guest_handle(memmap.buffer, xen_map);
+	rc = HYPERVISOR_memory_op(XENMEM_machine_memory_map, &memmap);
+	if (rc) {
+		/* Without Xen's map we cannot tell what dom0 may touch. */
+		pr_warn("xenmb: no machine memory map from Xen (%d); TXT memory will not be read\n",
+			rc);
+		xen_map_entries = 0;
+		return 0;
+	}
+	xen_map_entries = min_t(unsigned int, memmap.nr_entries,
+				XEN_MACHINE_MAP_MAX);
+#endif
+	return 0;
+}
+
+void xenmb_physmem_exit(void)
+{
+	kfree(xen_map);
+	xen_map = NULL;
+	xen_map_entries = 0;
+}
+
+/*
+ * Under Xen: 0 if no part of [start, end) is anything but reserved (or a
+ * hole, where MMIO lives) in the machine map, else -EACCES.
+ */
+static int xen_machine_range_ok(u64 start, u64 end)
+{
+	unsigned int i;
+
+	if (!xen_initial_domain())
+		return 0;
+	if (!xen_map_entries)
+		return -EACCES;
+	for (i = 0; i < xen_map_entries; i++) {
+		const struct e820_entry *e = &xen_map[i];
+
+		if (e->addr >= end || e->addr + e->size <= start)
+			continue;
+		if (e->type != E820_TYPE_RESERVED)
+			return -EACCES;
+	}
+	return 0;
+}
+
+static int found_busy(struct resource *res, void *arg)
+{
+	*(bool *)arg = true;
+	return 1;
+}
+
+static bool range_is_busy(u64 start, u64 end)
+{
+	bool busy = false;
+
+	/* Walks nested resources too: a driver's claim sits below a bus. */
+	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM | IORESOURCE_BUSY,
+			    start, end - 1, &busy, found_busy);
+	return busy;
+}
+
+int xenmb_phys_range_check(u64 phys, u64 len)
+{
+	u64 end = phys + len;
+	int ret;
+
+	if (!len || end < phys)
+		return -EBADMSG;
+	ret = xen_machine_range_ok(phys, end);
+	if (ret)
+		return ret;
+	if (e820__mapped_any(phys, end, E820_TYPE_UNUSABLE))
+		return -EACCES;
+	if (e820__mapped_any(phys, end, E820_TYPE_RAM) ||
+	    e820__mapped_any(phys, end, E820_TYPE_ACPI) ||
+	    e820__mapped_any(phys, end, E820_TYPE_NVS) ||
+	    region_intersects(phys, len, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT ||
+	    range_is_busy(phys, end))
+		return -EBADMSG;
+	return 0;
+}
+
+int xenmb_phys_copy(u64 phys, size_t len, void *dst)
+{
+	void *map;
+	int ret;
+
+	ret = xenmb_phys_range_check(phys, len);
+	if (ret)
+		return ret;
+	map = memremap(phys, len, MEMREMAP_WB);
+	if (!map)
+		return -ENOMEM;
+	ret = copy_from_kernel_nofault(dst, map, len) ? -EACCES : 0;
+	memunmap(map);
+	return ret;
+}
+
+int xenmb_phys_copy_to_user(u64 phys, size_t len, void __user *dst)
+{
+	size_t done, chunk;
+	void *bounce;
+	int ret = 0;
+
+	ret = xenmb_phys_range_check(phys, len);
+	if (ret)
+		return ret;
+	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	/* A bounce page: copy_to_user() must never fault on its source. */
+	for (done = 0; !ret && done < len; done += chunk) {
+		chunk = min_t(size_t, len - done, PAGE_SIZE);
+		ret = xenmb_phys_copy(phys + done, chunk, bounce);
+		if (!ret && copy_to_user(dst + done, bounce, chunk))
+			ret = -EFAULT;
+	}
+	kfree(bounce);
+	return ret;
+}
+
+int xenmb_phys_read64(const void __iomem *base, unsigned long offset,
+		      u64 *val)
+{
+	/* A plain 64-bit load, as readq() does, with an exception entry. */
+	return get_kernel_nofault(*val, (const u64 __force *)(base + offset)) ?
+	       -EACCES : 0;
+}
