@@ -5,7 +5,9 @@
  * kernel user (IMA, hwrng, /dev/tpm0, /dev/tpmrm0), and the driver's
  * timeouts apply.
  */
+#include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/sched/signal.h>
 #include <linux/io.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
@@ -17,18 +19,50 @@
 #include "policy.h"
 #include "xenmb.h"
 
-/* TIS / FIFO register layout (TCG PC Client PTP): 4 KiB per locality. */
+/*
+ * Localities 1-3 are driven here, on the TIS FIFO registers (TCG PC Client
+ * PTP), not through chip->ops->request_locality(). tpm_tis counts locality
+ * requests, and how it counts is not stable (6.1 counts only a request
+ * that returns 0, a pending upstream change counts every one): a request
+ * or release it did not expect leaves every other user of the chip
+ * without a granted locality. So tpm_tis's own state is never touched.
+ * tpm_try_get_ops() excludes every other sender and leaves locality 0
+ * active with tpm_tis's count at one; we trade it for locality N in the
+ * hardware alone, and make locality 0 active again before tpm_put_ops().
+ * Should that last grant fail, tpm_put_ops() still releases locality 0 by
+ * its count, and tpm_tis requests it afresh at its next command: the count
+ * stays balanced whatever the TPM does.
+ */
 #define TIS_LOCALITY_STRIDE		0x1000
-#define TIS_ACCESS			0x0
-#define TIS_ACCESS_ACTIVE_LOCALITY	0x20
+#define TIS_ACCESS(l)			((l) * TIS_LOCALITY_STRIDE + 0x00)
+#define TIS_INT_ENABLE(l)		((l) * TIS_LOCALITY_STRIDE + 0x08)
+#define TIS_STS(l)			((l) * TIS_LOCALITY_STRIDE + 0x18)
+#define TIS_DATA_FIFO(l)		((l) * TIS_LOCALITY_STRIDE + 0x24)
+
+#define TIS_ACCESS_VALID		0x80
+#define TIS_ACCESS_ACTIVE		0x20
+#define TIS_ACCESS_SEIZED		0x10
+#define TIS_ACCESS_REQUEST_USE		0x02
+#define TIS_GRANTED			(TIS_ACCESS_VALID | TIS_ACCESS_ACTIVE)
+#define TIS_INT_GLOBAL_ENABLE		BIT(31)
+#define TIS_STS_VALID			0x80
+#define TIS_STS_COMMAND_READY		0x40
+#define TIS_STS_GO			0x20
+#define TIS_STS_DATA_AVAIL		0x10
+#define TIS_STS_EXPECT			0x08
+#define TIS_STS_BURST(sts)		(((sts) >> 8) & 0xFFFF)
+
+/* tpm_tis polls every millisecond; half that keeps our latency close. */
+#define TIS_POLL_MIN_US			250
+#define TIS_POLL_MAX_US			500
 
 /*
- * Linux 6.1's tpm_tis counts locality requests but only a request that
- * returns 0 (that is, for locality 0) is counted, so a granted locality N > 0
- * can never be released through chip->ops. We release it ourselves with the
- * one register write the TIS defines for it, through our own mapping of the
- * chip's memory window.
+ * Exported (GPL) by the TPM core since 5.1 with this signature, through
+ * 6.12, but declared only in its private drivers/char/tpm/tpm.h: the
+ * driver's own per-command limit keeps our timeouts equal to tpm_tis's.
  */
+unsigned long tpm_calc_ordinal_duration(struct tpm_chip *chip, u32 ordinal);
+
 static DEFINE_MUTEX(tis_window_lock);
 static resource_size_t tis_window_start;
 static void __iomem *tis_window;
@@ -85,26 +119,40 @@ static bool tis_window_map(struct tpm_chip *chip)
 	return ok;
 }
 
-static void tis_release_locality(u32 locality)
+/*
+ * In IRQ mode tpm_tis's interrupt handler runs outside tpm_mutex and, on a
+ * locality-change interrupt, points the driver at whichever locality is
+ * active: caught while we hold locality N, it would leave tpm_tis talking
+ * to N's registers afterwards. Localities 1-3 are offered in polling mode
+ * only (tpm_tis.interrupts=0, or a TPM without a working interrupt).
+ */
+static bool tis_irq_mode(void)
 {
-	mutex_lock(&tis_window_lock);
-	if (tis_window)
-		iowrite8(TIS_ACCESS_ACTIVE_LOCALITY,
-			 tis_window + locality * TIS_LOCALITY_STRIDE +
-			 TIS_ACCESS);
-	mutex_unlock(&tis_window_lock);
+	return ioread32(tis_window + TIS_INT_ENABLE(0)) & TIS_INT_GLOBAL_ENABLE;
+}
+
+/* A locality the chipset answers for reads valid; a closed one, all ones. */
+static bool tis_locality_answers(u32 l)
+{
+	u8 access = ioread8(tis_window + TIS_ACCESS(l));
+
+	return (access & TIS_ACCESS_VALID) && access != 0xFF;
 }
 
 /* Call with the chip's ops held (tpm_try_get_ops). */
 static void describe_chip(struct tpm_chip *chip, struct xenmb_chip_info *info)
 {
+	u32 l;
+
 	info->family = chip->flags & TPM_CHIP_FLAG_TPM2 ?
 		       XENMB_TPM_FAMILY_2_0 : XENMB_TPM_FAMILY_1_2;
 	info->interface = chip_interface(chip);
 	info->iface_localities = 0x1;
-	if (info->interface == XENMB_IFACE_TIS && chip->ops->request_locality &&
-	    chip->ops->relinquish_locality && tis_window_map(chip))
-		info->iface_localities = 0xF;
+	if (info->interface == XENMB_IFACE_TIS && tis_window_map(chip) &&
+	    !tis_irq_mode())
+		for (l = 1; l <= XENMB_LOCALITY_MAX; l++)
+			if (tis_locality_answers(l))
+				info->iface_localities |= BIT(l);
 	strscpy(info->name, dev_name(&chip->dev), sizeof(info->name));
 }
 
@@ -123,49 +171,187 @@ void xenmb_tpm_describe(struct xenmb_chip_info *info)
 }
 
 /*
- * tpm_try_get_ops() left the chip at locality 0. Trade it for @locality;
- * *counted says whether the driver counted the request (see tis_window).
+ * Polls a TIS register until (value & @mask) == @want. -ETIME after
+ * @timeout jiffies; -EINTR on a fatal signal when @killable (a dying
+ * process should not wait out a slow TPM; the caller then cleans up).
  */
-static int switch_locality(struct tpm_chip *chip, u32 locality, bool *counted)
+static int tis_wait(unsigned long reg, bool byte, u32 mask, u32 want,
+		    unsigned long timeout, bool killable, u32 *value)
 {
-	int rc;
+	unsigned long stop = jiffies + timeout;
+	u32 v;
 
-	chip->ops->relinquish_locality(chip, chip->locality);
-	chip->locality = -1;
-	rc = chip->ops->request_locality(chip, locality);
-	if (rc < 0) {
-		rc = chip->ops->request_locality(chip, 0);
-		chip->locality = rc < 0 ? -1 : 0;
-		return -EBUSY;
+	for (;;) {
+		v = byte ? ioread8(tis_window + reg) : ioread32(tis_window + reg);
+		if ((v & mask) == want)
+			break;
+		if (time_after(jiffies, stop))
+			return -ETIME;
+		if (killable && fatal_signal_pending(current))
+			return -EINTR;
+		usleep_range(TIS_POLL_MIN_US, TIS_POLL_MAX_US);
 	}
-	*counted = rc == 0;
-	chip->locality = locality;
+	if (value)
+		*value = v;
 	return 0;
 }
 
-/* Back to locality 0, the state tpm_put_ops() expects. */
-static void restore_locality(struct tpm_chip *chip, u32 locality,
-			     bool counted)
+/* Trades locality 0 for @l in the hardware; 0, -EBUSY or -EINTR. */
+static int tis_enter_locality(struct tpm_chip *chip, u32 l)
 {
-	int attempt, rc = -1;
+	int ret;
 
-	if (counted)
-		chip->ops->relinquish_locality(chip, locality);
-	else
-		tis_release_locality(locality);
-
-	for (attempt = 0; attempt < 2 && rc < 0; attempt++)
-		rc = chip->ops->request_locality(chip, 0);
-	if (rc < 0) {
-		dev_err(&chip->dev, "xenmb: cannot return to locality 0\n");
-		chip->locality = -1;
-		return;
-	}
-	chip->locality = 0;
+	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(0));
+	iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(l));
+	ret = tis_wait(TIS_ACCESS(l), true, TIS_GRANTED | TIS_ACCESS_SEIZED,
+		       TIS_GRANTED, chip->timeout_a, true, NULL);
+	if (!ret)
+		return 0;
+	/*
+	 * Not granted: withdraw the request (activeLocality written to a
+	 * locality that is not active clears its pending request; one that
+	 * became active just now is released).
+	 */
+	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
+	return ret == -ETIME ? -EBUSY : ret;
 }
 
-static int transmit(struct tpm_chip *chip, u32 family, u8 *buf,
-		    struct xenmb_cmd_outcome *out)
+/* Idles and releases @l, then makes locality 0 active again for tpm_tis. */
+static void tis_leave_locality(struct tpm_chip *chip, u32 l)
+{
+	iowrite8(TIS_STS_COMMAND_READY, tis_window + TIS_STS(l));
+	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
+	iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(0));
+	if (tis_wait(TIS_ACCESS(0), true, TIS_GRANTED, TIS_GRANTED,
+		     chip->timeout_a, false, NULL)) {
+		/* tpm_put_ops() releases it by count; tpm_tis asks anew. */
+		iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(0));
+		dev_warn_ratelimited(&chip->dev,
+				     "xenmb: locality 0 not granted back after locality %u\n",
+				     l);
+	}
+}
+
+/*
+ * Waits for STS to show @need and a non-zero burst count, the TPM's "how
+ * many bytes now" for FIFO transfers.
+ */
+static int tis_burst(struct tpm_chip *chip, u32 l, u32 need, u32 *burst)
+{
+	unsigned long stop = jiffies + chip->timeout_d;
+	u32 sts;
+	int ret;
+
+	do {
+		ret = tis_wait(TIS_STS(l), false, need, need, chip->timeout_c,
+			       true, &sts);
+		if (ret)
+			return ret;
+		*burst = TIS_STS_BURST(sts);
+		if (*burst)
+			return 0;
+		usleep_range(TIS_POLL_MIN_US, TIS_POLL_MAX_US);
+	} while (!time_after(jiffies, stop));
+	return -ETIME;
+}
+
+static int tis_send(struct tpm_chip *chip, u32 l, const u8 *buf, u32 len)
+{
+	u32 sent = 0, burst, sts;
+	int ret;
+
+	iowrite8(TIS_STS_COMMAND_READY, tis_window + TIS_STS(l));
+	ret = tis_wait(TIS_STS(l), true, TIS_STS_COMMAND_READY,
+		       TIS_STS_COMMAND_READY, chip->timeout_b, true, NULL);
+	while (!ret && sent < len) {
+		ret = tis_burst(chip, l, 0, &burst);
+		if (ret)
+			break;
+		burst = min(burst, len - sent);
+		while (burst--)
+			iowrite8(buf[sent++], tis_window + TIS_DATA_FIFO(l));
+		ret = tis_wait(TIS_STS(l), true, TIS_STS_VALID, TIS_STS_VALID,
+			       chip->timeout_c, true, &sts);
+		/* Expect stays set until the last byte, and only then clears. */
+		if (!ret && !!(sts & TIS_STS_EXPECT) != (sent < len))
+			ret = -EIO;
+	}
+	if (!ret)
+		iowrite8(TIS_STS_GO, tis_window + TIS_STS(l));
+	return ret;
+}
+
+static int tis_read(struct tpm_chip *chip, u32 l, u8 *buf, u32 from, u32 to)
+{
+	u32 burst;
+	int ret;
+
+	while (from < to) {
+		ret = tis_burst(chip, l, TIS_STS_VALID | TIS_STS_DATA_AVAIL,
+				&burst);
+		if (ret)
+			return ret;
+		burst = min(burst, to - from);
+		while (burst--)
+			buf[from++] = ioread8(tis_window + TIS_DATA_FIFO(l));
+	}
+	return 0;
+}
+
+/* Reads the response into @buf (@size bytes) as its header sizes it. */
+static int tis_recv(struct tpm_chip *chip, u32 l, u8 *buf, u32 size,
+		    unsigned long duration)
+{
+	u32 len, sts;
+	int ret;
+
+	ret = tis_wait(TIS_STS(l), true, TIS_STS_VALID | TIS_STS_DATA_AVAIL,
+		       TIS_STS_VALID | TIS_STS_DATA_AVAIL, duration, true, NULL);
+	if (!ret)
+		ret = tis_read(chip, l, buf, 0, TPM_HEADER_LEN);
+	if (ret)
+		return ret;
+	len = xenmb_get_be32(buf + 2);
+	if (len < TPM_HEADER_LEN || len > size)
+		return -EIO;
+	ret = tis_read(chip, l, buf, TPM_HEADER_LEN, len);
+	if (!ret)
+		ret = tis_wait(TIS_STS(l), true, TIS_STS_VALID, TIS_STS_VALID,
+			       chip->timeout_c, true, &sts);
+	/* More data than the header announced is no answer to hand on. */
+	if (!ret && (sts & TIS_STS_DATA_AVAIL))
+		ret = -EIO;
+	return ret;
+}
+
+/*
+ * One command at locality @l > 0, under the chip's ops; the response
+ * replaces the command in @buf. Returns what tpm_transmit_cmd() would:
+ * the response length, -ETIME, or another -errno (-EBUSY: not granted).
+ */
+static ssize_t tis_transmit_at(struct tpm_chip *chip, u32 l, u8 *buf,
+			       u32 len)
+{
+	unsigned long duration;
+	int ret;
+
+	duration = tpm_calc_ordinal_duration(chip, xenmb_get_be32(buf + 6));
+	ret = tis_enter_locality(chip, l);
+	if (ret)
+		return ret;
+	ret = tis_send(chip, l, buf, len);
+	if (!ret)
+		ret = tis_recv(chip, l, buf, XENMB_TPM_BUF_MAX, duration);
+	/* The answer counts only if @l was ours from start to end. */
+	if (!ret && (ioread8(tis_window + TIS_ACCESS(l)) &
+		     (TIS_GRANTED | TIS_ACCESS_SEIZED)) != TIS_GRANTED)
+		ret = -EIO;
+	tis_leave_locality(chip, l);
+	return ret ? ret : xenmb_get_be32(buf + 2);
+}
+
+static int transmit(struct tpm_chip *chip, u32 family, u32 locality,
+		    u8 *buf, u32 len, struct xenmb_cmd_outcome *out)
 {
 	struct tpm_buf tb = { .flags = 0, .data = buf };
 	u16 cmd_tag = xenmb_get_be16(buf);
@@ -176,20 +362,23 @@ static int transmit(struct tpm_chip *chip, u32 family, u8 *buf,
 	out->sent = true;
 	start = ktime_get_ns();
 	/* No description: a TPM error is the caller's to report, not dmesg's. */
-	rc = tpm_transmit_cmd(chip, &tb, 0, NULL);
+	rc = locality ? tis_transmit_at(chip, locality, buf, len) :
+			tpm_transmit_cmd(chip, &tb, 0, NULL);
 	out->duration_ns = ktime_get_ns() - start;
 
 	if (rc == -ETIME) {
 		atomic64_inc(&xenmb_counters.timeouts);
 		return -ETIME;
 	}
+	if (rc == -EBUSY || rc == -EINTR)
+		return rc;
 	if (rc < 0) {
 		atomic64_inc(&xenmb_counters.io_errors);
 		return -EIO;
 	}
 	/*
-	 * tpm_transmit() checked the length field against what it read; a
-	 * garbled tag or an error with a body is no answer to hand on.
+	 * tpm_transmit() or tis_recv() checked the length field against what
+	 * was read; a garbled tag or an error with a body is no answer.
 	 */
 	if (tpm_rsp_check_header(family, cmd_tag, buf,
 				 xenmb_get_be32(buf + 2))) {
@@ -217,7 +406,6 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 	};
 	struct xenmb_chip_info info;
 	struct tpm_chip *chip;
-	bool counted = true;
 	int ret;
 
 	out->have_family = true;
@@ -238,14 +426,7 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 	if (ret)
 		goto out_put;
 
-	if (locality) {
-		ret = switch_locality(chip, locality, &counted);
-		if (ret)
-			goto out_put;
-	}
-	ret = transmit(chip, info.family, buf, out);
-	if (locality)
-		restore_locality(chip, locality, counted);
+	ret = transmit(chip, info.family, locality, buf, len, out);
 
 out_put:
 	tpm_put_ops(chip);

@@ -15,7 +15,6 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
-#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -24,18 +23,14 @@
 #include "txt_heap.h"
 #include "xenmb.h"
 
+/*
+ * Pointing the module at other memory is /dev/mem by another name: as a
+ * hardware parameter, a locked-down kernel refuses to load it with one.
+ */
 static unsigned long long txt_base = TXT_PUB_BASE;
-module_param(txt_base, ullong, 0400);
+module_param_hw(txt_base, ullong, iomem, 0400);
 MODULE_PARM_DESC(txt_base,
 		 "physical base of the TXT public space (tests only; refused when the kernel is locked down)");
-
-int xenmb_txt_init(void)
-{
-	/* Pointing the module at other memory is /dev/mem by another name. */
-	if (txt_base != TXT_PUB_BASE && security_locked_down(LOCKDOWN_DEV_MEM))
-		return -EPERM;
-	return 0;
-}
 
 static int read_registers(struct xenmb_txt_info *info)
 {

@@ -66,9 +66,6 @@ void xenmb_tpm_exit(void);
 
 /* txt.c */
 
-/* Checks the module parameters; -EPERM for a test base under lockdown. */
-int xenmb_txt_init(void);
-
 /* Fills @info (zeroed by the caller); 0 or -errno if nothing was read. */
 int xenmb_txt_info(struct xenmb_txt_info *info);
 

@@ -307,6 +307,9 @@ def check_boot(c, mode, fam, sends, after_signals, g):
         c.equal(e["errno"], e["expected"], f"malformed {e['case']}: errno {errno.errorcode.get(e['expected'])}")
     nocap = g.json_lines("nocap")
     c.check(nocap and nocap[0]["errno"] == errno.EPERM, "without CAP_SYS_ADMIN: EPERM", g.out("nocap"))
+    info_nocap = [e for e in nocap if e["case"] == "info_no_cap"]
+    c.check(info_nocap and info_nocap[0]["errno"] == errno.EPERM,
+            "INFO without CAP_SYS_ADMIN: EPERM (it touches the chip)", g.out("nocap"))
 
     # No TXT here: said clearly, with its own exit code; reads give ENODEV.
     c.equal(g.rc("txt_none"), 5, "'xenmb txt' without TXT exits 5")

@@ -43,6 +43,10 @@
  * On success (return 0) the TPM answered: rsp_len bytes were written and
  * tpm_rc holds the TPM's return code, which may itself be an error.
  *
+ * Errors of XENMB_IOC_INFO: EFAULT, EINVAL and E2BIG as above, then EPERM
+ * when the caller lacks CAP_SYS_ADMIN (describing the chip takes its ops
+ * and reads its registers).
+ *
  * Errors of XENMB_IOC_TXT_INFO and XENMB_IOC_TXT_READ:
  *
  *   EFAULT      an argument or buffer pointer cannot be read or written
