@@ -51,6 +51,19 @@ MODULE_PARM_DESC(policy,
 		 "default | locality0 | read-only; can only be made stricter");
 
 /*
+ * NV indices that commands at localities 1-3 may read or write; none by
+ * default, as no shipped flow needs one (the asset tag is set and read at
+ * locality 0; SINIT reads it at launch, before Linux runs). Fixed at load:
+ * see policy.c for why the TPM's own locality checks do not suffice.
+ */
+u32 xenmb_nv_allow[XENMB_NV_ALLOW_MAX];
+unsigned int xenmb_nv_allow_count;
+module_param_array_named(nv_allow, xenmb_nv_allow, uint,
+			 &xenmb_nv_allow_count, 0400);
+MODULE_PARM_DESC(nv_allow,
+		 "NV indices (up to 8) open to NV reads and writes at localities 1-3; none by default");
+
+/*
  * Reads an extensible ioctl argument: the caller's size must cover the
  * first published layout, and bytes past what this driver knows must be 0.
  */

@@ -17,6 +17,8 @@ struct xenmb_policy_request {
 	u32 locality;		/* what the caller asked for */
 	const u8 *cmd;		/* the command, as the TPM would see it */
 	u32 cmd_len;
+	const u32 *nv_allow;	/* NV indices open at localities 1-3 */
+	u32 nv_allow_count;
 };
 
 /*

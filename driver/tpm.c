@@ -403,6 +403,8 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 		.locality = locality,
 		.cmd = buf,
 		.cmd_len = len,
+		.nv_allow = xenmb_nv_allow,
+		.nv_allow_count = xenmb_nv_allow_count,
 	};
 	struct xenmb_chip_info info;
 	struct tpm_chip *chip;

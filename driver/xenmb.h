@@ -22,6 +22,11 @@ struct xenmb_counters {
 
 extern struct xenmb_counters xenmb_counters;
 
+/* main.c: the nv_allow module parameter (see policy.c). */
+#define XENMB_NV_ALLOW_MAX	8
+extern u32 xenmb_nv_allow[XENMB_NV_ALLOW_MAX];
+extern unsigned int xenmb_nv_allow_count;
+
 /* tpm.c */
 
 struct xenmb_chip_info {

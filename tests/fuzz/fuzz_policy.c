@@ -12,6 +12,8 @@
 #include "driver/policy.h"
 #include "uapi/linux/xenmb.h"
 
+static const u32 nv_allow[] = {0x01C10110, 0x40000010};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct xenmb_policy_request req;
@@ -31,6 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.locality = data[3];
 	req.cmd = cmd;
 	req.cmd_len = (u32)(size - 4);
+	req.nv_allow = nv_allow;
+	req.nv_allow_count = 2;
 	xenmb_policy_check(&req, &hdr);
 	tpm_cmd_name(req.family, hdr.code);
 	if (size >= 8)

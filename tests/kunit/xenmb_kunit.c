@@ -42,6 +42,8 @@ static void xenmb_policy_check_test(struct kunit *test)
 		.locality = c->locality,
 		.cmd = dup_exact(test, c->cmd, c->cmd_len),
 		.cmd_len = c->cmd_len,
+		.nv_allow = pc_nv_allow,
+		.nv_allow_count = PC_NV_ALLOW_COUNT,
 	};
 	struct tpm_cmd_header hdr;
 

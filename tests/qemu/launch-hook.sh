@@ -37,10 +37,6 @@ ask() {
     read -r -t 20 ANSWER <&3 || fail "no answer from the relay to $1"
 }
 
-if ! grep -q '^xenmb ' /proc/modules; then
-    insmod $MOD || fail "insmod $MOD"
-fi
-
 echo PLAN >&3
 : > $PLAN
 while read -r -t 20 line <&3; do
@@ -48,6 +44,13 @@ while read -r -t 20 line <&3; do
     echo "$line" >> $PLAN
 done
 [ "$line" = END ] || fail "plan incomplete"
+
+# Reading the tag at locality 2 is SINIT's privilege, which this emulator
+# plays: xenmb opens NV above locality 0 only to the indices it is loaded
+# with (nv_allow).
+tag_index=$(sed -n 's/^TAG_INDEX=//p' $PLAN)
+rmmod xenmb 2>/dev/null
+insmod $MOD nv_allow="$tag_index" || fail "insmod $MOD nv_allow=$tag_index"
 echo "launch: plan of $(grep -c '^extend ' $PLAN) extends"
 
 ask DRTM

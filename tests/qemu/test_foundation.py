@@ -49,6 +49,17 @@ def tpm2_get_random(n):
     return struct.pack(">HIIH", 0x8001, 12, 0x17B, n)
 
 
+def tpm2_nv_read(index, size):
+    auth = struct.pack(">IHBH", 0x40000009, 0, 0, 0)      # TPM_RS_PW, empty
+    body = (struct.pack(">II", index, index) + struct.pack(">I", len(auth)) +
+            auth + struct.pack(">HH", size, 0))
+    return struct.pack(">HII", 0x8002, 10 + len(body), 0x14E) + body
+
+
+def tpm12_nv_read(index, size):
+    return struct.pack(">HIIIII", 0x00C1, 22, 0xCF, index, 0, size)
+
+
 def tpm12_pcr_read(pcr):
     return struct.pack(">HIII", 0x00C1, 14, 0x15, pcr)
 
@@ -75,6 +86,10 @@ class Family:
 
     def get_random(self, n):
         return tpm2_get_random(n) if self.tpm2 else tpm12_get_random(n)
+
+    def nv_read_ek_cert(self):
+        """An NV read of the EK certificate index: not in nv_allow."""
+        return tpm2_nv_read(0x01C00002, 32) if self.tpm2 else tpm12_nv_read(0x1000F000, 20)
 
     def pcr_value(self, response):
         """The PCR value in a PCR read response."""
@@ -144,6 +159,9 @@ def plan(mode):
             Send("random_l3", 3, fam.get_random(8)),
             Send("read22_d", 0, fam.pcr_read(22)),
         ]
+        # NV above locality 0: only the nv_allow indices (none here).
+        sends += [Send(f"nv_read_l{loc}", loc, fam.nv_read_ek_cert(), exit_code=EXIT_KERNEL,
+                       tpm_rc=None, err=errno.EACCES) for loc in (1, 2, 3)]
     policy_sends = [
         Send("ext23_ro", 0, fam.extend(23, d3), exit_code=EXIT_KERNEL, tpm_rc=None, err=errno.EACCES),
         Send("read23_ro", 0, fam.pcr_read(23)),

@@ -20,6 +20,8 @@ static void run_policy_case(const struct policy_case *c)
 	    .locality = c->locality,
 	    .cmd = cmd,
 	    .cmd_len = c->cmd_len,
+	    .nv_allow = pc_nv_allow,
+	    .nv_allow_count = PC_NV_ALLOW_COUNT,
 	};
 	struct tpm_cmd_header hdr;
 	int ret;
