@@ -118,7 +118,8 @@ static long xenmb_ioctl_info(void __user *uarg)
 	return 0;
 }
 
-static int tpm_cmd(void __user *uarg, struct xenmb_cmd_outcome *out)
+static int tpm_cmd(struct xenmb_owned *owned, void __user *uarg,
+		   struct xenmb_cmd_outcome *out)
 {
 	struct xenmb_tpm_cmd arg;
 	u8 *buf;
@@ -152,8 +153,10 @@ static int tpm_cmd(void __user *uarg, struct xenmb_cmd_outcome *out)
 		goto out_free;
 	}
 
+	mutex_lock(&owned->lock);
 	ret = xenmb_tpm_submit(buf, arg.cmd_len, arg.locality,
-			       READ_ONCE(xenmb_policy), out);
+			       READ_ONCE(xenmb_policy), owned, out);
+	mutex_unlock(&owned->lock);
 	if (ret)
 		goto out_free;
 
@@ -174,11 +177,11 @@ out_free:
 	return ret;
 }
 
-static long xenmb_ioctl_tpm_cmd(void __user *uarg)
+static long xenmb_ioctl_tpm_cmd(struct xenmb_owned *owned, void __user *uarg)
 {
 	struct xenmb_cmd_outcome out = { 0 };
 
-	out.err = tpm_cmd(uarg, &out);
+	out.err = tpm_cmd(owned, uarg, &out);
 	if (out.err && !out.sent)
 		atomic64_inc(&xenmb_counters.denials);
 	xenmb_audit_cmd(&out);
@@ -250,7 +253,7 @@ static long xenmb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case _IOC_NR(XENMB_IOC_INFO):
 		return xenmb_ioctl_info(uarg);
 	case _IOC_NR(XENMB_IOC_TPM_CMD):
-		return xenmb_ioctl_tpm_cmd(uarg);
+		return xenmb_ioctl_tpm_cmd(file->private_data, uarg);
 	case _IOC_NR(XENMB_IOC_TXT_INFO):
 		return xenmb_ioctl_txt_info(uarg);
 	case _IOC_NR(XENMB_IOC_TXT_READ):
@@ -260,9 +263,32 @@ static long xenmb_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+static int xenmb_open(struct inode *inode, struct file *file)
+{
+	struct xenmb_owned *owned = kzalloc(sizeof(*owned), GFP_KERNEL);
+
+	if (!owned)
+		return -ENOMEM;
+	mutex_init(&owned->lock);
+	file->private_data = owned;
+	return nonseekable_open(inode, file);
+}
+
+/* A close, or the process dying: flush what this file left loaded. */
+static int xenmb_release(struct inode *inode, struct file *file)
+{
+	struct xenmb_owned *owned = file->private_data;
+
+	xenmb_tpm_flush_owned(owned);
+	mutex_destroy(&owned->lock);
+	kfree(owned);
+	return 0;
+}
+
 static const struct file_operations xenmb_fops = {
 	.owner = THIS_MODULE,
-	.open = nonseekable_open,
+	.open = xenmb_open,
+	.release = xenmb_release,
 	.unlocked_ioctl = xenmb_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = no_llseek,

@@ -17,6 +17,7 @@
 
 #include "../uapi/linux/xenmb.h"
 #include "policy.h"
+#include "tpm_handles.h"
 #include "xenmb.h"
 
 /*
@@ -55,13 +56,6 @@
 /* tpm_tis polls every millisecond; half that keeps our latency close. */
 #define TIS_POLL_MIN_US			250
 #define TIS_POLL_MAX_US			500
-
-/*
- * Exported (GPL) by the TPM core since 5.1 with this signature, through
- * 6.12, but declared only in its private drivers/char/tpm/tpm.h: the
- * driver's own per-command limit keeps our timeouts equal to tpm_tis's.
- */
-unsigned long tpm_calc_ordinal_duration(struct tpm_chip *chip, u32 ordinal);
 
 static DEFINE_MUTEX(tis_window_lock);
 static resource_size_t tis_window_start;
@@ -273,7 +267,8 @@ static int tis_send(struct tpm_chip *chip, u32 l, const u8 *buf, u32 len)
 		ret = tis_wait(TIS_STS(l), true, TIS_STS_VALID, TIS_STS_VALID,
 			       chip->timeout_c, true, &sts);
 		/* Expect stays set until the last byte, and only then clears. */
-		if (!ret && !!(sts & TIS_STS_EXPECT) != (sent < len))
+		if (!ret && (sent < len ? !(sts & TIS_STS_EXPECT) :
+					  sts & TIS_STS_EXPECT))
 			ret = -EIO;
 	}
 	if (!ret)
@@ -366,6 +361,12 @@ static int transmit(struct tpm_chip *chip, u32 family, u32 locality,
 			tpm_transmit_cmd(chip, &tb, 0, NULL);
 	out->duration_ns = ktime_get_ns() - start;
 
+	/*
+	 * Both paths leave a response whose header length matches what was
+	 * read (tpm_transmit_cmd returns 0 or the TPM's code, ours a length).
+	 */
+	if (rc >= 0)
+		out->wire_len = xenmb_get_be32(buf + 2);
 	if (rc == -ETIME) {
 		atomic64_inc(&xenmb_counters.timeouts);
 		return -ETIME;
@@ -395,8 +396,71 @@ static int transmit(struct tpm_chip *chip, u32 family, u32 locality,
 	return 0;
 }
 
+/* TPMA_CC (TPM 2.0 Library part 2): the vendor bit, V. */
+#define TPMA_CC_VENDOR		BIT(29)
+
+/*
+ * The size of a TPM 2.0 command's handle area, from the command list the
+ * TPM core read from the TPM at startup (TPM_CAP_COMMANDS); -1 if absent.
+ */
+static int tpm2_cmd_handles(struct tpm_chip *chip, u32 code)
+{
+	u32 i, attr;
+
+	for (i = 0; chip->cc_attrs_tbl && i < chip->nr_commands; i++) {
+		attr = chip->cc_attrs_tbl[i];
+		if ((attr & 0xFFFF) == (code & 0xFFFF) &&
+		    !(attr & TPMA_CC_VENDOR) == !(code & TPMA_CC_VENDOR))
+			return (attr >> TPM2_CC_ATTR_CHANDLES) & 0x7;
+	}
+	return -1;
+}
+
+static void owned_forget(struct xenmb_owned *owned, u8 kind, u32 handle)
+{
+	u32 i;
+
+	for (i = 0; i < owned->count; i++)
+		if (owned->handle[i] == handle && owned->kind[i] == kind) {
+			owned->count--;
+			owned->handle[i] = owned->handle[owned->count];
+			owned->kind[i] = owned->kind[owned->count];
+			return;
+		}
+}
+
+static void owned_note(struct tpm_chip *chip, struct xenmb_owned *owned,
+		       u8 kind, u32 handle)
+{
+	owned_forget(owned, kind, handle);
+	if (owned->count == XENMB_OWNED_MAX) {
+		/* More than any TPM holds: someone else flushed ours. */
+		dev_warn_ratelimited(&chip->dev,
+				     "xenmb: handle 0x%08x not tracked: list full\n",
+				     handle);
+		return;
+	}
+	owned->handle[owned->count] = handle;
+	owned->kind[owned->count++] = kind;
+}
+
+/* Applies what the command in @cmd did, now that @buf holds its answer. */
+static void owned_update(struct tpm_chip *chip, struct xenmb_owned *owned,
+			 const struct tpm_handle_plan *plan, const u8 *buf,
+			 const struct xenmb_cmd_outcome *out)
+{
+	u32 i, created;
+
+	for (i = 0; i < plan->n_ended; i++)
+		owned_forget(owned, plan->ended_kind[i], plan->ended[i]);
+	/* Even an answer dropped as malformed may have loaded something. */
+	created = out->wire_len ? tpm_handles_created(plan, buf, out->wire_len) : 0;
+	if (created)
+		owned_note(chip, owned, plan->creates, created);
+}
+
 int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
-		     struct xenmb_cmd_outcome *out)
+		     struct xenmb_owned *owned, struct xenmb_cmd_outcome *out)
 {
 	struct xenmb_policy_request req = {
 		.policy = policy,
@@ -406,6 +470,7 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 		.nv_allow = xenmb_nv_allow,
 		.nv_allow_count = xenmb_nv_allow_count,
 	};
+	struct tpm_handle_plan plan;
 	struct xenmb_chip_info info;
 	struct tpm_chip *chip;
 	int ret;
@@ -428,12 +493,45 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 	if (ret)
 		goto out_put;
 
+	/* Read before the answer overwrites the command; malformed: no plan. */
+	if (tpm_handles_plan(info.family, buf, len,
+			     info.family == XENMB_TPM_FAMILY_2_0 ?
+			     tpm2_cmd_handles(chip, out->hdr.code) : -1, &plan))
+		memset(&plan, 0, sizeof(plan));
 	ret = transmit(chip, info.family, locality, buf, len, out);
+	if (owned)
+		owned_update(chip, owned, &plan, buf, out);
 
 out_put:
 	tpm_put_ops(chip);
 	put_device(&chip->dev);
 	return ret;
+}
+
+void xenmb_tpm_flush_owned(struct xenmb_owned *owned)
+{
+	struct xenmb_cmd_outcome out;
+	u8 *buf;
+	u32 i, len;
+
+	if (!owned->count)
+		return;
+	buf = (u8 *)__get_free_page(GFP_KERNEL);
+	if (!buf)
+		return;
+	for (i = 0; i < owned->count; i++) {
+		memset(&out, 0, sizeof(out));
+		len = tpm_handles_flush_cmd(owned->kind[i], owned->handle[i],
+					    buf);
+		out.have_locality = true;
+		out.len = len;
+		/* Undoing the file's own work passes whatever the policy. */
+		out.err = xenmb_tpm_submit(buf, len, 0, XENMB_POLICY_DEFAULT,
+					   NULL, &out);
+		xenmb_audit_cmd(&out);
+	}
+	owned->count = 0;
+	free_page((unsigned long)buf);
 }
 
 void xenmb_tpm_exit(void)

@@ -7,6 +7,7 @@
 
 #include <linux/atomic.h>
 #include <linux/compiler.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 
 #include "../uapi/linux/xenmb.h"
@@ -26,6 +27,14 @@ extern struct xenmb_counters xenmb_counters;
 #define XENMB_NV_ALLOW_MAX	8
 extern u32 xenmb_nv_allow[XENMB_NV_ALLOW_MAX];
 extern unsigned int xenmb_nv_allow_count;
+
+/*
+ * Exported (GPL) by the TPM core since 5.1 with this signature, through
+ * 6.12, but declared only in its private drivers/char/tpm/tpm.h. tpm.c
+ * uses it so that its own FIFO waits are the driver's per-command limits.
+ */
+struct tpm_chip;
+unsigned long tpm_calc_ordinal_duration(struct tpm_chip *chip, u32 ordinal);
 
 /* tpm.c */
 
@@ -55,17 +64,36 @@ struct xenmb_cmd_outcome {
 	bool tpm_answered;
 	u32 tpm_rc;
 	u32 rsp_len;
+	u32 wire_len;			/* what the TPM sent, even if dropped */
 	u64 duration_ns;
 	int err;			/* 0 or -errno returned to the caller */
 };
 
 /*
+ * The TPM 2.0 objects and sessions, and TPM 1.2 keys and auth sessions,
+ * that one open /dev/xenmb file created and has not flushed; flushed when
+ * the file is released (a close, or the process dying). Persistent handles
+ * are never listed. @lock serializes the file's commands.
+ */
+#define XENMB_OWNED_MAX		64
+struct xenmb_owned {
+	struct mutex lock;		/* the file's commands, one at a time */
+	u32 count;
+	u32 handle[XENMB_OWNED_MAX];
+	u8 kind[XENMB_OWNED_MAX];	/* enum tpm_handle_kind */
+};
+
+/*
  * Sends the @len-byte command in @buf (a page) to the default chip at
  * @locality after xenmb_policy_check() accepts it; the response replaces
- * the command in @buf. @policy is the XENMB_POLICY_* in force.
+ * the command in @buf. @policy is the XENMB_POLICY_* in force. With
+ * @owned (its lock held), what the command creates or ends is noted there.
  */
 int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
-		     struct xenmb_cmd_outcome *out);
+		     struct xenmb_owned *owned, struct xenmb_cmd_outcome *out);
+
+/* Flushes, at locality 0 and audited, everything @owned lists. */
+void xenmb_tpm_flush_owned(struct xenmb_owned *owned);
 
 void xenmb_tpm_exit(void);
 

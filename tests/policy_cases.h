@@ -15,6 +15,7 @@
 #include "../driver/compat.h"
 #include "../driver/policy.h"
 #include "../driver/tpm_cmd.h"
+#include "../driver/tpm_handles.h"
 #include "../uapi/linux/xenmb.h"
 
 #define PC_BYTE(v, shift)	(u8)(((v) >> (shift)) & 0xFF)
@@ -744,7 +745,118 @@ static const struct rsp_case rsp_cases[] = {
 	  { 0x80, 0x01, 0, 0, 0, 10, 0, 0, 0, 0 }, 10, -EBADMSG },
 };
 
+
+/*
+ * tpm_handles_plan() and tpm_handles_created(): what a command creates or
+ * ends, for the per-file flush at close. @rsp is the answer (may be
+ * empty); @created the handle it must yield; @ended the one handle (of
+ * @ended_kind) the plan must list, 0 for none.
+ */
+struct handle_case {
+	const char *desc;
+	u32 family;
+	int cmd_handles;
+	const u8 *cmd;
+	u32 cmd_len;
+	const u8 *rsp;
+	u32 rsp_len;
+	int ret;
+	u8 creates;
+	u32 created;
+	u32 n_ended;
+	u32 ended;
+	u8 ended_kind;
+};
+
+#define TPM2_RSP(rc, ...)	PC_CMD_LEN(0x8001, TPM_HEADER_LEN + \
+					   PC_COUNT(__VA_ARGS__), rc, \
+					   ##__VA_ARGS__)
+#define TPM12_RSP(rc, ...)	PC_CMD_LEN(0x00C4, TPM_HEADER_LEN + \
+					   PC_COUNT(__VA_ARGS__), rc, \
+					   ##__VA_ARGS__)
+/* A TPM 2.0 session in an authorization area, with @attrs. */
+#define TPM2_SESSION(h, attrs)	PC_BE32(h), PC_BE16(0), attrs, PC_BE16(0)
+/* A TPM 1.2 authorization trailer for @h with continueAuthSession @cont. */
+#define TPM12_TRAILER(h, cont)	PC_BE32(h), PC_ZERO20, cont, PC_ZERO20
+
+static const struct handle_case handle_cases[] = {
+	{ "tpm2 CreatePrimary's transient handle is created", PC_TPM2, 1,
+	  TPM2_CMD_AUTH(0x131, PC_BE32(0x40000001), TPM2_PW_AUTH),
+	  TPM2_RSP(0, PC_BE32(0x80000001)), 0, TPM_HANDLE_TPM2, 0x80000001,
+	  0, 0, 0 },
+	{ "tpm2 Load that failed creates nothing", PC_TPM2, 1,
+	  TPM2_CMD_AUTH(0x157, PC_BE32(0x80000000), TPM2_PW_AUTH),
+	  TPM2_RSP(0x18B, PC_BE32(0x80000001)), 0, TPM_HANDLE_TPM2, 0,
+	  0, 0, 0 },
+	{ "tpm2 StartAuthSession's policy session is created", PC_TPM2, 2,
+	  TPM2_CMD(0x176, PC_BE32(0x40000007), PC_BE32(0x40000007)),
+	  TPM2_RSP(0, PC_BE32(0x03000000)), 0, TPM_HANDLE_TPM2, 0x03000000,
+	  0, 0, 0 },
+	{ "tpm2 a persistent handle in an answer is never tracked", PC_TPM2, 0,
+	  TPM2_CMD(0x161), TPM2_RSP(0, PC_BE32(0x81010001)), 0,
+	  TPM_HANDLE_TPM2, 0, 0, 0, 0 },
+	{ "tpm2 an answer cut before its handle creates nothing", PC_TPM2, 0,
+	  TPM2_CMD(0x167), TPM2_RSP(0, 0x80, 0), 0, TPM_HANDLE_TPM2, 0,
+	  0, 0, 0 },
+	{ "tpm2 FlushContext ends its handle", PC_TPM2, 0,
+	  TPM2_CMD(0x165, PC_BE32(0x80000002)), TPM2_RSP(0), 0, 0, 0,
+	  1, 0x80000002, TPM_HANDLE_TPM2 },
+	{ "tpm2 FlushContext without its handle", PC_TPM2, 0,
+	  TPM2_CMD(0x165, 0x80), TPM2_RSP(0), -EINVAL, 0, 0, 0, 0, 0 },
+	{ "tpm2 a session without continueSession ends", PC_TPM2, 1,
+	  TPM2_CMD_AUTH(0x158, PC_BE32(0x80000001), PC_BE32(9),
+			TPM2_SESSION(0x02000000, 0)),
+	  TPM2_RSP(0), 0, 0, 0, 1, 0x02000000, TPM_HANDLE_TPM2 },
+	{ "tpm2 a session with continueSession goes on", PC_TPM2, 1,
+	  TPM2_CMD_AUTH(0x158, PC_BE32(0x80000001), PC_BE32(9),
+			TPM2_SESSION(0x02000000, 1)),
+	  TPM2_RSP(0), 0, 0, 0, 0, 0, 0 },
+	{ "tpm2 the password session is no handle to end", PC_TPM2, 1,
+	  TPM2_CMD_AUTH(0x158, PC_BE32(0x80000001), PC_BE32(9),
+			TPM2_SESSION(0x40000009, 0)),
+	  TPM2_RSP(0), 0, 0, 0, 0, 0, 0 },
+	{ "tpm2 a command the TPM does not list: sessions unread", PC_TPM2, -1,
+	  TPM2_CMD_AUTH(0x158, PC_BE32(0x80000001), PC_BE32(9),
+			TPM2_SESSION(0x02000000, 0)),
+	  TPM2_RSP(0), 0, 0, 0, 0, 0, 0 },
+	{ "tpm2 an authorization area larger than the command", PC_TPM2, 1,
+	  TPM2_CMD_AUTH(0x158, PC_BE32(0x80000001), PC_BE32(10),
+			TPM2_SESSION(0x02000000, 0)),
+	  TPM2_RSP(0), -EINVAL, 0, 0, 0, 0, 0 },
+	{ "tpm2 a session whose nonce runs past its area", PC_TPM2, 1,
+	  TPM2_CMD_AUTH(0x158, PC_BE32(0x80000001), PC_BE32(9),
+			PC_BE32(0x02000000), PC_BE16(9), 0, PC_BE16(0)),
+	  TPM2_RSP(0), -EINVAL, 0, 0, 0, 0, 0 },
+	{ "tpm12 OIAP's auth session is created", PC_TPM12, -1,
+	  TPM12_CMD(0x0A), TPM12_RSP(0, PC_BE32(0x01000005), PC_ZERO20), 0,
+	  TPM_HANDLE_TPM12_AUTH, 0x01000005, 0, 0, 0 },
+	{ "tpm12 LoadKey2's key is created", PC_TPM12, -1,
+	  TPM12_CMD(0x41, PC_BE32(0x40000000)),
+	  TPM12_RSP(0, PC_BE32(0x0A000001)), 0, TPM_HANDLE_TPM12_KEY,
+	  0x0A000001, 0, 0, 0 },
+	{ "tpm12 FlushSpecific of a key ends it", PC_TPM12, -1,
+	  TPM12_CMD(0xBA, PC_BE32(0x0A000001), PC_BE32(1)), TPM12_RSP(0), 0,
+	  0, 0, 1, 0x0A000001, TPM_HANDLE_TPM12_KEY },
+	{ "tpm12 FlushSpecific of an auth session ends it", PC_TPM12, -1,
+	  TPM12_CMD(0xBA, PC_BE32(0x01000005), PC_BE32(2)), TPM12_RSP(0), 0,
+	  0, 0, 1, 0x01000005, TPM_HANDLE_TPM12_AUTH },
+	{ "tpm12 an auth1 command without continueAuthSession ends it",
+	  PC_TPM12, -1,
+	  PC_CMD(TPM12_TAG_RQU_AUTH1_COMMAND, 0x14, PC_BE32(23),
+		 TPM12_TRAILER(0x01000006, 0)),
+	  TPM12_RSP(0), 0, 0, 0, 1, 0x01000006, TPM_HANDLE_TPM12_AUTH },
+	{ "tpm12 an auth1 command continuing its session", PC_TPM12, -1,
+	  PC_CMD(TPM12_TAG_RQU_AUTH1_COMMAND, 0x14, PC_BE32(23),
+		 TPM12_TRAILER(0x01000006, 1)),
+	  TPM12_RSP(0), 0, 0, 0, 0, 0, 0 },
+	{ "tpm12 an auth2 command too short for two trailers", PC_TPM12, -1,
+	  PC_CMD(TPM12_TAG_RQU_AUTH2_COMMAND, 0x14,
+		 TPM12_TRAILER(0x01000006, 1)),
+	  TPM12_RSP(0), -EINVAL, 0, 0, 0, 0, 0 },
+};
+
 #define PC_VECTOR_COUNT (ARRAY_SIZE(policy_cases) + \
+			 ARRAY_SIZE(handle_cases) + \
 			 ARRAY_SIZE(cmd_name_cases) + \
 			 ARRAY_SIZE(rc_cases) + \
 			 ARRAY_SIZE(rsp_cases) + \

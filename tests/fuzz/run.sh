@@ -17,7 +17,7 @@ mkdir -p "$out"
 declare -A extra=(
     [txt_heap]="driver/txt_heap.c driver/tcg_log.c"
     [tcg_log]="driver/tcg_log.c"
-    [policy]="driver/policy.c driver/tpm_cmd.c"
+    [policy]="driver/policy.c driver/tpm_cmd.c driver/tpm_handles.c"
     [owner_config]="helper/owner_secret.c -lkeyutils -lcrypto"
     [tpm2_pcr_read]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
     [tpm2_quote]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"

@@ -95,6 +95,35 @@ static void tpm_rc_describe_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, out, c->text);
 }
 
+static void handle_case_desc(const struct handle_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(handle, handle_cases, handle_case_desc);
+
+static void tpm_handles_plan_test(struct kunit *test)
+{
+	const struct handle_case *c = test->param_value;
+	struct tpm_handle_plan plan;
+	int ret;
+
+	ret = tpm_handles_plan(c->family,
+			       dup_exact(test, c->cmd, c->cmd_len), c->cmd_len,
+			       c->cmd_handles, &plan);
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+	if (ret)
+		return;
+	KUNIT_EXPECT_EQ(test, plan.creates, c->creates);
+	KUNIT_EXPECT_EQ(test, tpm_handles_created(&plan, c->rsp, c->rsp_len),
+			c->created);
+	KUNIT_EXPECT_EQ(test, plan.n_ended, c->n_ended);
+	if (c->n_ended) {
+		KUNIT_EXPECT_EQ(test, plan.ended[0], c->ended);
+		KUNIT_EXPECT_EQ(test, plan.ended_kind[0], c->ended_kind);
+	}
+}
+
 static void rsp_case_desc(const struct rsp_case *c, char *desc)
 {
 	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
@@ -287,6 +316,7 @@ static struct kunit_case xenmb_test_cases[] = {
 	KUNIT_CASE_PARAM(tpm_cmd_name_test, cmd_name_gen_params),
 	KUNIT_CASE_PARAM(tpm_rc_describe_test, rc_gen_params),
 	KUNIT_CASE_PARAM(tpm_rsp_check_header_test, rsp_gen_params),
+	KUNIT_CASE_PARAM(tpm_handles_plan_test, handle_gen_params),
 	KUNIT_CASE_PARAM(xenmb_policy_parse_test, policy_parse_gen_params),
 	KUNIT_CASE_PARAM(xenmb_policy_level_test, policy_level_gen_params),
 	KUNIT_CASE_PARAM(uapi_layout_test, abi_gen_params),

@@ -35,6 +35,54 @@ static void run_policy_case(const struct policy_case *c)
 	free(cmd);
 }
 
+/* The plan and the created handle are what @c says (on success). */
+static bool handle_case_ok(const struct handle_case *c, int ret,
+			   const struct tpm_handle_plan *plan, u32 created)
+{
+	if (ret != c->ret)
+		return false;
+	if (ret)
+		return true;
+	if (plan->creates != c->creates || created != c->created ||
+	    plan->n_ended != c->n_ended)
+		return false;
+	return !c->n_ended || (plan->ended[0] == c->ended &&
+			       plan->ended_kind[0] == c->ended_kind);
+}
+
+static void run_handle_case(const struct handle_case *c)
+{
+	struct tpm_handle_plan plan;
+	u32 created;
+	int ret;
+
+	ret = tpm_handles_plan(c->family, c->cmd, c->cmd_len, c->cmd_handles,
+			       &plan);
+	created = ret ? 0 : tpm_handles_created(&plan, c->rsp, c->rsp_len);
+	report(handle_case_ok(c, ret, &plan, created), c->desc,
+	       "ret %d creates %u created 0x%x ended %u (0x%x kind %u)", ret,
+	       plan.creates, created, plan.n_ended, plan.ended[0],
+	       plan.ended_kind[0]);
+}
+
+static void run_flush_cmd_cases(void)
+{
+	static const u8 tpm2[] = {0x80, 0x01, 0,    0,	  0, 14, 0,
+				  0,	0x01, 0x65, 0x80, 0, 0,	 1};
+	static const u8 tpm12[] = {0x00, 0xC1, 0, 0, 0, 18, 0, 0, 0,
+				   0xBA, 0x01, 0, 0, 5, 0,  0, 0, 2};
+	u8 buf[18];
+	u32 len;
+
+	len = tpm_handles_flush_cmd(TPM_HANDLE_TPM2, 0x80000001, buf);
+	report(len == sizeof(tpm2) && !memcmp(buf, tpm2, len),
+	       "FlushContext of 0x80000001, byte for byte", "len %u", len);
+	len = tpm_handles_flush_cmd(TPM_HANDLE_TPM12_AUTH, 0x01000005, buf);
+	report(len == sizeof(tpm12) && !memcmp(buf, tpm12, len),
+	       "FlushSpecific of auth session 0x01000005, byte for byte",
+	       "len %u", len);
+}
+
 static void run_cmd_name_case(const struct cmd_name_case *c)
 {
 	const char *name = tpm_cmd_name(c->family, c->code);
@@ -137,7 +185,7 @@ int main(void)
 {
 	size_t i;
 
-	printf("1..%zu\n", PC_VECTOR_COUNT);
+	printf("1..%zu\n", PC_VECTOR_COUNT + 2);
 	for (i = 0; i < ARRAY_SIZE(policy_cases); i++)
 		run_policy_case(&policy_cases[i]);
 	for (i = 0; i < ARRAY_SIZE(cmd_name_cases); i++)
@@ -152,6 +200,9 @@ int main(void)
 		run_abi_struct(&abi_structs[i]);
 	for (i = 0; i < ARRAY_SIZE(rsp_cases); i++)
 		run_rsp_case(&rsp_cases[i]);
+	for (i = 0; i < ARRAY_SIZE(handle_cases); i++)
+		run_handle_case(&handle_cases[i]);
+	run_flush_cmd_cases();
 
-	return tally() || passed != PC_VECTOR_COUNT;
+	return tally() || passed != PC_VECTOR_COUNT + 2;
 }

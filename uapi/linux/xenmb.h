@@ -30,9 +30,15 @@
  *               sees the command, so a response is never cut short)
  *   ENODEV      no TPM chip, or the chip went away
  *   EOPNOTSUPP  locality above 0 on an interface that cannot change
- *               locality (CRB in Linux 6.1, or a TIS not mapped in memory)
+ *               locality (CRB in Linux 6.1, a TIS not mapped in memory,
+ *               a locality whose ACCESS register does not read valid, or a
+ *               TIS whose driver runs in IRQ mode)
  *   EACCES      the policy does not allow this command at this locality
- *   EBUSY       the TPM did not grant the requested locality
+ *               (NV above locality 0: only the indices in nv_allow)
+ *   EBUSY       the TPM did not grant the requested locality in time; the
+ *               request was withdrawn and locality 0 given back
+ *   EINTR       a fatal signal ended the wait for a locality above 0; the
+ *               command was aborted and locality 0 given back
  *   ETIME       the TPM did not answer in time; the chip remains usable
  *   EIO         the transport to the TPM failed or the response was bad:
  *               its tag is no response tag (TPM 2.0: not the request's
