@@ -28,18 +28,13 @@ import subprocess
 import sys
 
 import harness
+from test_quote import HR_LOADED_SESSION, HR_PERSISTENT, HR_TRANSIENT, get_handles, handles_of
 
 KILLS = 12
-CC_GET_CAPABILITY = 0x17A
 NONCE = bytes(range(32))
 NONCE_B64 = base64.b64encode(NONCE).decode()
 XENTPM = "/opt/xensource/tpm/xentpm"
 TOOLS = ("tpm2_createprimary", "tpm2_startauthsession", "tpm2_getcap", "tpm2_quote")
-
-
-def tpm2_get_handles(first):
-    body = struct.pack(">III", 1, first, 64)     # TPM_CAP_HANDLES
-    return struct.pack(">HII", 0x8001, 10 + len(body), CC_GET_CAPABILITY) + body
 
 
 def tpm12_get_keys():
@@ -83,10 +78,10 @@ def tpm2_steps():
         # These two leave their handle loaded on exit, by design.
         harness.Step("primary", "tpm2_createprimary -T xenmb -C o -G ecc -c /tmp/p.ctx"),
         harness.Step("session", "tpm2_startauthsession -T xenmb -S /tmp/s.ctx"),
-        harness.Step("transient", f"xenmb tpm send --locality 0 --json {tpm2_get_handles(0x80000000).hex()}"),
-        harness.Step("loaded_sessions", f"xenmb tpm send --locality 0 --json {tpm2_get_handles(0x02000000).hex()}"),
-        harness.Step("saved_sessions", f"xenmb tpm send --locality 0 --json {tpm2_get_handles(0x03000000).hex()}"),
-        harness.Step("persistent", f"xenmb tpm send --locality 0 --json {tpm2_get_handles(0x81000000).hex()}"),
+        harness.Step("transient", f"xenmb tpm send --locality 0 --json {get_handles(HR_TRANSIENT).hex()}"),
+        harness.Step("loaded_sessions", f"xenmb tpm send --locality 0 --json {get_handles(HR_LOADED_SESSION).hex()}"),
+        harness.Step("saved_sessions", f"xenmb tpm send --locality 0 --json {get_handles(0x03000000).hex()}"),
+        harness.Step("persistent", f"xenmb tpm send --locality 0 --json {get_handles(HR_PERSISTENT).hex()}"),
         harness.Step("tpm0_transient", "tpm2_getcap -T device:/dev/tpm0 handles-transient"),
         harness.Step("tpm0_sessions", "tpm2_getcap -T device:/dev/tpm0 handles-loaded-session; "
                      "tpm2_getcap -T device:/dev/tpm0 handles-saved-session"),
@@ -113,15 +108,6 @@ def expect(c, got, want, what, detail=""):
     c.check(got == want, what, f"got {got!r}, want {want!r}" + (f"; {detail}" if detail else ""))
 
 
-def tpm2_handles(g, step):
-    res = g.json(step) or {}
-    rsp = bytes.fromhex(res.get("response", ""))
-    if res.get("tpm_rc") != 0 or len(rsp) < 19:
-        return None
-    n = struct.unpack(">I", rsp[15:19])[0]
-    return [struct.unpack(">I", rsp[19 + 4 * i:23 + 4 * i])[0] for i in range(n)]
-
-
 def tpm12_keys(g, step):
     res = g.json(step) or {}
     rsp = bytes.fromhex(res.get("response", ""))
@@ -145,10 +131,10 @@ def check_tpm2(c, g):
     c.check(killed >= KILLS, f"{killed} of {3 * KILLS} runs were killed mid-way (SIGKILL)")
     expect(c, g.rc("primary"), 0, "tpm2_createprimary -T xenmb exits 0", g.err("primary"))
     expect(c, g.rc("session"), 0, "tpm2_startauthsession -T xenmb exits 0", g.err("session"))
-    expect(c, tpm2_handles(g, "transient"), [], "no transient object left in the TPM")
-    expect(c, tpm2_handles(g, "loaded_sessions"), [], "no loaded session left in the TPM")
-    expect(c, tpm2_handles(g, "saved_sessions"), [], "no saved session left in the TPM")
-    persistent = tpm2_handles(g, "persistent") or []
+    expect(c, handles_of(g, "transient"), [], "no transient object left in the TPM")
+    expect(c, handles_of(g, "loaded_sessions"), [], "no loaded session left in the TPM")
+    expect(c, handles_of(g, "saved_sessions"), [], "no saved session left in the TPM")
+    persistent = handles_of(g, "persistent") or []
     c.check(0x81010001 in persistent and 0x81018000 in persistent,
             "the persistent EK and AK are untouched", repr([hex(h) for h in persistent]))
     c.check(g.rc("tpm0_transient") == 0 and not re.search(r"0x80", g.out("tpm0_transient")),

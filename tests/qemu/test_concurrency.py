@@ -14,25 +14,19 @@ session is left in the TPM afterwards.
 import base64
 import os
 import re
-import struct
 import subprocess
 import sys
 
 import harness
+from test_quote import get_handles, handles_of
 
 QUOTERS, ROUNDS, TOOL_LOOPS = 4, 5, 8
-CC_GET_CAPABILITY = 0x17A
 TOOLS = ("tpm2_getrandom", "tpm2_pcrread", "tpm2_createprimary", "tpm2_readpublic",
          "tpm2_flushcontext")
 # Failures that are the TPM's or the resource manager's answer to load,
 # not a broken channel.
 CLEAN_FAILURE = re.compile(r"TPM_RC_(OBJECT_MEMORY|SESSION_MEMORY|MEMORY|RETRY|CONTEXT_GAP|"
                            r"OBJECT_HANDLES|SESSION_HANDLES|YIELDED|TESTING)|0x90[2-6]|0x922")
-
-
-def get_handles(first):
-    body = struct.pack(">III", 1, first, 64)
-    return struct.pack(">HII", 0x8001, 10 + len(body), CC_GET_CAPABILITY) + body
 
 
 def nonce(i, r):
@@ -79,15 +73,6 @@ def steps_for():
         harness.Step("tpm0_transient", "tpm2_getcap -T device:/dev/tpm0 handles-transient"),
         harness.Step("rmmod", "rmmod xenmb"),
     ]
-
-
-def handles(g, step):
-    res = g.json(step) or {}
-    rsp = bytes.fromhex(res.get("response", ""))
-    if res.get("tpm_rc") != 0 or len(rsp) < 19:
-        return None
-    n = struct.unpack(">I", rsp[15:19])[0]
-    return [struct.unpack(">I", rsp[19 + 4 * i:23 + 4 * i])[0] for i in range(n)]
 
 
 def read(path):
@@ -153,8 +138,8 @@ def check(c, g):
     c.check(tools_ok >= 2 * TOOL_LOOPS, f"{tools_ok} of {5 * TOOL_LOOPS} tpm2-tools operations on "
             "/dev/tpmrm0 succeeded meanwhile")
 
-    c.equal(handles(g, "transient"), [], "no transient object left in the TPM")
-    c.equal(handles(g, "sessions"), [], "no session left in the TPM")
+    c.equal(handles_of(g, "transient"), [], "no transient object left in the TPM")
+    c.equal(handles_of(g, "sessions"), [], "no session left in the TPM")
     c.check(g.rc("tpm0_transient") == 0 and not re.search(r"0x80", g.out("tpm0_transient")),
             "tpm2_getcap handles-transient on /dev/tpm0 lists none",
             g.out("tpm0_transient") + g.err("tpm0_transient"))

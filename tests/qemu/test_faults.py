@@ -21,6 +21,7 @@ import subprocess
 import sys
 
 import harness
+from test_quote import get_handles, handles_of
 
 CC_GET_CAPABILITY, CC_GET_RANDOM, CC_QUOTE = 0x17A, 0x17B, 0x158
 CC_UNASSIGNED = 0x1F0
@@ -31,11 +32,6 @@ BOUND_S = 60   # a call that takes longer counts as hung
 GET_CAP = struct.pack(">HIIIII", 0x8001, 22, CC_GET_CAPABILITY, 6, 0x105, 1)
 GET_RANDOM = struct.pack(">HIIH", 0x8001, 12, CC_GET_RANDOM, 8)
 UNASSIGNED = struct.pack(">HII", 0x8001, 10, CC_UNASSIGNED)
-
-
-def get_handles(first):
-    body = struct.pack(">III", 1, first, 64)
-    return struct.pack(">HII", 0x8001, 10 + len(body), CC_GET_CAPABILITY) + body
 
 
 PROLOGUE = r"""
@@ -166,15 +162,6 @@ def guest_file(g, name):
         return None
 
 
-def handles(g, step):
-    res = g.json(step) or {}
-    rsp = bytes.fromhex(res.get("response", ""))
-    if res.get("tpm_rc") != 0 or len(rsp) < 19:
-        return None
-    n = struct.unpack(">I", rsp[15:19])[0]
-    return [struct.unpack(">I", rsp[19 + 4 * i:23 + 4 * i])[0] for i in range(n)]
-
-
 def checkquote(g, name, nonce):
     q = os.path.join(g.results, name)
     return subprocess.run(["tpm2_checkquote", "-u", os.path.join(q, "ak.pem"),
@@ -283,8 +270,8 @@ def check(c, g, nonce):
     c.check(g.rc("tag_final") == 0 and TAG_A.hex() in g.out("tag_final"),
             "a last 'asset-tag set' works and reads back", g.out("tag_final") + g.err("tag_final"))
 
-    c.equal(handles(g, "transient"), [], "no transient object left in the TPM")
-    sessions = handles(g, "sessions")
+    c.equal(handles_of(g, "transient"), [], "no transient object left in the TPM")
+    sessions = handles_of(g, "sessions")
     c.equal(sessions, [], "no session left in the TPM")
 
     info1 = (g.json("info1") or {}).get("counters", {})
