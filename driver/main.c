@@ -249,7 +249,7 @@ static const struct file_operations xenmb_fops = {
 	.open = nonseekable_open,
 	.unlocked_ioctl = xenmb_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
+	.llseek = XENMB_NO_LLSEEK,
 };
 
 static struct miscdevice xenmb_misc = {

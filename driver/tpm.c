@@ -167,7 +167,7 @@ static void restore_locality(struct tpm_chip *chip, u32 locality,
 static int transmit(struct tpm_chip *chip, u32 family, u8 *buf,
 		    struct xenmb_cmd_outcome *out)
 {
-	struct tpm_buf tb = { .flags = 0, .data = buf };
+	struct tpm_buf tb = xenmb_tpm_buf(buf);
 	u16 cmd_tag = xenmb_get_be16(buf);
 	u64 start;
 	ssize_t rc;
