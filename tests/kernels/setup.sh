@@ -128,8 +128,8 @@ prepare() {
     # shellcheck disable=SC2064
     trap "rm -rf '$tmp'" EXIT
     (cd "$tmp" && apt-get "${apt_opts[@]}" download -q \
-        "linux-headers-$kver" "$common" "$kbuild" "$img" 2>&1 |
-        grep -v '^W: Download is performed unsandboxed' || true)
+        "linux-headers-$kver" "$common" "$kbuild" "$img") ||
+        { echo "kernels: $s: apt-get download failed" >&2; return 1; }
     for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$tmp/out"; done
     # dpkg -x keeps the packages' /usr/src and /usr/lib tree, so the headers'
     # relative links to -common and linux-kbuild still hold; only the one
