@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced (not run) by the QEMU test scripts and by anyone who builds against
 # the guest kernel:  . tests/qemu/env.sh
-# Sets: XENMB_REPO XENMB_CACHE KVER KHEADERS VMLINUZ KMODDIR (all exported).
+# Sets: XENMB_REPO XENMB_CACHE KVER KHEADERS VMLINUZ KMODDIR, and
+# XENMB_GUEST_KMODS XENMB_KMAKE_ARGS (all exported; see XENMB_GUEST below).
 # KVER is empty until linux-headers-amd64 is installed (run setup.sh first).
 
 XENMB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
