@@ -31,7 +31,7 @@
 # nobody (uid/gid 65534, no supplementary groups).
 set -euo pipefail
 
-usage() { echo "usage: $0 --out FILE --scenario SCRIPT [--module KO]... [--bin PROG]... [--lib SO]... [--file SRC:DEST]..." >&2; exit 2; }
+usage() { echo "usage: $0 --out FILE --scenario SCRIPT [--module KO]... [--bin PROG]... [--lib SO]... [--file SRC:DEST]... [--kmod KO]..." >&2; exit 2; }
 
 out='' scenario=''
 modules=() bins=() libs=() files=() kmods=()
