@@ -9,8 +9,7 @@
  * 4.19, the dom0 kernel of XenServer 8 and XCP-ng 8.x, is not supported:
  * Debian's archive has no 4.19 to test against, and none of the code below
  * was ever compiled for it. What it lacks, interface by interface:
- *  - tpm_default_chip(): not in 4.18, in 5.0 (4.19 has only
- *    tpm_chip_find_get(), private to drivers/char/tpm).
+ *  - tpm_default_chip(): not in 4.18, in 5.0.
  *  - tpm_transmit_cmd(chip, struct tpm_buf *, min_rsp_len, desc): 4.19 has
  *    the older (chip, space, buf, bufsiz, min_rsp_len, flags, desc) form; the
  *    tpm_buf form came with the 5.1 locking rework (tpm_chip_start() et al.),
@@ -18,25 +17,26 @@
  *  - struct tpm_chip (ops, locality, tpm_mutex) is defined only in
  *    drivers/char/tpm/tpm.h, which no out-of-tree module can include from
  *    the headers package; it moved to include/linux/tpm.h in 5.1.
- *  - copy_struct_from_user() arrives in 5.4, security_locked_down() and
- *    LOCKDOWN_DEV_MEM in 5.4 (the lockdown LSM), compat_ptr_ioctl() in 5.5,
- *    sysfs_emit() in 5.10.
- * (The first two were checked against DepSurf's symbol tables of Ubuntu's
- * 4.18, 5.0 and 5.3 builds; the rest is from the upstream history and
- * has not been re-checked on a 4.19 tree.)
+ *  - security_locked_down() and compat_ptr_ioctl(): not in 5.3, in 5.4;
+ *    copy_struct_from_user(): in 5.4 too; sysfs_emit(): not in 5.8, in
+ *    5.10 (5.10.0-46 builds with it).
+ * (Checked against DepSurf's symbol tables of Ubuntu's 4.18, 5.0, 5.3,
+ * 5.4, 5.8 and 5.11 builds and our own 5.10 build, except three items from
+ * the upstream history that no tree here could confirm: the 5.1 for the
+ * tpm_buf form and for the move of struct tpm_chip, and the 5.4 for the
+ * inline copy_struct_from_user(). None was re-checked on a 4.19 tree.)
  *
- * A port would be a separate file (driver/tpm_419.c) rather than #ifdefs in
- * tpm.c, because the locking differs, not just the names: in 5.1+ the
- * chip's mutex and locality are held across tpm_try_get_ops() ..
- * tpm_put_ops(), while 4.19's tpm_transmit() takes tpm_mutex and requests
- * and relinquishes the locality per command (TPM_TRANSMIT_UNLOCKED skips
- * both; to be confirmed on a 4.19 tree). So the locality protocol of tpm.c needs its own
- * design and review against 4.19's tpm-interface.c and tpm_tis_core.c plus
- * XenServer's patch queue, and a 4.19 kernel (XenServer's or XCP-ng's own,
- * unpacked and booted as tests/kernels/ does for Debian's) to run the QEMU
- * scenarios on. The small helpers (copy_struct_from_user, compat_ptr_ioctl,
- * sysfs_emit, a lockdown check that always answers "not locked down") would
- * be wrapped here.
+ * A port would be a separate file (driver/tpm_419.c) rather than #ifdefs
+ * in tpm.c, because the locking differs, not just the names: from 5.1 the
+ * chip's mutex and locality are held from tpm_try_get_ops() to
+ * tpm_put_ops(), while 4.19's tpm_transmit() takes tpm_mutex and the
+ * locality per command (to be confirmed on a 4.19 tree). The locality
+ * protocol of tpm.c needs its own design there, reviewed against 4.19's
+ * tpm-interface.c and tpm_tis_core.c plus XenServer's patch queue, and a
+ * 4.19 kernel (XenServer's or XCP-ng's own, unpacked and booted as
+ * tests/kernels/ does Debian's) to run the QEMU scenarios on. The small
+ * helpers (copy_struct_from_user, compat_ptr_ioctl, sysfs_emit, a lockdown
+ * check that always answers "not locked down") would be wrapped here.
  */
 #ifndef XENMB_KCOMPAT_H
 #define XENMB_KCOMPAT_H
