@@ -291,7 +291,7 @@ static const struct file_operations xenmb_fops = {
 	.release = xenmb_release,
 	.unlocked_ioctl = xenmb_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
+	.llseek = XENMB_NO_LLSEEK,
 };
 
 static struct miscdevice xenmb_misc = {

@@ -348,7 +348,7 @@ static ssize_t tis_transmit_at(struct tpm_chip *chip, u32 l, u8 *buf,
 static int transmit(struct tpm_chip *chip, u32 family, u32 locality,
 		    u8 *buf, u32 len, struct xenmb_cmd_outcome *out)
 {
-	struct tpm_buf tb = { .flags = 0, .data = buf };
+	struct tpm_buf tb = xenmb_tpm_buf(buf);
 	u16 cmd_tag = xenmb_get_be16(buf);
 	u64 start;
 	ssize_t rc;

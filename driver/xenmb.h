@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 #include "../uapi/linux/xenmb.h"
+#include "kcompat.h"
 #include "tpm_cmd.h"
 
 struct xenmb_counters {

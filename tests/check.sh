@@ -33,6 +33,7 @@ suites=(
     "bench:python3 bench/run.py --smoke"
     "fuzz:tests/fuzz/run.sh"
     "kunit:tests/kunit/run.sh"
+    "kernels:tests/kernels/run.sh"
     "debug-kernel:tests/debugkernel/run.sh"
 )
 

@@ -10,6 +10,7 @@ packages=(
     libjson-c-dev libssl-dev libkeyutils-dev libtss2-dev tpm2-tools
     clang-format cppcheck clang libclang-rt-14-dev
     clang-tidy bear
+    dwarves
 )
 
 missing=()

@@ -36,6 +36,20 @@ if [[ -n $ko ]]; then
     check "the module names its policy parameter" 'modinfo -F parm "$ko" | grep -q "^policy:"'
     check "the module is GPL (it uses GPL-only TPM symbols)" '[[ $(modinfo -F license "$ko") == GPL ]]'
 fi
+# BUILD_EXCLUSIVE_KERNEL: 5.10 to 6.12, the range tests/kernels covers.
+excl=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' "$repo/dkms.conf")
+outside=()
+for k in 5.10.0-46-amd64 5.19.0-1 6.1.0-57-amd64 6.9.0 6.12.95+deb12-amd64; do
+    [[ $k =~ $excl ]] || outside+=("$k")
+done
+for k in 4.19.0-25-amd64 5.4.0 5.9.16 6.13.0 6.20.1 7.0.0 15.10.0; do
+    [[ ! $k =~ $excl ]] || outside+=("!$k")
+done
+check "BUILD_EXCLUSIVE_KERNEL ($excl) takes 5.10 to 6.12 only" \
+    '((${#outside[@]} == 0)) || { echo "wrong: ${outside[*]}"; false; }'
+check "dkms refuses to build for 4.19" \
+    '! dkms build -m xenmb -v "$version" -k 4.19.0-25-amd64 >"$log" 2>&1 &&
+     grep -q "BUILD_EXCLUSIVE" "$log" || { cat "$log"; false; }'
 check "dkms status lists it as built" 'dkms status -m xenmb -v "$version" -k "$KVER" | grep -q ": built"'
 rm -f "$log"
 echo "$passed passed, $failed failed"

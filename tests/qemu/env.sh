@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced (not run) by the QEMU test scripts and by anyone who builds against
 # the guest kernel:  . tests/qemu/env.sh
-# Sets: XENMB_REPO XENMB_CACHE KVER KHEADERS VMLINUZ KMODDIR (all exported).
+# Sets: XENMB_REPO XENMB_CACHE KVER KHEADERS VMLINUZ KMODDIR, and
+# XENMB_GUEST_KMODS XENMB_KMAKE_ARGS (all exported; see XENMB_GUEST below).
 # KVER is empty until linux-headers-amd64 is installed (run setup.sh first).
 
 XENMB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -32,3 +33,36 @@ if [[ ${XENMB_GUEST:-} == debug ]]; then
     KMODDIR=$XENMB_DEBUGK_DIR/current/no-modules
     export KVER KHEADERS VMLINUZ KMODDIR
 fi
+
+# XENMB_GUEST=5.10 / 6.12: Debian 11's and Debian 12 backports' kernels, as
+# unpacked by tests/kernels/setup.sh (headers, vmlinuz, /lib/modules); the
+# default (unset) is Debian 12's 6.1 above. XENMB_GUEST_KMODS: what /init
+# insmods before the scenario, because that kernel has it as a module where
+# 6.1 has it built in (5.10: the TPM core, tpm_tis, tpm_crb).
+# XENMB_KMAKE_ARGS: extra kbuild arguments for that kernel: Debian 11 built
+# 5.10 with gcc-10, which Debian 12 lacks, so the module is built with the
+# host's gcc (its headers' Makefile would ask for gcc-10).
+XENMB_GUEST_KMODS=${XENMB_GUEST_KMODS:-}
+XENMB_KMAKE_ARGS=${XENMB_KMAKE_ARGS:-}
+case ${XENMB_GUEST:-} in
+5.10 | 6.12)
+    XENMB_GUEST_DIR=$XENMB_CACHE/kernels/$XENMB_GUEST
+    KVER=$(cat "$XENMB_GUEST_DIR/kernelrelease" 2>/dev/null || true)
+    KHEADERS=$XENMB_GUEST_DIR/headers
+    VMLINUZ=$XENMB_GUEST_DIR/vmlinuz
+    KMODDIR=$XENMB_GUEST_DIR/modules
+    [[ $XENMB_GUEST != 5.10 ]] || XENMB_GUEST_KMODS=${XENMB_GUEST_KMODS:-tpm_tis tpm_crb}
+    export KVER KHEADERS VMLINUZ KMODDIR XENMB_GUEST_DIR
+    ;;
+esac
+# The compiler the kernel was built with, from its headers, when this
+# machine has it; otherwise the host's gcc, said out loud in the build log.
+if [[ -z $XENMB_KMAKE_ARGS && -f $KHEADERS/.kernelvariables ]]; then
+    xenmb_kcc=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' "$KHEADERS/.kernelvariables")
+    if [[ -n $xenmb_kcc ]] && ! command -v "$xenmb_kcc" >/dev/null &&
+        ! command -v "x86_64-linux-gnu-$xenmb_kcc" >/dev/null; then
+        XENMB_KMAKE_ARGS="CC=gcc"
+    fi
+    unset xenmb_kcc
+fi
+export XENMB_GUEST_KMODS XENMB_KMAKE_ARGS

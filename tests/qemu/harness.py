@@ -44,6 +44,13 @@ TIMEOUT_SCALE = float(os.environ.get("XENMB_TIMEOUT_SCALE", "6" if DEBUG_GUEST e
 DEBUG_APPEND = "xenmb_debugk=1"
 DEBUG_MODULE_ARGS = ["UBSAN_SANITIZE=y"] if DEBUG_GUEST else []
 
+# XENMB_GUEST=5.10 / 6.12 (tests/kernels): env.sh points the guest kernel,
+# its modules and KHEADERS at that Debian kernel. Each run's work directory
+# and module get the series in their name, so results of different kernels
+# never mix; /init loads the modules XENMB_GUEST_KMODS names first.
+GUEST = os.environ.get("XENMB_GUEST", "")
+OTHER_KERNEL = GUEST in ("5.10", "6.12")
+
 
 class Checker:
     """Counts assertions; prints TAP-like lines and a closing tally."""
@@ -151,11 +158,48 @@ def guest_binaries():
     # each other's objects.
     with open(os.path.join(BUILD, ".build.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _build_guest_binaries(kheaders)
+        b = _build_guest_binaries(kheaders, env.get("XENMB_KMAKE_ARGS", "").split())
+        if OTHER_KERNEL:
+            ko = os.path.join(BUILD, "kernels", GUEST, "xenmb.ko")
+            os.makedirs(os.path.dirname(ko), exist_ok=True)
+            shutil.copyfile(b["module"], ko)
+            b["module"] = ko
+            b["kmods"] = guest_kmods(env)
+        return b
 
 
-def _build_guest_binaries(kheaders):
-    run(["make", "-s", "-C", REPO, "module", f"KDIR={kheaders}"] + DEBUG_MODULE_ARGS)
+def guest_kmods(env):
+    """The .ko files of XENMB_GUEST_KMODS and what they depend on, from
+    KMODDIR (no modules.dep there: modinfo tells), dependencies first."""
+    names = env.get("XENMB_GUEST_KMODS", "").split()
+    if not names:
+        return []
+    files = {}
+    for top, _, fs in os.walk(env["KMODDIR"]):
+        for f in fs:
+            m = re.match(r"(.+)\.ko(\.xz)?$", f)
+            if m:
+                files[m.group(1).replace("-", "_")] = os.path.join(top, f)
+    order = []
+
+    def visit(name):
+        key = name.replace("-", "_")
+        if key in (os.path.basename(o).split(".")[0].replace("-", "_") for o in order):
+            return
+        deps = subprocess.run(["modinfo", "-F", "depends", files[key]], check=True,
+                              capture_output=True, text=True).stdout.strip()
+        for d in filter(None, deps.split(",")):
+            visit(d)
+        order.append(files[key])
+
+    for n in names:
+        visit(n)
+    return order
+
+
+def _build_guest_binaries(kheaders, kmake_args=()):
+    run(["make", "-s", "-C", REPO, "module", f"KDIR={kheaders}"] + list(kmake_args) +
+        DEBUG_MODULE_ARGS)
     run(["make", "-s", "-C", REPO, "helper"])
     run(["make", "-s", "-C", REPO, "tcti"])
     probe = os.path.join(BUILD, "test", "xenmb-probe")
@@ -207,6 +251,8 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     if DEBUG_GUEST:
         timeout = int(timeout * TIMEOUT_SCALE)
         append = (append + " " + DEBUG_APPEND).strip()
+    if OTHER_KERNEL:
+        name = f"{name}@{GUEST}"
     work = os.path.join(BUILD, "qemu", name)
     os.makedirs(work, exist_ok=True)
     scenario = os.path.join(work, "scenario.sh")
@@ -224,6 +270,8 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     # Other files, "SRC:/DEST" (e.g. xenmb as /opt/xensource/tpm/xentpm).
     for f in binaries.get("files", []):
         cmd += ["--file", f]
+    for k in binaries.get("kmods", []):
+        cmd += ["--kmod", k]
     run(cmd)
     out = os.path.join(work, "out")
     cmd = [os.path.join(HERE, "boot.sh"), "--tpm", tpm, "--initrd", initrd,

@@ -2,9 +2,12 @@
 # Build the test guest's initramfs (gzip'd cpio newc).
 #
 #   mkinitramfs.sh --out FILE --scenario SCRIPT [--module X.ko]... [--bin PROG]...
-#                  [--lib LIB.so]... [--file SRC:DEST]...
+#                  [--lib LIB.so]... [--file SRC:DEST]... [--kmod KO]...
 #
 #   --module  copied to /lib/modules/xenmb/ (the scenario insmods it)
+#   --kmod    a kernel module /init insmods before anything else, in the
+#             order given (dependencies first): the TPM drivers of a guest
+#             kernel that has them as modules (XENMB_GUEST=5.10)
 #   --bin     copied to /usr/bin/ with every shared library ldd lists, at the
 #             library's host path (plus the dynamic loader). A symlink to a
 #             program in the same directory stays a symlink (multicall
@@ -28,10 +31,10 @@
 # nobody (uid/gid 65534, no supplementary groups).
 set -euo pipefail
 
-usage() { echo "usage: $0 --out FILE --scenario SCRIPT [--module KO]... [--bin PROG]... [--lib SO]... [--file SRC:DEST]..." >&2; exit 2; }
+usage() { echo "usage: $0 --out FILE --scenario SCRIPT [--module KO]... [--bin PROG]... [--lib SO]... [--file SRC:DEST]... [--kmod KO]..." >&2; exit 2; }
 
 out='' scenario=''
-modules=() bins=() libs=() files=()
+modules=() bins=() libs=() files=() kmods=()
 while (($#)); do
     case $1 in
         --out) out=$2 ;;
@@ -40,6 +43,7 @@ while (($#)); do
         --bin) bins+=("$2") ;;
         --lib) libs+=("$2") ;;
         --file) files+=("$2") ;;
+        --kmod) kmods+=("$2") ;;
         *) usage ;;
     esac
     shift 2 || usage
@@ -92,6 +96,15 @@ for b in "${bins[@]}"; do
 done
 for l in "${libs[@]}"; do copy_with_libs "$l" "/usr/lib/x86_64-linux-gnu/$(basename "$l")"; done
 for m in "${modules[@]}"; do install -m 0644 "$m" "$root/lib/modules/xenmb/"; done
+mkdir -p "$root/lib/modules/early"
+for m in "${kmods[@]}"; do
+    case $m in
+        *.ko) install -m 0644 "$m" "$root/lib/modules/early/" ;;
+        *.ko.xz) xz -dc "$m" >"$root/lib/modules/early/$(basename "$m" .xz)" ;;
+        *) echo "mkinitramfs: --kmod wants a .ko or .ko.xz, got $m" >&2; exit 1 ;;
+    esac
+    basename "${m%.xz}" >>"$root/lib/modules/early/order"
+done
 for f in "${files[@]}"; do
     [[ $f == *:/* ]] || { echo "mkinitramfs: --file wants SRC:/DEST, got $f" >&2; exit 1; }
     mkdir -p "$(dirname "$root${f#*:}")"
@@ -130,6 +143,17 @@ mount -t tmpfs tmpfs /results
 # Without auditd the kernel prints audit records through printk_ratelimit();
 # interval 0 turns that limit off so tests see every record.
 echo 0 > /proc/sys/kernel/printk_ratelimit
+# Kernel modules the guest kernel does not have built in (mkinitramfs --kmod).
+if [ -f /lib/modules/early/order ]; then
+    while read -r m; do
+        insmod "/lib/modules/early/$m" || echo "init: insmod $m failed"
+    done < /lib/modules/early/order
+    # Let the drivers bind their devices before the scenario looks.
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        [ -e /dev/tpm0 ] && break
+        sleep 0.2
+    done
+fi
 
 if grep -qw xenmb_launch=1 /proc/cmdline; then
     /launch-hook.sh > /results/launch.log 2>&1 < /dev/null

@@ -1,0 +1,98 @@
+#!/bin/bash
+# The kernel matrix (make check's "kernels" suite):
+#  1. the module builds with W=1 and sparse (C=1) against Debian's 5.10
+#     (bullseye), 6.1 (bookworm) and 6.12 (bookworm-backports), each from a
+#     clean copy of the sources, with not one warning, and the .ko's
+#     vermagic names that kernel;
+#  2. on 5.10 and 6.12 (6.1 runs every suite of make check already) the
+#     guest boots that kernel and runs test_foundation.py (all three modes),
+#     test_txt.py and test_quote.py; every guest's kernel log must name the
+#     kernel it was meant to boot.
+# The QEMU programs print their own assertions; their tallies are added to
+# this script's. Usage: tests/kernels/run.sh [--build-only] [SERIES...]
+# shellcheck disable=SC2016 # check() evals its single-quoted condition
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo" || exit 1
+
+build_only=no
+[[ ${1:-} != --build-only ]] || { build_only=yes; shift; }
+series=("$@")
+((${#series[@]})) || series=(5.10 6.1 6.12)
+
+passed=0 failed=0
+check() {
+    if eval "$2"; then passed=$((passed + 1)); echo "ok - kernels: $1"
+    else failed=$((failed + 1)); echo "not ok - kernels: $1"; fi
+}
+finish() { echo "$passed passed, $failed failed"; ((failed == 0)); exit; }
+
+others=()
+for s in "${series[@]}"; do [[ $s == 6.1 ]] || others+=("$s"); done
+if ((${#others[@]})); then
+    check "Debian's ${others[*]} unpacked into the cache" 'tests/kernels/setup.sh "${others[@]}"'
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/xenmb-kernels.XXXXXX")
+# The QEMU programs build the repo's own xenmb.ko for the guest kernel:
+# leave no module of another kernel behind for the suites that follow.
+trap 'rm -rf "$work"; [[ $build_only == yes ]] || make -s module-clean' EXIT
+for s in "${series[@]}"; do
+    guest=$s
+    [[ $s != 6.1 ]] || guest=''
+    kver='' kheaders='' kargs=''
+    eval "$(XENMB_GUEST=$guest bash -c '. tests/qemu/env.sh
+        printf "kver=%q kheaders=%q kargs=%q\n" "$KVER" "$KHEADERS" "$XENMB_KMAKE_ARGS"')"
+    if [[ -z $kver || ! -f $kheaders/Makefile ]]; then
+        check "$s: headers found" false
+        continue
+    fi
+    src=$work/$s
+    mkdir -p "$src"
+    cp -r Kbuild driver uapi "$src/"
+    log=$work/$s.log
+    start=$SECONDS
+    check "$s ($kver${kargs:+, $kargs}): W=1 C=1 module build succeeds" \
+        'make -C "$kheaders" M="$src" W=1 C=1 $kargs modules >"$log" 2>&1 || { cat "$log"; false; }'
+    echo "# $s: build took $((SECONDS - start)) s"
+    check "$s: W=1 and sparse report nothing" \
+        '! grep -E "warning|error:|sparse:" "$log" || false'
+    nobj=$(grep -o 'driver/[a-z_0-9]*\.o' Kbuild | sort -u | wc -l)
+    check "$s: all $nobj objects of Kbuild were compiled and checked" \
+        '(( $(grep -c "^  CC \[M\]  $src/driver/" "$log") == nobj &&
+            $(grep -c "^  CHECK   $src/driver/" "$log") == nobj )) ||
+         { grep -E "^  (CC|CHECK)" "$log"; false; }'
+    check "$s: the module's vermagic is $kver" \
+        '[[ $(modinfo -F vermagic "$src/xenmb.ko" | cut -d" " -f1) == "$kver" ]]'
+done
+[[ $build_only == no ]] || finish
+
+# The QEMU scenarios on the other kernels, each program a whole run.
+for s in "${others[@]}"; do
+    kver=''
+    eval "$(XENMB_GUEST=$s bash -c '. tests/qemu/env.sh; printf "kver=%q\n" "$KVER"')"
+    rm -rf build/qemu/*@"$s"
+    for t in test_foundation test_txt test_quote; do
+        start=$SECONDS
+        log=$work/$s-$t.log
+        XENMB_GUEST=$s python3 "tests/qemu/$t.py" 2>&1 | tee "$log" | sed "s/^/[$s] /"
+        # shellcheck disable=SC2034 # read by check's eval
+        rc=${PIPESTATUS[0]}
+        tally=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+        if [[ -n $tally ]]; then
+            p=${tally%% passed*} f=${tally#*, }
+            passed=$((passed + p)) failed=$((failed + ${f%% failed*}))
+        fi
+        check "$s: $t.py ran to its tally and exit 0 ($((SECONDS - start)) s)" \
+            '[[ -n $tally && $rc == 0 ]]'
+    done
+    # Each guest that ran must have been that kernel.
+    mapfile -t dmesgs < <(ls build/qemu/*@"$s"/out/results/dmesg.txt 2>/dev/null)
+    wrong=()
+    for d in "${dmesgs[@]}"; do
+        grep -q "Linux version $kver " "$d" || wrong+=("$d")
+    done
+    check "$s: all ${#dmesgs[@]} guests booted $kver" \
+        '((${#dmesgs[@]} >= 5 && ${#wrong[@]} == 0)) || { echo "${wrong[*]}"; false; }'
+done
+finish
