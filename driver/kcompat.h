@@ -85,4 +85,11 @@ static inline struct tpm_buf xenmb_tpm_buf(u8 *cmd)
 #endif
 }
 
+/*
+ * Exported (GPL) by the TPM core with this signature in 5.10, 6.1 and 6.12,
+ * but declared only in its private drivers/char/tpm/tpm.h. tpm.c uses it
+ * so that its own FIFO waits at localities 1-3 are the driver's limits.
+ */
+unsigned long tpm_calc_ordinal_duration(struct tpm_chip *chip, u32 ordinal);
+
 #endif /* XENMB_KCOMPAT_H */

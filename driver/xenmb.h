@@ -29,14 +29,6 @@ extern struct xenmb_counters xenmb_counters;
 extern u32 xenmb_nv_allow[XENMB_NV_ALLOW_MAX];
 extern unsigned int xenmb_nv_allow_count;
 
-/*
- * Exported (GPL) by the TPM core since 5.1 with this signature, through
- * 6.12, but declared only in its private drivers/char/tpm/tpm.h. tpm.c
- * uses it so that its own FIFO waits are the driver's per-command limits.
- */
-struct tpm_chip;
-unsigned long tpm_calc_ordinal_duration(struct tpm_chip *chip, u32 ordinal);
-
 /* tpm.c */
 
 struct xenmb_chip_info {
