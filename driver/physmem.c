@@ -6,12 +6,13 @@
  * The TXT registers and the heap hand us physical addresses. A range is
  * read only if nothing says it is memory someone else owns:
  *
- *  - Under Xen, the machine memory map is the authority. Xen marks tboot's
- *    heap, SINIT and private space E820_UNUSABLE, and a PV dom0 cannot map
- *    those: ioremap() still returns a pointer, the first access faults.
- *    Dom0's own E820 cannot tell (Linux turns the machine map's unusable
- *    entries into RAM, then drops them past dom0's allocation), so we ask
- *    Xen for the machine map once, at load.
+ *  - In a Xen PV dom0, the machine memory map is the authority. Xen marks
+ *    tboot's heap, SINIT and private space E820_UNUSABLE, and a PV dom0
+ *    cannot map those: ioremap() still returns a pointer, the first access
+ *    faults. Dom0's own E820 cannot tell (Linux turns the machine map's
+ *    unusable entries into RAM, then drops them past dom0's allocation),
+ *    so we ask Xen for the machine map once, at load. (A PVH dom0's E820
+ *    is Xen's host map, unusable entries kept: the next check covers it.)
  *  - The kernel's E820 (memmap= applied) must not call any part of it
  *    unusable (-EACCES), or RAM, ACPI or NVS memory (-EBADMSG).
  *  - No busy resource may overlap it: System RAM, a driver's claim.
@@ -34,8 +35,8 @@
 
 #include "xenmb.h"
 
-/* Xen's own E820 has room for this many; more is not a real machine. */
-#define XEN_MACHINE_MAP_MAX	128
+/* As many entries as Linux's own E820 table can hold. */
+#define XEN_MACHINE_MAP_MAX	E820_MAX_ENTRIES
 
 static struct e820_entry *xen_map;
 static unsigned int xen_map_entries;
@@ -46,7 +47,11 @@ int xenmb_physmem_init(void)
 	struct xen_memory_map memmap = { .nr_entries = XEN_MACHINE_MAP_MAX };
 	int rc;
 
-	if (!xen_initial_domain())
+	/*
+	 * A PV dom0 only: Xen refuses this call to HVM/PVH domains, whose E820
+	 * is Xen's host map with its unusable entries kept (checked below).
+	 */
+	if (!xen_initial_domain() || !xen_pv_domain())
 		return 0;
 	xen_map = kcalloc(XEN_MACHINE_MAP_MAX, sizeof(*xen_map), GFP_KERNEL);
 	if (!xen_map)
@@ -81,7 +86,7 @@ static int xen_machine_range_ok(u64 start, u64 end)
 {
 	unsigned int i;
 
-	if (!xen_initial_domain())
+	if (!xen_initial_domain() || !xen_pv_domain())
 		return 0;
 	if (!xen_map_entries)
 		return -EACCES;

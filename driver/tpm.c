@@ -29,9 +29,10 @@
  * without a granted locality. So tpm_tis's own state is never touched.
  * tpm_try_get_ops() excludes every other sender and leaves locality 0
  * active with tpm_tis's count at one; we trade it for locality N in the
- * hardware alone, and make locality 0 active again before tpm_put_ops().
- * Should that last grant fail, tpm_put_ops() still releases locality 0 by
- * its count, and tpm_tis requests it afresh at its next command: the count
+ * hardware alone, and ask for locality 0 again before tpm_put_ops().
+ * Should N not be granted, or 0 not come back, locality 0 is simply not
+ * active while the count is one: tpm_put_ops() still releases it by its
+ * count, and tpm_tis requests it afresh at its next command. The count
  * stays balanced whatever the TPM does.
  */
 #define TIS_LOCALITY_STRIDE		0x1000
@@ -39,6 +40,8 @@
 #define TIS_INT_ENABLE(l)		((l) * TIS_LOCALITY_STRIDE + 0x08)
 #define TIS_STS(l)			((l) * TIS_LOCALITY_STRIDE + 0x18)
 #define TIS_DATA_FIFO(l)		((l) * TIS_LOCALITY_STRIDE + 0x24)
+#define TIS_DID_VID			0xF00
+#define TIS_VID_INTEL			0x8086
 
 #define TIS_ACCESS_VALID		0x80
 #define TIS_ACCESS_ACTIVE		0x20
@@ -60,6 +63,7 @@
 static DEFINE_MUTEX(tis_window_lock);
 static resource_size_t tis_window_start;
 static void __iomem *tis_window;
+static bool tis_itpm;
 
 static u32 chip_interface(struct tpm_chip *chip)
 {
@@ -89,7 +93,12 @@ static struct resource *chip_mmio_resource(struct tpm_chip *chip)
 	return NULL;
 }
 
-/* Maps the TIS window of @chip for localities 0..3; false if impossible. */
+/*
+ * Maps the TIS window of @chip for localities 0..3; false if impossible.
+ * The first chip's window stays mapped until the module unloads: another
+ * thread may still be using it, so a chip at another address (a rebind
+ * elsewhere) gets locality 0 only rather than an unmap under its feet.
+ */
 static bool tis_window_map(struct tpm_chip *chip)
 {
 	struct resource *res = chip_mmio_resource(chip);
@@ -100,25 +109,26 @@ static bool tis_window_map(struct tpm_chip *chip)
 		return false;
 
 	mutex_lock(&tis_window_lock);
-	if (tis_window && tis_window_start != res->start) {
-		iounmap(tis_window);
-		tis_window = NULL;
-	}
 	if (!tis_window) {
 		tis_window = ioremap(res->start, need);
 		tis_window_start = res->start;
+		/* Intel's iTPM: tpm_tis skips its Expect check there too. */
+		tis_itpm = tis_window &&
+			   ioread16(tis_window + TIS_DID_VID) == TIS_VID_INTEL;
 	}
-	ok = !!tis_window;
+	ok = tis_window && tis_window_start == res->start;
 	mutex_unlock(&tis_window_lock);
 	return ok;
 }
 
 /*
- * In IRQ mode tpm_tis's interrupt handler runs outside tpm_mutex and, on a
- * locality-change interrupt, points the driver at whichever locality is
- * active: caught while we hold locality N, it would leave tpm_tis talking
- * to N's registers afterwards. Localities 1-3 are offered in polling mode
- * only (tpm_tis.interrupts=0, or a TPM without a working interrupt).
+ * In IRQ mode tpm_tis's threaded interrupt handler runs outside tpm_mutex:
+ * in 6.1, on a locality-change interrupt, it points the driver at
+ * whichever locality is active (caught while we hold N, tpm_tis would go
+ * on talking to N's registers), and it clears interrupts at the locality it
+ * believes is active, a write the TPM ignores while N is (an interrupt
+ * storm on a level-triggered line). Localities 1-3 are offered in polling
+ * mode only (tpm_tis.interrupts=0, or a TPM without a working interrupt).
  */
 static bool tis_irq_mode(void)
 {
@@ -197,10 +207,13 @@ static int tis_enter_locality(struct tpm_chip *chip, u32 l)
 
 	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(0));
 	iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(l));
-	ret = tis_wait(TIS_ACCESS(l), true, TIS_GRANTED | TIS_ACCESS_SEIZED,
-		       TIS_GRANTED, chip->timeout_a, true, NULL);
-	if (!ret)
+	ret = tis_wait(TIS_ACCESS(l), true, TIS_GRANTED, TIS_GRANTED,
+		       chip->timeout_a, true, NULL);
+	if (!ret) {
+		/* beenSeized is sticky until written: clear an old seizure. */
+		iowrite8(TIS_ACCESS_SEIZED, tis_window + TIS_ACCESS(l));
 		return 0;
+	}
 	/*
 	 * Not granted: withdraw the request (activeLocality written to a
 	 * locality that is not active clears its pending request; one that
@@ -213,7 +226,10 @@ static int tis_enter_locality(struct tpm_chip *chip, u32 l)
 /* Idles and releases @l, then makes locality 0 active again for tpm_tis. */
 static void tis_leave_locality(struct tpm_chip *chip, u32 l)
 {
+	/* An aborted command must be over before 0 can be granted. */
 	iowrite8(TIS_STS_COMMAND_READY, tis_window + TIS_STS(l));
+	tis_wait(TIS_STS(l), true, TIS_STS_COMMAND_READY, TIS_STS_COMMAND_READY,
+		 chip->timeout_b, false, NULL);
 	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
 	iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(0));
 	if (tis_wait(TIS_ACCESS(0), true, TIS_GRANTED, TIS_GRANTED,
@@ -230,7 +246,8 @@ static void tis_leave_locality(struct tpm_chip *chip, u32 l)
  * Waits for STS to show @need and a non-zero burst count, the TPM's "how
  * many bytes now" for FIFO transfers.
  */
-static int tis_burst(struct tpm_chip *chip, u32 l, u32 need, u32 *burst)
+static int tis_burst(struct tpm_chip *chip, u32 l, u32 need, bool killable,
+		     u32 *burst)
 {
 	unsigned long stop = jiffies + chip->timeout_d;
 	u32 sts;
@@ -238,7 +255,7 @@ static int tis_burst(struct tpm_chip *chip, u32 l, u32 need, u32 *burst)
 
 	do {
 		ret = tis_wait(TIS_STS(l), false, need, need, chip->timeout_c,
-			       true, &sts);
+			       killable, &sts);
 		if (ret)
 			return ret;
 		*burst = TIS_STS_BURST(sts);
@@ -258,7 +275,7 @@ static int tis_send(struct tpm_chip *chip, u32 l, const u8 *buf, u32 len)
 	ret = tis_wait(TIS_STS(l), true, TIS_STS_COMMAND_READY,
 		       TIS_STS_COMMAND_READY, chip->timeout_b, true, NULL);
 	while (!ret && sent < len) {
-		ret = tis_burst(chip, l, 0, &burst);
+		ret = tis_burst(chip, l, 0, true, &burst);
 		if (ret)
 			break;
 		burst = min(burst, len - sent);
@@ -267,8 +284,9 @@ static int tis_send(struct tpm_chip *chip, u32 l, const u8 *buf, u32 len)
 		ret = tis_wait(TIS_STS(l), true, TIS_STS_VALID, TIS_STS_VALID,
 			       chip->timeout_c, true, &sts);
 		/* Expect stays set until the last byte, and only then clears. */
-		if (!ret && (sent < len ? !(sts & TIS_STS_EXPECT) :
-					  sts & TIS_STS_EXPECT))
+		if (!ret && !tis_itpm &&
+		    (sent < len ? !(sts & TIS_STS_EXPECT) :
+				  sts & TIS_STS_EXPECT))
 			ret = -EIO;
 	}
 	if (!ret)
@@ -283,7 +301,7 @@ static int tis_read(struct tpm_chip *chip, u32 l, u8 *buf, u32 from, u32 to)
 
 	while (from < to) {
 		ret = tis_burst(chip, l, TIS_STS_VALID | TIS_STS_DATA_AVAIL,
-				&burst);
+				false, &burst);
 		if (ret)
 			return ret;
 		burst = min(burst, to - from);
@@ -293,7 +311,11 @@ static int tis_read(struct tpm_chip *chip, u32 l, u8 *buf, u32 from, u32 to)
 	return 0;
 }
 
-/* Reads the response into @buf (@size bytes) as its header sizes it. */
+/*
+ * Reads the response into @buf (@size bytes) as its header sizes it. Not
+ * killable: after tpmGo the command may have loaded something, and only
+ * its answer says what, for the file's cleanup list.
+ */
 static int tis_recv(struct tpm_chip *chip, u32 l, u8 *buf, u32 size,
 		    unsigned long duration)
 {
@@ -301,7 +323,7 @@ static int tis_recv(struct tpm_chip *chip, u32 l, u8 *buf, u32 size,
 	int ret;
 
 	ret = tis_wait(TIS_STS(l), true, TIS_STS_VALID | TIS_STS_DATA_AVAIL,
-		       TIS_STS_VALID | TIS_STS_DATA_AVAIL, duration, true, NULL);
+		       TIS_STS_VALID | TIS_STS_DATA_AVAIL, duration, false, NULL);
 	if (!ret)
 		ret = tis_read(chip, l, buf, 0, TPM_HEADER_LEN);
 	if (ret)
@@ -312,7 +334,7 @@ static int tis_recv(struct tpm_chip *chip, u32 l, u8 *buf, u32 size,
 	ret = tis_read(chip, l, buf, TPM_HEADER_LEN, len);
 	if (!ret)
 		ret = tis_wait(TIS_STS(l), true, TIS_STS_VALID, TIS_STS_VALID,
-			       chip->timeout_c, true, &sts);
+			       chip->timeout_c, false, &sts);
 	/* More data than the header announced is no answer to hand on. */
 	if (!ret && (sts & TIS_STS_DATA_AVAIL))
 		ret = -EIO;
