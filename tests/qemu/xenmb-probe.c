@@ -14,9 +14,15 @@
  *                              open / INFO / GetRandom / close in a loop while
  *                              the module comes and goes; prints counts. With
  *                              "mix", every other command runs at locality 2.
+ *   xenmb-probe sigsend LOCALITY HEX
+ *                              one command with a SIGUSR1 handler installed
+ *                              (no SA_RESTART): a signal that is not fatal
+ *                              must not break it. One JSON line: errno,
+ *                              tpm_rc, rsp_len and the signals caught.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -491,8 +497,51 @@ static int probe_loop(double seconds, bool mix)
 	return 0;
 }
 
+static volatile sig_atomic_t caught;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	caught++;
+}
+
+static int probe_sigsend(uint32_t locality, const char *hex)
+{
+	struct sigaction sa = {.sa_handler = on_usr1};
+	static uint8_t cmd[XENMB_TPM_BUF_MAX];
+	struct xenmb_tpm_cmd arg;
+	size_t len = strlen(hex) / 2, i;
+	int fd, err;
+
+	if (len > sizeof(cmd))
+		return 2;
+	for (i = 0; i < len; i++) {
+		unsigned int b;
+
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			return 2;
+		cmd[i] = (uint8_t)b;
+	}
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL))
+		return 3;
+	fd = open_dev();
+	printf("{\"case\":\"sigsend\",\"pid\":%d,\"ready\":true}\n", getpid());
+	fflush(stdout);
+	default_arg(&arg, cmd, len, locality);
+	err = ioctl(fd, XENMB_IOC_TPM_CMD, &arg) ? errno : 0;
+	printf(
+	    "{\"case\":\"sigsend\",\"errno\":%d,\"tpm_rc\":%u,\"rsp_len\":%u,"
+	    "\"caught\":%d}\n",
+	    err, err ? 0 : arg.tpm_rc, err ? 0 : arg.rsp_len, (int)caught);
+	close(fd);
+	return err ? 4 : 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "sigsend"))
+		return probe_sigsend((uint32_t)atoi(argv[2]), argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "malformed"))
 		return probe_malformed();
 	if (argc == 2 && !strcmp(argv[1], "nocap"))
@@ -506,6 +555,7 @@ int main(int argc, char **argv)
 				  argc == 4 && !strcmp(argv[3], "mix"));
 	fprintf(
 	    stderr,
-	    "usage: xenmb-probe malformed|nocap|open|txt|loop SECONDS [mix]\n");
+	    "usage: xenmb-probe malformed|nocap|open|txt|loop SECONDS [mix]|"
+	    "sigsend LOCALITY HEX\n");
 	return 2;
 }
