@@ -12,6 +12,9 @@
  * and tpm_tis keeps polling.
  *
  *   insmod tisirq.ko on=1    then rmmod tisirq; insmod tisirq.ko on=0
+ *   insmod tisirq.ko dump=1  only prints ACCESS(0..4) and STS(0..4), touching
+ *                            nothing (no ops, no locality), then fails the
+ *                            load on purpose (-EAGAIN) so it can run again
  */
 #include <linux/io.h>
 #include <linux/module.h>
@@ -23,6 +26,17 @@
 
 static bool on = true;
 module_param(on, bool, 0444);
+static bool dump;
+module_param(dump, bool, 0444);
+
+static void tisirq_dump(void __iomem *w)
+{
+	int l;
+
+	for (l = 0; l <= 4; l++)
+		pr_info("tisirq: locality %d ACCESS 0x%02x STS 0x%08x\n", l,
+			ioread8(w + l * 0x1000), ioread32(w + l * 0x1000 + 0x18));
+}
 
 static int __init tisirq_init(void)
 {
@@ -33,10 +47,15 @@ static int __init tisirq_init(void)
 
 	if (!chip)
 		return -ENODEV;
-	w = ioremap(TIS_BASE, 0x1000);
+	w = ioremap(TIS_BASE, dump ? 0x5000 : 0x1000);
 	if (!w) {
 		put_device(&chip->dev);
 		return -ENOMEM;
+	}
+	if (dump) {
+		tisirq_dump(w);
+		ret = -EAGAIN;
+		goto out;
 	}
 	if (tpm_try_get_ops(chip)) {
 		ret = -EBUSY;
