@@ -278,6 +278,7 @@ def sig_step(name, sig, when_us):
         s=$(up)
         xenmb-probe sigsend 2 {EXT22.hex()} > "$R/{name}.o" 2> "$R/{name}.e" &
         P=$!
+        while ! grep -q ready "$R/{name}.o"; do usleep 10000; done
         usleep {when_us}
         kill -{sig} $P
         wait $P; echo "rc=$? cs=$(( $(up) - s ))"
@@ -345,10 +346,10 @@ def sig_steps():
             cat "$R/usr1.o" """),
         harness.Step("after_usr1", f"{send(RAND, 0)} && {send(EXT22, 2)}"),
         # A signal while a locality-2 command waits for its answer.
-        sig_step("sigkill", "KILL", 400000),
+        sig_step("sigkill", "KILL", 200000),
         harness.Step("after_kill", f"{send(RAND, 0)} && {send(EXT22, 2)} && "
                      "tpm2_getrandom -T device:/dev/tpm0 8 | wc -c"),
-        sig_step("sigint", "INT", 400000),
+        sig_step("sigint", "INT", 200000),
         harness.Step("after_int", f"{send(RAND, 0)} && {send(EXT22, 2)} && "
                      "tpm2_getrandom -T device:/dev/tpm0 8 | wc -c"),
     ] + tail_steps()
@@ -454,14 +455,18 @@ def check_signals(c, g):
     for step, sig, code in (("sigkill", "SIGKILL", 137), ("sigint", "SIGINT", 130)):
         r = parse_line(g, step, "rc=")
         c.equal(r.get("rc"), str(code), f"signals: {sig} ends the locality-2 command's process")
-        c.check(r.get("cs", "999").isdigit() and int(r["cs"]) < 150,
-                f"signals: ... without waiting out the relay's 3 s ({r.get('cs')} cs)")
+        # f8f7fd6: the wait is cut short; 7f38f8f: waits after tpmGo are
+        # not killable, so the process ends when the command does (ETIME).
+        c.check(r.get("cs", "999").isdigit() and int(r["cs"]) < 1000,
+                f"signals: ... and does not hang ({r.get('cs')} cs)")
         after = f"after_{step[3:]}"
         c.check(g.rc(after) == 0 and g.out(after).strip().endswith("8"),
                 f"signals: after {sig}: locality 0, locality 2 and /dev/tpm0 work",
                 g.out(after)[-300:] + g.err(after))
-    killed = [r for r in rest if r.get("locality") == "2" and r.get("errno") == str(-errno.EINTR)]
-    c.equal(len(killed), 2, "signals: the SIGKILLed and SIGINTed commands are audited with EINTR")
+    killed = [r for r in rest if r.get("locality") == "2" and
+              r.get("errno") in (str(-errno.EINTR), str(-errno.ETIME))]
+    c.equal(len(killed), 2, "signals: the SIGKILLed and SIGINTed commands are audited with "
+            "EINTR (wait cut short) or ETIME (answer late), never EIO")
     print("# signals audit trail: " + "; ".join(f"l{r.get('locality')} {r.get('code')} "
           f"errno {r.get('errno')} {int(r.get('duration_ns', 0)) // 1000000} ms" for r in rest))
     usr1 = [x for x in g.json_lines("sigusr1") if "errno" in x]
