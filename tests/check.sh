@@ -29,6 +29,7 @@ suites=(
     "qemu-faults:python3 tests/qemu/test_faults.py"
     "qemu-concurrency:python3 tests/qemu/test_concurrency.py"
     "qemu-cleanup:python3 tests/qemu/test_cleanup.py"
+    "qemu-localities:python3 tests/qemu/test_localities.py"
     "plugin:python3 tests/plugin/test_plugin.py"
     "bench:python3 bench/run.py --smoke"
     "fuzz:tests/fuzz/run.sh"

@@ -14,10 +14,28 @@
  *                              open / INFO / GetRandom / close in a loop while
  *                              the module comes and goes; prints counts. With
  *                              "mix", every other command runs at locality 2.
+ *   xenmb-probe sigsend LOCALITY HEX
+ *                              one command with a SIGUSR1 handler installed
+ *                              (no SA_RESTART): a signal that is not fatal
+ *                              must not break it. One JSON line: errno,
+ *                              tpm_rc, rsp_len and the signals caught.
+ *                              SIGINT is reset to its default (fatal).
+ *   xenmb-probe mix            commands from stdin, one a line:
+ *                              "INDEX LOCALITY HEX FAULT REQUEST TIMED";
+ *                              FAULT "-" or a tpmrelay.py fault, asked for
+ *                              (REQUEST, '_' for ' ') on fd 3 (the guest's
+ *                              ttyS2) before the command; TIMED 1: pause the
+ *                              /dev/tpm* users (/tmp/pause, /tmp/paused)
+ *                              and let the held answer drain afterwards.
+ *                              Prints "INDEX rc=0 TPM_RC" or
+ *                              "INDEX rc=4  STRERROR" per command; stops
+ *                              after 20 ENODEV in a row.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/capability.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -491,8 +509,150 @@ static int probe_loop(double seconds, bool mix)
 	return 0;
 }
 
+static volatile sig_atomic_t caught;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	caught++;
+}
+
+static int probe_sigsend(uint32_t locality, const char *hex)
+{
+	struct sigaction sa = {.sa_handler = on_usr1};
+	static uint8_t cmd[XENMB_TPM_BUF_MAX];
+	struct xenmb_tpm_cmd arg;
+	size_t len = strlen(hex) / 2, i;
+	int fd, err;
+
+	if (len > sizeof(cmd))
+		return 2;
+	for (i = 0; i < len; i++) {
+		unsigned int b;
+
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			return 2;
+		cmd[i] = (uint8_t)b;
+	}
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL))
+		return 3;
+	/* A shell starts '&' jobs with SIGINT ignored: make it fatal again. */
+	signal(SIGINT, SIG_DFL);
+	fd = open_dev();
+	printf("{\"case\":\"sigsend\",\"pid\":%d,\"ready\":true}\n", getpid());
+	fflush(stdout);
+	default_arg(&arg, cmd, len, locality);
+	err = ioctl(fd, XENMB_IOC_TPM_CMD, &arg) ? errno : 0;
+	printf(
+	    "{\"case\":\"sigsend\",\"errno\":%d,\"tpm_rc\":%u,\"rsp_len\":%u,"
+	    "\"caught\":%d}\n",
+	    err, err ? 0 : arg.tpm_rc, err ? 0 : arg.rsp_len, (int)caught);
+	close(fd);
+	return err ? 4 : 0;
+}
+
+/* One request line to the relay on fd 3, its answer; true on "OK". */
+static bool relay_ask(const char *req)
+{
+	char line[128];
+	size_t n = 0;
+	struct pollfd pfd = {.fd = 3, .events = POLLIN};
+
+	if (dprintf(3, "%s\n", req) < 0)
+		return false;
+	while (n + 1 < sizeof(line)) {
+		if (poll(&pfd, 1, 30000) != 1 || read(3, line + n, 1) != 1)
+			return false;
+		if (line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = 0;
+	return !strncmp(line, "OK", 2);
+}
+
+static void touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+static int probe_mix(void)
+{
+	static uint8_t cmd[XENMB_TPM_BUF_MAX];
+	char hex[2 * XENMB_TPM_BUF_MAX + 1], fault[32], req[64];
+	struct xenmb_tpm_cmd arg;
+	unsigned int index, locality, timed, nodev = 0;
+	int fd = open_dev();
+
+	while (scanf("%u %u %8192s %31s %63s %u", &index, &locality, hex, fault,
+		     req, &timed) == 6) {
+		size_t len = strlen(hex) / 2, i;
+		int err;
+
+		for (i = 0; i < len; i++) {
+			unsigned int b;
+
+			if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+				return 2;
+			cmd[i] = (uint8_t)b;
+		}
+		if (timed) {
+			unlink("/tmp/paused");
+			touch("/tmp/pause");
+			while (access("/tmp/paused", F_OK))
+				usleep(10000);
+		}
+		for (i = 0; req[i]; i++)
+			if (req[i] == '_')
+				req[i] = ' ';
+		if (strcmp(fault, "-")) {
+			char line[96];
+
+			snprintf(line, sizeof(line), "FAULT %s", req);
+			if (!relay_ask(line))
+				printf("ask %u failed\n", index);
+		}
+		default_arg(&arg, cmd, len, locality);
+		err = submit(fd, &arg);
+		nodev = err == ENODEV ? nodev + 1 : 0;
+		if (err)
+			printf("%u rc=4  %s\n", index, strerror(err));
+		else
+			printf("%u rc=0 %u\n", index, arg.tpm_rc);
+		fflush(stdout);
+		if (!strcmp(fault, "mute")) {
+			if (!relay_ask("UNMUTE"))
+				printf("ask %u failed\n", index);
+			usleep(300000);
+		} else if (!strcmp(fault, "delay")) {
+			usleep(1000000);
+		} else if (!strcmp(fault, "stall")) {
+			sleep(6);
+		}
+		if (timed)
+			unlink("/tmp/pause");
+		/* A TPM that no longer grants locality 0 would take ~1 s a
+		 * command for the rest of the plan. */
+		if (nodev == 20) {
+			printf("mix: 20 ENODEV in a row, stopped after %u\n",
+			       index);
+			break;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "mix"))
+		return probe_mix();
+	if (argc == 4 && !strcmp(argv[1], "sigsend"))
+		return probe_sigsend((uint32_t)atoi(argv[2]), argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "malformed"))
 		return probe_malformed();
 	if (argc == 2 && !strcmp(argv[1], "nocap"))
@@ -506,6 +666,7 @@ int main(int argc, char **argv)
 				  argc == 4 && !strcmp(argv[3], "mix"));
 	fprintf(
 	    stderr,
-	    "usage: xenmb-probe malformed|nocap|open|txt|loop SECONDS [mix]\n");
+	    "usage: xenmb-probe malformed|nocap|open|txt|loop SECONDS [mix]|"
+	    "sigsend LOCALITY HEX|mix\n");
 	return 2;
 }
