@@ -187,7 +187,8 @@ static int tis_wait(unsigned long reg, bool byte, u32 mask, u32 want,
 
 	for (;;) {
 		v = byte ? ioread8(tis_window + reg) : ioread32(tis_window + reg);
-		if ((v & mask) == want)
+		/* All ones: a locality not (or no longer) active; never a match. */
+		if (v != (byte ? 0xFF : 0xFFFFFFFF) && (v & mask) == want)
 			break;
 		if (time_after(jiffies, stop))
 			return -ETIME;
@@ -223,23 +224,39 @@ static int tis_enter_locality(struct tpm_chip *chip, u32 l)
 	return ret == -ETIME ? -EBUSY : ret;
 }
 
-/* Idles and releases @l, then makes locality 0 active again for tpm_tis. */
-static void tis_leave_locality(struct tpm_chip *chip, u32 l)
+/*
+ * Idles and releases @l, then asks for locality 0 again for tpm_tis. A
+ * command that timed out is still running: its abort ends only when the
+ * TPM finishes it, and then the TPM makes @l active again (QEMU's TIS
+ * does). So wait for commandReady as long as the command itself may run
+ * (@settle), and release @l again whenever it comes back, until locality 0
+ * is granted or that time is up too.
+ */
+static void tis_leave_locality(struct tpm_chip *chip, u32 l,
+			       unsigned long settle)
 {
-	/* An aborted command must be over before 0 can be granted. */
+	unsigned long stop;
+	u8 access;
+
 	iowrite8(TIS_STS_COMMAND_READY, tis_window + TIS_STS(l));
 	tis_wait(TIS_STS(l), true, TIS_STS_COMMAND_READY, TIS_STS_COMMAND_READY,
-		 chip->timeout_b, false, NULL);
+		 settle + chip->timeout_b, false, NULL);
+	stop = jiffies + settle + chip->timeout_a;
+	do {
+		access = ioread8(tis_window + TIS_ACCESS(l));
+		if (access != 0xFF && (access & TIS_ACCESS_ACTIVE))
+			iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
+		iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(0));
+		if (!tis_wait(TIS_ACCESS(0), true, TIS_GRANTED, TIS_GRANTED,
+			      chip->timeout_a, false, NULL))
+			return;
+	} while (!time_after(jiffies, stop));
+	/* tpm_put_ops() releases 0 by count; tpm_tis asks anew. */
 	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
-	iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(0));
-	if (tis_wait(TIS_ACCESS(0), true, TIS_GRANTED, TIS_GRANTED,
-		     chip->timeout_a, false, NULL)) {
-		/* tpm_put_ops() releases it by count; tpm_tis asks anew. */
-		iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(0));
-		dev_warn_ratelimited(&chip->dev,
-				     "xenmb: locality 0 not granted back after locality %u\n",
-				     l);
-	}
+	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(0));
+	dev_warn_ratelimited(&chip->dev,
+			     "xenmb: locality 0 not granted back after locality %u\n",
+			     l);
 }
 
 /*
@@ -363,7 +380,7 @@ static ssize_t tis_transmit_at(struct tpm_chip *chip, u32 l, u8 *buf,
 	if (!ret && (ioread8(tis_window + TIS_ACCESS(l)) &
 		     (TIS_GRANTED | TIS_ACCESS_SEIZED)) != TIS_GRANTED)
 		ret = -EIO;
-	tis_leave_locality(chip, l);
+	tis_leave_locality(chip, l, duration);
 	return ret ? ret : xenmb_get_be32(buf + 2);
 }
 

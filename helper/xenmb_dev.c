@@ -130,8 +130,9 @@ const char *xenmb_cmd_strerror(int err, unsigned int locality)
 		return "the xenmb policy does not allow this command at this "
 		       "locality (see 'Policy' in the README)";
 	case EOPNOTSUPP:
-		return "this TPM interface cannot change locality (CRB, or no "
-		       "memory-mapped TIS): use locality 0";
+		return "this TPM interface cannot change locality (CRB, no "
+		       "memory-mapped TIS, or tpm_tis in IRQ mode: boot with "
+		       "tpm_tis.interrupts=0): use locality 0";
 	case ENODEV:
 		return "no TPM chip: check 'xenmb info' and the kernel log";
 	case ENOSPC:
