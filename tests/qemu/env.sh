@@ -32,3 +32,8 @@ if [[ ${XENMB_GUEST:-} == debug ]]; then
     KMODDIR=$XENMB_DEBUGK_DIR/current/no-modules
     export KVER KHEADERS VMLINUZ KMODDIR
 fi
+
+# XENMB_HOST=xen: boot.sh boots the guest kernel as Xen's PV dom0 on this
+# hypervisor (setup.sh unpacks it from Debian's xen-hypervisor-4.17-amd64).
+XEN_ELF=$XENMB_CACHE/xen-4.17-amd64.elf
+export XEN_ELF
