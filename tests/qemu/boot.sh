@@ -27,6 +27,19 @@
 # Exit: 0 results delivered and scenario.rc 0; 1 scenario failed; 2 no
 # results (timeout, panic, bad setup).
 #
+# --host linux|xen (default: $XENMB_HOST, else linux). xen: the same kernel
+# and initramfs boot as Xen 4.17's PV dom0 (setup.sh unpacks Debian's
+# hypervisor to $XEN_ELF). QEMU's multiboot loader starts Xen; -initrd holds
+# the modules, comma-separated, each module's arguments after its path: the
+# dom0 kernel with its command line, then the initramfs. Xen gets 2 GiB of
+# guest RAM and gives dom0 512 MiB (dom0_mem=). Consoles: Xen owns com1
+# (the first -serial, still console.log) and prints dom0's hvc0 console
+# there; Xen is told about com1 only, so dom0's 8250 driver still has
+# ttyS1 (0x2f8, the results channel) and ttyS2 (0x3e8, the launch relay)
+# as on bare Linux. -cpu max,-smap: with SMAP, QEMU 7.2's TCG faults the
+# PV kernel's first iretq ("d0v0 Unhandled: vec 14, #PF[0001]").
+# XENMB_XEN_APPEND adds to Xen's own command line.
+#
 # swtpm.log (level ${XENMB_SWTPM_LOG_LEVEL:-4}) has hex dumps of the data
 # channel ("SWTPM_IO_Read/Write") and control channel: "Ctrl Cmd: length 5"
 # followed by "00 00 00 05 0N" is CMD_SET_LOCALITY N. QEMU sends it only
@@ -42,6 +55,7 @@ die() { echo "boot.sh: $*" >&2; exit 2; }
 usage() { die "usage: $0 --tpm tpm2|tpm12|crb|none --state DIR --initrd FILE --out DIR [--append ARGS] [--timeout S] [--memmap SIZE\$ADDR]... [--loader FILE@ADDR]... [--qemu-arg ARG]..."; }
 
 tpm='' state='' initrd='' out='' append='' timeout=300 launch='' faults=''
+host=${XENMB_HOST:-linux}
 extra=()
 while (($#)); do
     case $1 in
@@ -56,6 +70,7 @@ while (($#)); do
         --qemu-arg) extra+=("$2") ;;
         --launch) launch=$2 ;;
         --faults) faults=$2 ;;
+        --host) host=$2 ;;
         *) usage ;;
     esac
     shift 2 || usage
@@ -64,6 +79,11 @@ done
 [[ $tpm == none || -n $state ]] || usage
 [[ -s $VMLINUZ ]] || die "no guest kernel $VMLINUZ: run tests/qemu/setup.sh"
 [[ -f $initrd ]] || die "no initrd $initrd"
+case $host in
+    linux) ;;
+    xen) [[ -s $XEN_ELF ]] || die "no hypervisor $XEN_ELF: run tests/qemu/setup.sh" ;;
+    *) die "--host linux|xen, not $host" ;;
+esac
 mem=512M
 if [[ -n $launch ]]; then
     [[ $tpm == tpm2 || $tpm == tpm12 ]] || die "--launch needs --tpm tpm2 or tpm12"
@@ -88,9 +108,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-qemu=(qemu-system-x86_64 -machine q35 -accel "${XENMB_QEMU_ACCEL:-tcg}" -cpu "max,vendor=GenuineIntel"
+cpu=max,vendor=GenuineIntel
+[[ $host == linux ]] || { cpu+=,-smap; mem=2048M; }
+qemu=(qemu-system-x86_64 -machine q35 -accel "${XENMB_QEMU_ACCEL:-tcg}" -cpu "$cpu"
       -m "$mem" -smp 1 -nodefaults -display none -monitor none -no-reboot
-      -kernel "$VMLINUZ" -initrd "$initrd"
       -serial "file:$out/console.log" -serial "file:$out/ttyS1.raw")
 
 case $tpm in
@@ -137,7 +158,15 @@ if [[ $tpm != none ]]; then
 fi
 
 # No "quiet": WARN/oops lines and audit records must reach the console log.
-qemu+=(-append "console=ttyS0 panic=-1${append}" "${extra[@]}")
+if [[ $host == linux ]]; then
+    qemu+=(-kernel "$VMLINUZ" -initrd "$initrd" -append "console=ttyS0 panic=-1${append}")
+else
+    # QEMU's -initrd list: a comma inside a module's arguments is written ",,".
+    dom0="$VMLINUZ console=hvc0 earlyprintk=xen panic=-1${append}"
+    qemu+=(-kernel "$XEN_ELF" -initrd "${dom0//,/,,},$initrd"
+           -append "dom0_mem=512M,max:512M console=com1 com1=115200,8n1 ${XENMB_XEN_APPEND:-}")
+fi
+qemu+=("${extra[@]}")
 
 start=$(date +%s%N)
 timeout -k 5 "$timeout" "${qemu[@]}" > "$run/qemu.out" 2>&1 &
@@ -161,7 +190,7 @@ fail() {
 }
 ((rc != 124 && rc != 137)) || fail "timeout (${timeout}s)"
 ((rc == 0)) || fail "qemu exited $rc: $(cat "$run/qemu.out")"
-if grep -q 'Kernel panic' "$out/console.log"; then fail "kernel panic"; fi
+if grep -qE 'Kernel panic|Panic on CPU' "$out/console.log"; then fail "kernel panic"; fi
 if ! grep -q '^=====XENMB-RESULTS-END=====' "$out/ttyS1.raw"; then
     fail "guest delivered no results"
 fi
@@ -172,7 +201,7 @@ sed -n '/^=====XENMB-RESULTS-BEGIN=====/,/^=====XENMB-RESULTS-END=====/{/^=====/
     fail "results on ttyS1 are corrupt"
 
 src=$(cat "$out/results/scenario.rc")
-echo "boot.sh: $tpm: guest done in ${secs}s, scenario rc=$src, results in $out/results"
+echo "boot.sh: $tpm ($host): guest done in ${secs}s, scenario rc=$src, results in $out/results"
 if grep -qE 'Oops|BUG:|WARNING:|Call Trace' "$out/results/dmesg.txt"; then
     echo "boot.sh: $tpm: kernel reported problems, see $out/results/dmesg.txt" >&2
 fi
