@@ -43,7 +43,7 @@ while read -r -t 20 line <&3; do
     [ "$line" = END ] && break
     echo "$line" >> $PLAN
 done
-[ "$line" = END ] || fail "plan incomplete"
+[ "${line:-}" = END ] || fail "plan incomplete (no answer from the relay on $TTY)"
 
 # Reading the tag at locality 2 is SINIT's privilege, which this emulator
 # plays: xenmb opens NV above locality 0 only to the indices it is loaded
