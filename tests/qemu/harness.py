@@ -250,6 +250,19 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     return Guest(os.path.join(out, "results"))
 
 
+def launch_dir(*parts):
+    """An empty directory for one boot's txtlaunch.py output, apart for each
+    host: a Xen run's blob sits elsewhere (txtlaunch.default_base()) and
+    its plan names absolute addresses, so a bare-Linux run and a Xen run of
+    one script must never share one (tpmrelay.py reads the plan from it
+    while the guest boots). Emptied first: nothing of an earlier run
+    (another test's, another host's) is ever read again."""
+    d = os.path.join(BUILD, "launch-xen" if XEN else "launch-linux", *parts)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    return d
+
+
 # TPM state directories of this run: removed at exit when every check
 # passed, kept (and named) when one failed, for the post-mortem.
 _STATES = []

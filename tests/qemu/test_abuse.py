@@ -138,7 +138,7 @@ def main(argv):
     calls = int(os.environ.get("XENMB_ABUSE_CALLS") or 100000)
     print(f"# seed {seed}: XENMB_ABUSE_SEED={seed} repeats this run")
     binaries = harness.guest_binaries()
-    d = os.path.join(harness.BUILD, "abuse", MODE)
+    d = harness.launch_dir("abuse", MODE)
     os.makedirs(d, exist_ok=True)
     meta = txtlaunch.generate(d, MODE)
     try:
