@@ -105,6 +105,7 @@ mem=512M
 #      points at the heap above 1.5 GiB) is loaded a second time at 4 GiB
 #      (the pc-dimm of (a)); the scenario insmods with txt_base=0x100000000.
 xen_launch_memory() {
+    # shellcheck disable=SC2054  # QEMU's own commas
     local dimm=(-object memory-backend-ram,id=xenmbtxt,size=128M
                 -device pc-dimm,id=xenmbdimm,memdev=xenmbtxt,addr=0x100000000)
     mem=2048M,slots=1,maxmem=2176M

@@ -564,6 +564,7 @@ int main(int argc, char **argv)
 				  argc == 4 && !strcmp(argv[3], "mix"));
 	fprintf(
 	    stderr,
-	    "usage: xenmb-probe malformed|nocap|open|txt|loop SECONDS [mix]|memread ADDR LEN|memwrite ADDR\n");
+	    "usage: xenmb-probe malformed|nocap|open|txt|loop SECONDS [mix]\n"
+	    "       xenmb-probe memread ADDR LEN | memwrite ADDR\n");
 	return 2;
 }
