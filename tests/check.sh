@@ -43,7 +43,10 @@ suites=(
     "xen-challenge:XENMB_HOST=xen python3 tests/qemu/test_challenge.py"
     "xen-xentpm:XENMB_HOST=xen python3 tests/qemu/test_xentpm.py"
     "xen-tpm12:XENMB_HOST=xen python3 tests/qemu/test_tpm12.py"
-    "xen-abuse:XENMB_HOST=xen python3 tests/qemu/test_abuse.py"
+    # 25 000 calls, not 100 000: the full run took 731 s in the dom0 (PV
+    # syscalls under TCG), 12 of make check's 45 minutes; the 100 000-call
+    # run stays in qemu-abuse and debug-kernel.
+    "xen-abuse:XENMB_HOST=xen XENMB_ABUSE_CALLS=25000 python3 tests/qemu/test_abuse.py"
     "plugin:python3 tests/plugin/test_plugin.py"
     "bench:python3 bench/run.py --smoke"
     "fuzz:tests/fuzz/run.sh"
