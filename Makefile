@@ -7,7 +7,7 @@
 #   make tcti            build/libtss2-tcti-xenmb.so* (tpm2_* -T xenmb)
 #   make check           every test (installs what it needs)
 #   make fuzz            libFuzzer on each parser, FUZZ_SECONDS each (60)
-#   make demo            the emulated dom0 in QEMU, end to end
+#   make demo            the emulated dom0 in QEMU, end to end (Xen PV dom0; XEN=0: bare Linux)
 #                        (TPM=1.2: with a TPM 1.2 instead of a TPM 2.0)
 #   make bench           the benchmarks (one QEMU boot + the host), written
 #                        to bench/RESULTS.md; bench/run.py --smoke: small N
@@ -86,8 +86,10 @@ fuzz:
 
 # make demo TPM=1.2: the same round trip on a TPM 1.2 dom0.
 TPM ?= 2.0
+# make demo XEN=0: bare Linux instead of Xen's PV dom0.
+XEN ?= 1
 demo:
-	tests/qemu/demo.sh --tpm $(TPM)
+	XENMB_HOST=$(if $(filter 0,$(XEN)),linux,xen) tests/qemu/demo.sh --tpm $(TPM)
 
 style:
 	tests/style.sh

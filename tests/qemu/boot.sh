@@ -27,6 +27,21 @@
 # Exit: 0 results delivered and scenario.rc 0; 1 scenario failed; 2 no
 # results (timeout, panic, bad setup).
 #
+# --host linux|xen (default: $XENMB_HOST, else linux). xen: the same kernel
+# and initramfs boot as Xen 4.17's PV dom0 (setup.sh unpacks Debian's
+# hypervisor to $XEN_ELF). QEMU's multiboot loader starts Xen; -initrd holds
+# the modules, comma-separated, each module's arguments after its path: the
+# dom0 kernel with its command line, then the initramfs. Xen gets 2 GiB of
+# guest RAM and gives dom0 512 MiB (dom0_mem=). Consoles: Xen owns com1
+# (the first -serial, still console.log) and prints dom0's hvc0 console
+# there; Xen is told about com1 only, so dom0's 8250 driver still has
+# ttyS1 (0x2f8, the results channel) and ttyS2 (0x3e8, the launch relay)
+# as on bare Linux. com1's IRQ is 0 (Xen polls it): ttyS2 shares IRQ 4
+# with com1, and with Xen holding IRQ 4 dom0's ttyS2 never received a
+# byte (checked: the launch hook's read of the relay's plan timed out). -cpu max,-smap: with SMAP, QEMU 7.2's TCG faults the
+# PV kernel's first iretq ("d0v0 Unhandled: vec 14, #PF[0001]").
+# XENMB_XEN_APPEND adds to Xen's own command line.
+#
 # swtpm.log (level ${XENMB_SWTPM_LOG_LEVEL:-4}) has hex dumps of the data
 # channel ("SWTPM_IO_Read/Write") and control channel: "Ctrl Cmd: length 5"
 # followed by "00 00 00 05 0N" is CMD_SET_LOCALITY N. QEMU sends it only
@@ -42,6 +57,7 @@ die() { echo "boot.sh: $*" >&2; exit 2; }
 usage() { die "usage: $0 --tpm tpm2|tpm12|crb|none --state DIR --initrd FILE --out DIR [--append ARGS] [--timeout S] [--memmap SIZE\$ADDR]... [--loader FILE@ADDR]... [--qemu-arg ARG]..."; }
 
 tpm='' state='' initrd='' out='' append='' timeout=300 launch='' faults=''
+host=${XENMB_HOST:-linux}
 extra=()
 while (($#)); do
     case $1 in
@@ -56,6 +72,7 @@ while (($#)); do
         --qemu-arg) extra+=("$2") ;;
         --launch) launch=$2 ;;
         --faults) faults=$2 ;;
+        --host) host=$2 ;;
         *) usage ;;
     esac
     shift 2 || usage
@@ -64,15 +81,62 @@ done
 [[ $tpm == none || -n $state ]] || usage
 [[ -s $VMLINUZ ]] || die "no guest kernel $VMLINUZ: run tests/qemu/setup.sh"
 [[ -f $initrd ]] || die "no initrd $initrd"
+case $host in
+    linux) ;;
+    xen) [[ -s $XEN_ELF ]] || die "no hypervisor $XEN_ELF: run tests/qemu/setup.sh" ;;
+    *) die "--host linux|xen, not $host" ;;
+esac
 mem=512M
+
+# --launch under Xen. Guest RAM belongs to Xen, which hands it to dom0 or
+# keeps it; dom0's memmap= cannot keep the blob safe there. Two cases, by
+# LAUNCH_BASE (txtlaunch.py picks them: XEN_HOLE_BASE, XEN_UNUSABLE_BASE):
+#  (a) >= 4 GiB: memory no E820 calls RAM, as a TXT heap that firmware
+#      reserved is for TrenchBoot's Xen. QEMU adds 128 MiB at 4 GiB as a
+#      cold-plugged pc-dimm (-m ...,slots=1,maxmem=): SeaBIOS's E820, and so
+#      Xen's machine map, do not list it (a hole); the loader writes the blob
+#      into it. Dom0 gets memmap=SIZE$ADDR (its own E820 then says reserved)
+#      and acpi_no_memhotplug, so the ACPI memory-device driver does not
+#      add the dimm as System RAM. Dom0 maps the range 1:1 and reads it.
+#  (b) in [1.5 GiB, 2 GiB): Xen's mem=1536M turns guest RAM above 1.5 GiB
+#      E820_UNUSABLE, as tboot_protect_mem_regions() does to tboot's heap;
+#      a PV dom0 cannot map it. The TXT public space of a real host is MMIO
+#      that dom0 can read: the blob's first 64 KiB (the public space, which
+#      points at the heap above 1.5 GiB) is loaded a second time at 4 GiB
+#      (the pc-dimm of (a)); the scenario insmods with txt_base=0x100000000.
+xen_launch_memory() {
+    # shellcheck disable=SC2054  # QEMU's own commas
+    local dimm=(-object memory-backend-ram,id=xenmbtxt,size=128M
+                -device pc-dimm,id=xenmbdimm,memdev=xenmbtxt,addr=0x100000000)
+    mem=2048M,slots=1,maxmem=2176M
+    extra+=("${dimm[@]}")
+    if ((LAUNCH_BASE >= 0x100000000)); then
+        ((LAUNCH_BASE + 0x400000 <= 0x108000000)) || die "--launch base $LAUNCH_BASE beyond the 128 MiB at 4 GiB"
+        append+=" memmap=$LAUNCH_MEMMAP acpi_no_memhotplug"
+    elif ((LAUNCH_BASE >= 0x60000000 && LAUNCH_BASE + 0x400000 <= 0x80000000)); then
+        XENMB_XEN_APPEND="${XENMB_XEN_APPEND:-} mem=1536M"
+        append+=" acpi_no_memhotplug"
+        mkdir -p "$out"
+        head -c 65536 "$launch/$LAUNCH_BLOB" > "$out/public.bin"
+        extra+=(-device "loader,file=$out/public.bin,addr=0x100000000,force-raw=on")
+    else
+        die "--launch under Xen: base $LAUNCH_BASE is neither >= 4 GiB (case a) nor in [1.5, 2) GiB (case b)"
+    fi
+}
+
 if [[ -n $launch ]]; then
     [[ $tpm == tpm2 || $tpm == tpm12 ]] || die "--launch needs --tpm tpm2 or tpm12"
     [[ -f $launch/launch.env ]] || die "no $launch/launch.env: run txtlaunch.py"
     # shellcheck source=/dev/null
     . "$launch/launch.env"
     mem=$LAUNCH_MEM
-    append+=" memmap=$LAUNCH_MEMMAP xenmb_launch=1"
+    append+=" xenmb_launch=1"
     extra+=(-device "loader,file=$launch/$LAUNCH_BLOB,addr=$LAUNCH_BASE,force-raw=on")
+    if [[ $host == linux ]]; then
+        append+=" memmap=$LAUNCH_MEMMAP"
+    else
+        xen_launch_memory
+    fi
 fi
 
 mkdir -p "$out"
@@ -88,9 +152,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-qemu=(qemu-system-x86_64 -machine q35 -accel "${XENMB_QEMU_ACCEL:-tcg}" -cpu "max,vendor=GenuineIntel"
+cpu=max,vendor=GenuineIntel
+[[ $host == linux ]] || { cpu+=,-smap; [[ -n $launch ]] || mem=2048M; }
+qemu=(qemu-system-x86_64 -machine q35 -accel "${XENMB_QEMU_ACCEL:-tcg}" -cpu "$cpu"
       -m "$mem" -smp 1 -nodefaults -display none -monitor none -no-reboot
-      -kernel "$VMLINUZ" -initrd "$initrd"
       -serial "file:$out/console.log" -serial "file:$out/ttyS1.raw")
 
 case $tpm in
@@ -137,7 +202,15 @@ if [[ $tpm != none ]]; then
 fi
 
 # No "quiet": WARN/oops lines and audit records must reach the console log.
-qemu+=(-append "console=ttyS0 panic=-1${append}" "${extra[@]}")
+if [[ $host == linux ]]; then
+    qemu+=(-kernel "$VMLINUZ" -initrd "$initrd" -append "console=ttyS0 panic=-1${append}")
+else
+    # QEMU's -initrd list: a comma inside a module's arguments is written ",,".
+    dom0="$VMLINUZ console=hvc0 earlyprintk=xen panic=-1${append}"
+    qemu+=(-kernel "$XEN_ELF" -initrd "${dom0//,/,,},$initrd"
+           -append "dom0_mem=512M,max:512M console=com1 com1=115200,8n1,0x3f8,0 ${XENMB_XEN_APPEND:-}")
+fi
+qemu+=("${extra[@]}")
 
 start=$(date +%s%N)
 timeout -k 5 "$timeout" "${qemu[@]}" > "$run/qemu.out" 2>&1 &
@@ -161,7 +234,7 @@ fail() {
 }
 ((rc != 124 && rc != 137)) || fail "timeout (${timeout}s)"
 ((rc == 0)) || fail "qemu exited $rc: $(cat "$run/qemu.out")"
-if grep -q 'Kernel panic' "$out/console.log"; then fail "kernel panic"; fi
+if grep -qE 'Kernel panic|Panic on CPU' "$out/console.log"; then fail "kernel panic"; fi
 if ! grep -q '^=====XENMB-RESULTS-END=====' "$out/ttyS1.raw"; then
     fail "guest delivered no results"
 fi
@@ -172,7 +245,7 @@ sed -n '/^=====XENMB-RESULTS-BEGIN=====/,/^=====XENMB-RESULTS-END=====/{/^=====/
     fail "results on ttyS1 are corrupt"
 
 src=$(cat "$out/results/scenario.rc")
-echo "boot.sh: $tpm: guest done in ${secs}s, scenario rc=$src, results in $out/results"
+echo "boot.sh: $tpm ($host): guest done in ${secs}s, scenario rc=$src, results in $out/results"
 if grep -qE 'Oops|BUG:|WARNING:|Call Trace' "$out/results/dmesg.txt"; then
     echo "boot.sh: $tpm: kernel reported problems, see $out/results/dmesg.txt" >&2
 fi

@@ -66,3 +66,7 @@ if [[ -z $XENMB_KMAKE_ARGS && -f $KHEADERS/.kernelvariables ]]; then
     unset xenmb_kcc
 fi
 export XENMB_GUEST_KMODS XENMB_KMAKE_ARGS
+# XENMB_HOST=xen: boot.sh boots the guest kernel as Xen's PV dom0 on this
+# hypervisor (setup.sh unpacks it from Debian's xen-hypervisor-4.17-amd64).
+XEN_ELF=$XENMB_CACHE/xen-4.17-amd64.elf
+export XEN_ELF

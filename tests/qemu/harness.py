@@ -40,7 +40,14 @@ KERNEL_BANNERS = re.compile(r"kmemleak: Kernel memory leak detector initialized"
 # module and ask kmemleak for a report after the scenario. UBSAN_SANITIZE=y:
 # that kernel has UBSAN for the objects that ask for it, i.e. ours.
 DEBUG_GUEST = os.environ.get("XENMB_GUEST") == "debug"
-TIMEOUT_SCALE = float(os.environ.get("XENMB_TIMEOUT_SCALE", "6" if DEBUG_GUEST else "1"))
+# XENMB_HOST=xen: every boot is Xen 4.17's PV dom0 (boot.sh --host; the
+# variable is the one switch, boot.sh reads it too). Xen's own boot adds
+# ~20 s per boot under TCG, hence the longer timeouts; work directories get
+# a "xen-" prefix so a Xen run never reuses a bare-Linux run's build/qemu/.
+HOST = os.environ.get("XENMB_HOST", "linux")
+XEN = HOST == "xen"
+TIMEOUT_SCALE = float(os.environ.get(
+    "XENMB_TIMEOUT_SCALE", "6" if DEBUG_GUEST else "2" if XEN else "1"))
 DEBUG_APPEND = "xenmb_debugk=1"
 DEBUG_MODULE_ARGS = ["UBSAN_SANITIZE=y"] if DEBUG_GUEST else []
 
@@ -249,11 +256,11 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     @faults: tpmrelay.py sits in the TPM's data channel and breaks
     responses when the guest asks it on ttyS2 (boot.sh --faults)."""
     if DEBUG_GUEST:
-        timeout = int(timeout * TIMEOUT_SCALE)
         append = (append + " " + DEBUG_APPEND).strip()
+    timeout = int(timeout * TIMEOUT_SCALE)
     if OTHER_KERNEL:
         name = f"{name}@{GUEST}"
-    work = os.path.join(BUILD, "qemu", name)
+    work = os.path.join(BUILD, "qemu", ("xen-" if XEN else "") + name)
     os.makedirs(work, exist_ok=True)
     scenario = os.path.join(work, "scenario.sh")
     with open(scenario, "w") as f:
@@ -274,7 +281,7 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
         cmd += ["--kmod", k]
     run(cmd)
     out = os.path.join(work, "out")
-    cmd = [os.path.join(HERE, "boot.sh"), "--tpm", tpm, "--initrd", initrd,
+    cmd = [os.path.join(HERE, "boot.sh"), "--host", HOST, "--tpm", tpm, "--initrd", initrd,
            "--out", out, "--timeout", str(timeout)]
     if state:
         cmd += ["--state", state]
@@ -289,6 +296,19 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     if proc.returncode == 2:
         raise RuntimeError(f"{name}: the guest delivered no results")
     return Guest(os.path.join(out, "results"))
+
+
+def launch_dir(*parts):
+    """An empty directory for one boot's txtlaunch.py output, apart for each
+    host: a Xen run's blob sits elsewhere (txtlaunch.default_base()) and
+    its plan names absolute addresses, so a bare-Linux run and a Xen run of
+    one script must never share one (tpmrelay.py reads the plan from it
+    while the guest boots). Emptied first: nothing of an earlier run
+    (another test's, another host's) is ever read again."""
+    d = os.path.join(BUILD, "launch-xen" if XEN else "launch-linux", *parts)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    return d
 
 
 # TPM state directories of this run: removed at exit when every check

@@ -43,7 +43,7 @@ while read -r -t 20 line <&3; do
     [ "$line" = END ] && break
     echo "$line" >> $PLAN
 done
-[ "$line" = END ] || fail "plan incomplete"
+[ "${line:-}" = END ] || fail "plan incomplete (no answer from the relay on $TTY)"
 
 # Reading the tag at locality 2 is SINIT's privilege, which this emulator
 # plays: xenmb opens NV above locality 0 only to the indices it is loaded
@@ -103,9 +103,17 @@ if [ -n "$tag" ] && [ -n "${TAG_BANKS:-}" ]; then
 fi
 if [ -n "$tag" ]; then
     send "$TAG_LOCALITY" "$ext" || fail "PCR 22 asset tag extend: $out"
-    printf '%s%s' "$rec" "$TAG_RECORD_SUFFIX" | xxd -r -p |
-        dd of=/dev/mem bs=1 seek="$TAG_RECORD_ADDR" conv=notrunc 2>/dev/null ||
-        fail "cannot write the asset tag record to /dev/mem"
+    # mmap() of /dev/mem (xenmb-probe memwrite) where the image has it:
+    # write() to /dev/mem stops at high_memory, below a Xen dom0's blob.
+    if command -v xenmb-probe > /dev/null; then
+        printf '%s%s' "$rec" "$TAG_RECORD_SUFFIX" | xxd -r -p |
+            xenmb-probe memwrite "$TAG_RECORD_ADDR" ||
+            fail "cannot write the asset tag record to /dev/mem"
+    else
+        printf '%s%s' "$rec" "$TAG_RECORD_SUFFIX" | xxd -r -p |
+            dd of=/dev/mem bs=1 seek="$TAG_RECORD_ADDR" conv=notrunc 2>/dev/null ||
+            fail "cannot write the asset tag record to /dev/mem"
+    fi
     devmem "$TAG_NEXT_FIELD" 32 "$TAG_NEXT_AFTER" || fail "cannot move the log's next offset"
     echo "launch: asset tag $tag extended into PCR 22 and logged"
 fi

@@ -110,6 +110,15 @@ for f in "${files[@]}"; do
     mkdir -p "$(dirname "$root${f#*:}")"
     cp -L --preserve=mode "${f%%:*}" "$root${f#*:}"
 done
+# Xen's xenfs (/proc/xen: capabilities, privcmd, xenbus) is a module in
+# Debian's kernel; /init loads and mounts it when the kernel runs as dom0.
+# shellcheck source=env.sh source-path=SCRIPTDIR
+. "$(dirname "$0")/env.sh"
+kmod=$KMODDIR/kernel/drivers/xen
+if [[ -f $kmod/xenfs/xenfs.ko && -f $kmod/xen-privcmd.ko ]]; then
+    mkdir -p "$root/lib/modules/xen"
+    install -m 0644 "$kmod/xen-privcmd.ko" "$kmod/xenfs/xenfs.ko" "$root/lib/modules/xen/"
+fi
 install -m 0755 "$scenario" "$root/scenario.sh"
 install -m 0755 "$(dirname "$0")/launch-hook.sh" "$root/launch-hook.sh"
 install -m 0755 "$(dirname "$0")/../debugkernel/teardown.sh" "$root/debugk-teardown.sh"
@@ -153,6 +162,13 @@ if [ -f /lib/modules/early/order ]; then
         [ -e /dev/tpm0 ] && break
         sleep 0.2
     done
+fi
+# Xen dom0 (boot.sh --host xen): /proc/xen is the xenfs mount point.
+if [ -d /proc/xen ]; then
+    for m in xen-privcmd xenfs; do
+        [ ! -f /lib/modules/xen/$m.ko ] || insmod /lib/modules/xen/$m.ko
+    done
+    mount -t xenfs xenfs /proc/xen
 fi
 
 if grep -qw xenmb_launch=1 /proc/cmdline; then

@@ -50,4 +50,26 @@ if [[ ! -s $VMLINUZ || ! -f $KMODDIR/kernel/drivers/char/tpm/tpm_vtpm_proxy.ko ]
     mv "$tmp/root/boot/vmlinuz-$KVER" "$VMLINUZ"
 fi
 
+# Xen for the dom0 runs (XENMB_HOST=xen, boot.sh): Debian 12's hypervisor,
+# unpacked, never installed; boot/xen-4.17-amd64.gz gunzipped is the
+# multiboot ELF that QEMU's -kernel loads.
+XEN_ELF=$XENMB_CACHE/xen-4.17-amd64.elf
+if [[ ! -s $XEN_ELF ]]; then
+    xpkg=xen-hypervisor-4.17-amd64
+    mkdir -p "$XENMB_CACHE"
+    xtmp=$(mktemp -d "$XENMB_CACHE/.xen.XXXXXX")
+    # shellcheck disable=SC2064  # $tmp and $xtmp are fixed by now
+    trap "rm -rf '${tmp:-}' '$xtmp'" EXIT
+    echo "setup: downloading $xpkg"
+    if ! (cd "$xtmp" && apt-get download -q "$xpkg" 2>/dev/null); then
+        apt_update_once
+        (cd "$xtmp" && apt-get download -q "$xpkg")
+    fi
+    dpkg -x "$xtmp"/"$xpkg"_*.deb "$xtmp/root"
+    gunzip -c "$xtmp/root/boot/xen-4.17-amd64.gz" > "$xtmp/xen.elf"
+    [[ $(head -c 4 "$xtmp/xen.elf" | od -An -tx1 | tr -d ' ') == 7f454c46 ]] ||
+        { echo "setup: $xpkg: boot/xen-4.17-amd64.gz is not an ELF" >&2; exit 1; }
+    mv "$xtmp/xen.elf" "$XEN_ELF"
+fi
+
 echo "KVER=$KVER"

@@ -91,7 +91,10 @@ def check(c, g, seed, calls):
 
     # The kernel's counters moved by exactly what the probe did.
     tally, counters = res.get("tally", {}), res.get("counters", {})
-    c.check(tally.get("valid_tpm", 0) >= 100, f"{tally.get('valid_tpm')} valid TPM commands in the mix")
+    # At least 1 in 1000 calls (100 of the default 100 000): scaled, so a
+    # shorter run (xen-abuse: 25 000) asks the same share of its mix.
+    c.check(tally.get("valid_tpm", 0) >= max(25, calls // 1000),
+            f"{tally.get('valid_tpm')} valid TPM commands in the mix")
     for k in ("commands", "denials", "tpm_errors"):
         c.check(k in counters and counters.get(k) == tally.get(k),
                 f"INFO {k} grew by what the probe counted ({tally.get(k)})",
@@ -138,7 +141,7 @@ def main(argv):
     calls = int(os.environ.get("XENMB_ABUSE_CALLS") or 100000)
     print(f"# seed {seed}: XENMB_ABUSE_SEED={seed} repeats this run")
     binaries = harness.guest_binaries()
-    d = os.path.join(harness.BUILD, "abuse", MODE)
+    d = harness.launch_dir("abuse", MODE)
     os.makedirs(d, exist_ok=True)
     meta = txtlaunch.generate(d, MODE)
     try:

@@ -79,14 +79,15 @@ def steps_for(meta, define_tag):
         for p in PCRS:
             steps.append(harness.Step(f"pcr_{p}", f"xenmb tpm send --locality 0 {tpm12_pcr_read(p).hex()}"))
     # What the kernel module will read with txt_base=ADDR: dumped from
-    # /dev/mem at the reserved physical addresses.
+    # /dev/mem at the reserved physical addresses, through mmap(): read()
+    # of /dev/mem stops at high_memory, below the blob of a Xen dom0.
     pages = lambda n: (n + 4095) // 4096
     dumps = [("pub", meta["public"]["addr"], pages(meta["public"]["size"])),
              ("heap", meta["heap"]["addr"], pages(meta["heap"]["used"]))]
     dumps += [(f"log{i}", l["addr"], pages(l["allocated"])) for i, l in enumerate(meta["logs"])]
     for name, addr, n in dumps:
         steps.append(harness.Step(
-            f"mem_{name}", f'dd if=/dev/mem of="$R/{name}.bin" bs=4096 skip={addr // 4096} count={n}'))
+            f"mem_{name}", f'xenmb-probe memread {addr:#x} {n * 4096} > "$R/{name}.bin"'))
     if define_tag:
         index, size, _ = txtlaunch.ASSET_TAG["2.0"]
         steps += [harness.Step("nv_define", f"xenmb tpm send --locality 0 {tpm2_nv_define(index, size).hex()}"),
@@ -267,7 +268,7 @@ def main(argv):
     binaries = harness.guest_binaries()
     for mode in modes:
         c.name = f"launch/{mode}"
-        d = os.path.join(harness.BUILD, "launch", mode)
+        d = harness.launch_dir("launch", mode)
         meta = txtlaunch.generate(d, mode)
         meta["_dir"] = d
         state = harness.fresh_state(mode)

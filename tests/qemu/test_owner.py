@@ -296,7 +296,7 @@ def main(argv):
     binaries = harness.guest_binaries()
     harness.run(["make", "-s", "-C", harness.REPO, "tcti"])
     binaries["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
-    d = os.path.join(harness.BUILD, "owner", MODE)
+    d = harness.launch_dir("owner", MODE)
     os.makedirs(d, exist_ok=True)
     meta = txtlaunch.generate(d, MODE)
     state = harness.fresh_state("owner")

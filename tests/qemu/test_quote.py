@@ -277,7 +277,7 @@ def main(argv):
     else:
         harness.run(["make", "-s", "-C", harness.REPO, "tcti"])
         binaries["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
-    d = os.path.join(harness.BUILD, "quote", MODE)
+    d = harness.launch_dir("quote", MODE)
     os.makedirs(d, exist_ok=True)
     meta = txtlaunch.generate(d, MODE)
     with open(os.path.join(d, meta["blob"]), "rb") as f:

@@ -601,7 +601,7 @@ def main():
     c = harness.Checker("tpm12")
     binaries = harness.guest_binaries()
     binaries["files"] = [os.path.join(harness.BUILD, "xenmb") + ":" + XENTPM]
-    d = os.path.join(harness.BUILD, "tpm12", MODE)
+    d = harness.launch_dir("tpm12", MODE)
     os.makedirs(d, exist_ok=True)
     meta = txtlaunch.generate(d, MODE)
     state = harness.fresh_state("tpm12")

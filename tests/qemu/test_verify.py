@@ -223,7 +223,7 @@ def main(argv):
     c = harness.Checker("verify")
     binaries = harness.tcti_binaries(("tpm2_createprimary", "tpm2_quote", "tpm2_readpublic",
                                       "tpm2_flushcontext"))
-    base = os.path.join(harness.BUILD, "verify")
+    base = harness.launch_dir("verify")
     clean_dir, changed_dir = os.path.join(base, "clean"), os.path.join(base, "changed")
     meta = txtlaunch.generate(clean_dir, MODE)
     changed = txtlaunch.generate(changed_dir, MODE, initrd="another initrd")

@@ -181,7 +181,7 @@ def main():
                            capture_output=True, text=True).stdout
     have = {s: f"xenmb {s}" in helps for s in ("owner", "asset-tag", "challenge")}
 
-    d = os.path.join(harness.BUILD, "xentpm", MODE)
+    d = harness.launch_dir("xentpm", MODE)
     os.makedirs(d, exist_ok=True)
     meta = txtlaunch.generate(d, MODE)
     nonce = os.urandom(20)

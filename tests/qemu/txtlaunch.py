@@ -499,10 +499,26 @@ def plan_sh(meta):
 
 # --- putting it together ----------------------------------------------------
 
-def generate(out, mode, base=0x38000000, banks=None, initrd="initrd"):
+# Under Xen (XENMB_HOST=xen) guest RAM is Xen's, not dom0's: dom0's memmap=
+# cannot keep a blob there. The default base is then XEN_HOLE_BASE, guest
+# memory that QEMU gives as a pc-dimm above 4 GiB, which no E820 lists as
+# RAM (case (a) of boot.sh's --launch notes). XEN_UNUSABLE_BASE is above
+# Xen's mem=1536M: RAM that Xen marks E820_UNUSABLE, tboot's heap case (b).
+BARE_BASE = 0x38000000
+XEN_HOLE_BASE = 0x100000000
+XEN_UNUSABLE_BASE = 0x70000000
+
+
+def default_base():
+    return XEN_HOLE_BASE if os.environ.get("XENMB_HOST") == "xen" else BARE_BASE
+
+
+def generate(out, mode, base=None, banks=None, initrd="initrd"):
     """Writes txt.bin, launch.json, plan.sh and launch.env into @out;
     returns the metadata (launch.json's content). @initrd: see
     launch_events()."""
+    if base is None:
+        base = default_base()
     m = MODES[mode]
     family, fmt = m["family"], m["log_format"]
     if base % 0x100000 or base < 0x1000000:
@@ -663,7 +679,7 @@ def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mode", required=True, choices=sorted(MODES))
     ap.add_argument("--out", required=True)
-    ap.add_argument("--base", default="0x38000000", type=lambda s: int(s, 0))
+    ap.add_argument("--base", type=lambda s: int(s, 0))
     ap.add_argument("--banks", default=None, help="comma-separated, e.g. sha1,sha256")
     ap.add_argument("--initrd", default="initrd",
                     help="seed of the stand-in initrd image (another seed: another initrd)")

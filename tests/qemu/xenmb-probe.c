@@ -30,6 +30,12 @@
  *                              Prints "INDEX rc=0 TPM_RC" or
  *                              "INDEX rc=4  STRERROR" per command; stops
  *                              after 20 ENODEV in a row.
+ *   xenmb-probe memread ADDR LEN   LEN bytes of physical memory to stdout
+ *   xenmb-probe memwrite ADDR      stdin to physical memory at ADDR
+ *                              both through mmap() of /dev/mem: read() of
+ *                              /dev/mem stops at high_memory, so a Xen dom0
+ *                              with 512 MiB gets EFAULT for the launch
+ *                              blob at 4 GiB; mmap() has no such limit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -647,12 +654,63 @@ static int probe_mix(void)
 	return 0;
 }
 
+/* memread / memwrite: one mmap() of /dev/mem covering [addr, addr + len). */
+static int phys_rw(const char *addr_s, const char *len_s, bool write)
+{
+	unsigned long long addr = strtoull(addr_s, NULL, 0);
+	size_t len = len_s ? strtoull(len_s, NULL, 0) : 0;
+	static unsigned char in[16 << 20];
+	long pg = sysconf(_SC_PAGESIZE);
+	unsigned long long base = addr & ~(unsigned long long)(pg - 1);
+	size_t off = addr - base, done = 0;
+	unsigned char *map;
+	ssize_t n;
+	int fd;
+
+	if (write) {
+		while ((n = read(0, in + len, sizeof(in) - len)) > 0)
+			len += n;
+		if (n < 0) {
+			perror("memwrite: stdin");
+			return 1;
+		}
+	}
+	if (!len)
+		return 0;
+	fd = open("/dev/mem", (write ? O_RDWR : O_RDONLY) | O_SYNC);
+	if (fd < 0) {
+		perror("/dev/mem");
+		return 1;
+	}
+	map = mmap(NULL, off + len, write ? PROT_READ | PROT_WRITE : PROT_READ,
+		   MAP_SHARED, fd, (off_t)base);
+	if (map == MAP_FAILED) {
+		perror("mmap /dev/mem");
+		return 1;
+	}
+	if (write)
+		memcpy(map + off, in, len);
+	while (!write && done < len) {
+		n = fwrite(map + off + done, 1, len - done, stdout);
+		if (n <= 0)
+			return 1;
+		done += n;
+	}
+	munmap(map, off + len);
+	close(fd);
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "mix"))
 		return probe_mix();
 	if (argc == 4 && !strcmp(argv[1], "sigsend"))
 		return probe_sigsend((uint32_t)atoi(argv[2]), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "memread"))
+		return phys_rw(argv[2], argv[3], false);
+	if (argc == 3 && !strcmp(argv[1], "memwrite"))
+		return phys_rw(argv[2], NULL, true);
 	if (argc == 2 && !strcmp(argv[1], "malformed"))
 		return probe_malformed();
 	if (argc == 2 && !strcmp(argv[1], "nocap"))
@@ -667,6 +725,7 @@ int main(int argc, char **argv)
 	fprintf(
 	    stderr,
 	    "usage: xenmb-probe malformed|nocap|open|txt|loop SECONDS [mix]|"
-	    "sigsend LOCALITY HEX|mix\n");
+	    "sigsend LOCALITY HEX|mix\n"
+	    "       xenmb-probe memread ADDR LEN | memwrite ADDR\n");
 	return 2;
 }
