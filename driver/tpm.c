@@ -201,13 +201,23 @@ static int tis_wait(unsigned long reg, bool byte, u32 mask, u32 want,
 	return 0;
 }
 
+/*
+ * Hand-overs between localities ask for the new one before releasing the
+ * old one. The TPM then switches only when it is idle: a command still
+ * running at the old locality (one tpm_tis gave up on, or ours) finishes or
+ * is aborted first, and the pending request is granted after. Released
+ * first, no locality would be active while that command runs; QEMU's TIS
+ * then grants the next request at once, and a command sent there is given
+ * the old command's answer.
+ */
+
 /* Trades locality 0 for @l in the hardware; 0, -EBUSY or -EINTR. */
 static int tis_enter_locality(struct tpm_chip *chip, u32 l)
 {
 	int ret;
 
-	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(0));
 	iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(l));
+	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(0));
 	ret = tis_wait(TIS_ACCESS(l), true, TIS_GRANTED, TIS_GRANTED,
 		       chip->timeout_a, true, NULL);
 	if (!ret) {
@@ -216,47 +226,41 @@ static int tis_enter_locality(struct tpm_chip *chip, u32 l)
 		return 0;
 	}
 	/*
-	 * Not granted: withdraw the request (activeLocality written to a
-	 * locality that is not active clears its pending request; one that
-	 * became active just now is released).
+	 * Not granted: a command tpm_tis timed out still runs at locality 0
+	 * (under the chip's ops, no other can). commandReady at 0 aborts it,
+	 * as tpm_tis itself does on a timeout, and makes 0 the locality the
+	 * TPM keeps when it ends (QEMU remembers the last hand-over asked
+	 * for, and would otherwise grant @l then, to nobody). Then withdraw
+	 * the request for @l (or release @l, granted just now) and ask for 0.
 	 */
+	iowrite8(TIS_STS_COMMAND_READY, tis_window + TIS_STS(0));
 	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
+	iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(0));
 	return ret == -ETIME ? -EBUSY : ret;
 }
 
 /*
- * Idles and releases @l, then asks for locality 0 again for tpm_tis. A
- * command that timed out is still running: its abort ends only when the
- * TPM finishes it, and then the TPM makes @l active again (QEMU's TIS
- * does). So wait for commandReady as long as the command itself may run
- * (@settle), and release @l again whenever it comes back, until locality 0
- * is granted or that time is up too.
+ * Idles and releases @l, asking for locality 0 first for tpm_tis. A
+ * command that timed out is still running: commandReady aborts it, but the
+ * TPM aborts only when the command ends (QEMU's does), so wait for that as
+ * long as the command itself may run (@settle). Should it run on, the TPM
+ * keeps @l until it ends and then grants locality 0. tpm_put_ops() releases
+ * 0 by tpm_tis's count meanwhile (withdrawing the request), and tpm_tis
+ * asks afresh at its next command.
  */
 static void tis_leave_locality(struct tpm_chip *chip, u32 l,
 			       unsigned long settle)
 {
-	unsigned long stop;
-	u8 access;
-
 	iowrite8(TIS_STS_COMMAND_READY, tis_window + TIS_STS(l));
 	tis_wait(TIS_STS(l), true, TIS_STS_COMMAND_READY, TIS_STS_COMMAND_READY,
 		 settle + chip->timeout_b, false, NULL);
-	stop = jiffies + settle + chip->timeout_a;
-	do {
-		access = ioread8(tis_window + TIS_ACCESS(l));
-		if (access != 0xFF && (access & TIS_ACCESS_ACTIVE))
-			iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
-		iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(0));
-		if (!tis_wait(TIS_ACCESS(0), true, TIS_GRANTED, TIS_GRANTED,
-			      chip->timeout_a, false, NULL))
-			return;
-	} while (!time_after(jiffies, stop));
-	/* tpm_put_ops() releases 0 by count; tpm_tis asks anew. */
+	iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(0));
 	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
-	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(0));
-	dev_warn_ratelimited(&chip->dev,
-			     "xenmb: locality 0 not granted back after locality %u\n",
-			     l);
+	if (tis_wait(TIS_ACCESS(0), true, TIS_GRANTED, TIS_GRANTED,
+		     chip->timeout_a, false, NULL))
+		dev_warn_ratelimited(&chip->dev,
+				     "xenmb: locality %u still busy; locality 0 follows when its command ends\n",
+				     l);
 }
 
 /*
@@ -381,7 +385,13 @@ static ssize_t tis_transmit_at(struct tpm_chip *chip, u32 l, u8 *buf,
 		     (TIS_GRANTED | TIS_ACCESS_SEIZED)) != TIS_GRANTED)
 		ret = -EIO;
 	tis_leave_locality(chip, l, duration);
-	return ret ? ret : xenmb_get_be32(buf + 2);
+	/*
+	 * Not "ret ?: length": the u32 length would make that expression
+	 * unsigned, and a negative errno a large positive length.
+	 */
+	if (ret)
+		return ret;
+	return xenmb_get_be32(buf + 2);
 }
 
 static int transmit(struct tpm_chip *chip, u32 family, u32 locality,
@@ -518,9 +528,15 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 	chip = tpm_default_chip();
 	if (!chip)
 		return -ENODEV;
-	if (tpm_try_get_ops(chip)) {
+	ret = tpm_try_get_ops(chip);
+	if (ret) {
 		put_device(&chip->dev);
-		return -ENODEV;
+		/*
+		 * -EIO: the chip is going away. Anything else is the driver's
+		 * locality-0 request (tpm_chip_start) not granted: the TPM is
+		 * still busy with a command someone gave up on.
+		 */
+		return ret == -EIO ? -ENODEV : -EBUSY;
 	}
 
 	describe_chip(chip, &info);

@@ -157,6 +157,9 @@ cpu=max,vendor=GenuineIntel
 qemu=(qemu-system-x86_64 -machine q35 -accel "${XENMB_QEMU_ACCEL:-tcg}" -cpu "$cpu"
       -m "$mem" -smp 1 -nodefaults -display none -monitor none -no-reboot
       -serial "file:$out/console.log" -serial "file:$out/ttyS1.raw")
+# Diagnostics: XENMB_QEMU_TRACE=PATTERN (e.g. 'tpm_*') logs QEMU's trace
+# events to $out/qemu-trace.log.
+[[ -z ${XENMB_QEMU_TRACE:-} ]] || qemu+=(-trace "enable=$XENMB_QEMU_TRACE,file=$out/qemu-trace.log")
 
 case $tpm in
     tpm2) tpm_flags=(--tpm2) own=tpm2-00.permall other=tpm-00.permall dev=tpm-tis ;;

@@ -28,10 +28,16 @@ channel, boot.sh --faults; each ends with the checks of "afterwards"):
    SIGUSR1 caught by a handler (not fatal: the command completes);
  - signals, first: locality granted late / not granted: a /dev/tpm0
    command timed out by the kernel while the TPM still executes it at
-   locality 0, then xenmb asks for locality 2 (answer 3 s and 1.2 s late).
-   A plain "not granted" (EBUSY) is not expected here: xenmb holds the
-   chip's mutex, and it is tpm_tis's own locality-0 request in
-   tpm_try_get_ops that meets the busy TPM first;
+   locality 0, then xenmb asks for locality 2. tpm_tis released 0 while
+   the command ran, and QEMU's TIS then grants 0 again at once; xenmb asks
+   for 2 before it releases 0, so the TPM grants 2 only once the old
+   command has ended. Answer 3 s late: granted after the old answer (the
+   wait is tpm_tis's, for locality 0, in tpm_try_get_ops) or not granted
+   within TIMEOUT_A (EBUSY); 1.2 s late: granted late. Either way the
+   answer is ours (GetRandom's 20 bytes, not the old GetCapability's);
+ - signals, last: locality 3 held by another agent (tisirq.ko hold=3): the
+   driver's own locality-0 request fails, EBUSY (not ENODEV) at localities
+   0 and 2; released, everything works;
  - afterwards /dev/tpm0, /dev/tpmrm0, /dev/hwrng, locality 0 and the PCR 22
    locality rule (2 yes; 0, 1, 3 TPM_RC_LOCALITY).
 
@@ -352,6 +358,16 @@ def sig_steps():
         sig_step("sigint", "INT", 200000),
         harness.Step("after_int", f"{send(RAND, 0)} && {send(EXT22, 2)} && "
                      "tpm2_getrandom -T device:/dev/tpm0 8 | wc -c"),
+        # Locality 3 held by another agent (tisirq.ko hold=3): the TPM
+        # grants locality 0 to nobody, so tpm_tis's own request in
+        # tpm_try_get_ops fails; released, everything works again.
+        harness.Step("hold", "insmod /lib/modules/xenmb/tisirq.ko hold=3 && "
+                     "dmesg | grep 'tisirq: hold'"),
+        harness.Step("held_l2", f"s=$(up); {send(RAND, 2)}; echo \"rc=$? cs=$(( $(up) - s ))\""),
+        harness.Step("held_l0", send(RAND, 0)),
+        harness.Step("unhold", "rmmod tisirq && dmesg | grep 'tisirq: hold' | tail -n 1"),
+        harness.Step("after_hold", f"{send(RAND, 0)} && {send(EXT22, 2)} && "
+                     "tpm2_getrandom -T device:/dev/tpm0 8 | wc -c"),
     ] + tail_steps()
 
 
@@ -486,23 +502,44 @@ def check_signals(c, g):
                 return f.read()
         except OSError:
             return ""
-    # 3 s: the request waits (in tpm_try_get_ops: tpm_tis asks for
-    # locality 0 back) until the TPM has answered the old command.
+    # 3 s: whoever waits (tpm_tis for locality 0 in tpm_try_get_ops, or
+    # xenmb for 2, TIMEOUT_A), the answer is never the old command's.
     ng = parse_line(g, "not_granted", "xenmb rc=")
     print(f"# answer 3 s late: {g.out('not_granted').strip()!r} {res('ng.e').strip()}")
-    c.check(ng.get("rc") == "0" and '"tpm_rc":0' in res("ng.o").replace(" ", "")
-            and int(ng.get("cs", "0")) >= 100,
+    ng_rsp = re.search(r'"response":\s*"([0-9a-f]*)"', res("ng.o"))
+    c.check(ng.get("rc") == "0" and ng_rsp and ng_rsp.group(1).startswith("80010000001400000000")
+            and len(ng_rsp.group(1)) == 40 and int(ng.get("cs", "0")) >= 100 or
+            ng.get("rc") == "4" and os.strerror(errno.EBUSY) in res("ng.e")
+            and 70 <= int(ng.get("cs", "0")) < 300,
             "signals: locality 2 asked for while the TPM still executes a timed-out locality-0 "
-            "command (answer 3 s late): granted late, after the old answer, and it succeeds",
-            f"{ng} {res('ng.o')} {res('ng.e')}")
-    # 1.2 s: the old answer comes while xenmb already drives locality 2.
+            "command (answer 3 s late): granted after the old answer with GetRandom's own "
+            "answer, or not granted within TIMEOUT_A (EBUSY)", f"{ng} {res('ng.o')} {res('ng.e')}")
+    # 1.2 s: granted once the old command has ended; the answer is ours.
     lt = parse_line(g, "late", "xenmb rc=")
     print(f"# answer 1.2 s late: {g.out('late').strip()!r} {res('late.e').strip()}")
-    c.check(lt.get("rc") == "0" and '"tpm_rc":0' in res("late.o").replace(" ", "") or
-            lt.get("rc") == "4" and os.strerror(errno.EBUSY) in res("late.e"),
-            "signals: ... answer 1.2 s late, arriving while locality 2 is being driven: "
-            "success, or EBUSY (not granted) - never another command's answer (EIO)",
+    rsp = re.search(r'"response":\s*"([0-9a-f]*)"', res("late.o"))
+    c.check(lt.get("rc") == "0" and rsp and rsp.group(1).startswith("80010000001400000000")
+            and len(rsp.group(1)) == 40,
+            "signals: ... answer 1.2 s late: locality 2 granted after the old answer, and the "
+            "answer is GetRandom's own (never the old command's)",
             f"{lt} {res('late.o')} {res('late.e')}")
+    # Locality 3 held elsewhere: EBUSY (not ENODEV), audited; then all works.
+    c.check(g.rc("hold") == 0 and "ACCESS 0xa" in g.out("hold"),
+            "signals: tisirq.ko holds locality 3", g.out("hold") + g.err("hold"))
+    held = parse_line(g, "held_l2", "rc=")
+    ebusy = os.strerror(errno.EBUSY)
+    c.check(held.get("rc") == "4" and ebusy in g.err("held_l2") and
+            70 <= int(held.get("cs", "0")) < 300,
+            "signals: ... then a locality-2 command: EBUSY after TIMEOUT_A (the driver's own "
+            "locality-0 request is not granted), not ENODEV", f"{held} {g.err('held_l2')}")
+    c.check(g.rc("held_l0") == 4 and ebusy in g.err("held_l0"),
+            "signals: ... and a locality-0 command: EBUSY", g.err("held_l0"))
+    c.equal([r.get("errno") for r in rest if r.get("errno") == str(-errno.EBUSY)
+             and r.get("locality") in ("0", "2")][-2:], [str(-errno.EBUSY)] * 2,
+            "signals: ... both audited with EBUSY")
+    c.check(g.rc("unhold") == 0 and g.rc("after_hold") == 0 and g.out("after_hold").strip().endswith("8"),
+            "signals: locality 3 released: localities 0 and 2 and /dev/tpm0 work",
+            g.out("unhold") + g.out("after_hold")[-300:] + g.err("after_hold"))
     check_tail(c, g, "signals")
 
 

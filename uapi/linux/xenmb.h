@@ -31,12 +31,15 @@
  *   ENODEV      no TPM chip, or the chip went away
  *   EOPNOTSUPP  locality above 0 on an interface that cannot change
  *               locality (CRB in Linux 6.1, a TIS not mapped in memory,
- *               a locality whose ACCESS register does not read valid, or a
- *               TIS whose driver runs in IRQ mode)
+ *               a locality whose ACCESS register does not read valid, a
+ *               locality 1 or 2 that TXT.STS does not show open where TXT
+ *               is present, or a TIS whose driver runs in IRQ mode)
  *   EACCES      the policy does not allow this command at this locality
  *               (NV above locality 0: only the indices in nv_allow)
- *   EBUSY       the TPM did not grant the requested locality in time; the
- *               request was withdrawn and locality 0 given back
+ *   EBUSY       the TPM did not grant a locality in time: the requested
+ *               one (the request was withdrawn and locality 0 given
+ *               back), or locality 0 to the kernel's TPM driver (a
+ *               command someone gave up on still runs)
  *   EINTR       a fatal signal ended the wait for a locality above 0; the
  *               command was aborted and locality 0 given back
  *   ETIME       the TPM did not answer in time; the chip remains usable

@@ -15,6 +15,11 @@
  *   insmod tisirq.ko dump=1  only prints ACCESS(0..4) and STS(0..4), touching
  *                            nothing (no ops, no locality), then fails the
  *                            load on purpose (-EAGAIN) so it can run again
+ *   insmod tisirq.ko hold=N  (1-3) takes locality N from tpm_tis's locality
+ *                            0 under the chip's ops, and keeps it until
+ *                            rmmod: the TPM then grants locality 0 to
+ *                            nobody, as while another agent (an ACM, a
+ *                            hung command) holds the TPM
  */
 #include <linux/io.h>
 #include <linux/module.h>
@@ -28,6 +33,9 @@ static bool on = true;
 module_param(on, bool, 0444);
 static bool dump;
 module_param(dump, bool, 0444);
+static int hold;
+module_param(hold, int, 0444);
+static void __iomem *held;
 
 static void tisirq_dump(void __iomem *w)
 {
@@ -47,7 +55,7 @@ static int __init tisirq_init(void)
 
 	if (!chip)
 		return -ENODEV;
-	w = ioremap(TIS_BASE, dump ? 0x5000 : 0x1000);
+	w = ioremap(TIS_BASE, dump || hold ? 0x5000 : 0x1000);
 	if (!w) {
 		put_device(&chip->dev);
 		return -ENOMEM;
@@ -60,6 +68,16 @@ static int __init tisirq_init(void)
 	if (tpm_try_get_ops(chip)) {
 		ret = -EBUSY;
 		goto out;
+	}
+	if (hold >= 1 && hold <= 3) {
+		iowrite8(0x02, w + hold * 0x1000);	/* requestUse */
+		iowrite8(0x20, w);			/* release 0 */
+		pr_info("tisirq: hold %d: ACCESS 0x%02x\n", hold,
+			ioread8(w + hold * 0x1000));
+		tpm_put_ops(chip);
+		held = w;
+		put_device(&chip->dev);
+		return 0;
 	}
 	v = ioread32(w + TIS_INT_ENABLE0);
 	iowrite32(on ? v | TIS_GLOBAL_INT_ENABLE : v & ~TIS_GLOBAL_INT_ENABLE,
@@ -75,6 +93,12 @@ out:
 
 static void __exit tisirq_exit(void)
 {
+	if (!held)
+		return;
+	iowrite8(0x20, held + hold * 0x1000);		/* release N */
+	pr_info("tisirq: hold %d released: ACCESS 0x%02x\n", hold,
+		ioread8(held + hold * 0x1000));
+	iounmap(held);
 }
 
 module_init(tisirq_init);
