@@ -143,20 +143,27 @@ static bool tis_locality_answers(u32 l)
 	return (access & TIS_ACCESS_VALID) && access != 0xFF;
 }
 
-/* Call with the chip's ops held (tpm_try_get_ops). */
-static void describe_chip(struct tpm_chip *chip, struct xenmb_chip_info *info)
+/*
+ * Call with the chip's ops held (tpm_try_get_ops). Localities above 0 are
+ * probed only if @above0: a locality-0 command needs neither the TIS
+ * registers nor TXT's.
+ */
+static void describe_chip(struct tpm_chip *chip, struct xenmb_chip_info *info,
+			  bool above0)
 {
-	u32 l;
+	u32 l, txt_open;
 
 	info->family = chip->flags & TPM_CHIP_FLAG_TPM2 ?
 		       XENMB_TPM_FAMILY_2_0 : XENMB_TPM_FAMILY_1_2;
 	info->interface = chip_interface(chip);
 	info->iface_localities = 0x1;
-	if (info->interface == XENMB_IFACE_TIS && tis_window_map(chip) &&
-	    !tis_irq_mode())
+	if (above0 && info->interface == XENMB_IFACE_TIS &&
+	    tis_window_map(chip) && !tis_irq_mode()) {
+		txt_open = xenmb_txt_open_localities();
 		for (l = 1; l <= XENMB_LOCALITY_MAX; l++)
-			if (tis_locality_answers(l))
+			if ((txt_open & BIT(l)) && tis_locality_answers(l))
 				info->iface_localities |= BIT(l);
+	}
 	strscpy(info->name, dev_name(&chip->dev), sizeof(info->name));
 }
 
@@ -168,7 +175,7 @@ void xenmb_tpm_describe(struct xenmb_chip_info *info)
 	if (!chip)
 		return;
 	if (!tpm_try_get_ops(chip)) {
-		describe_chip(chip, info);
+		describe_chip(chip, info, true);
 		tpm_put_ops(chip);
 	}
 	put_device(&chip->dev);
@@ -539,7 +546,7 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 		return ret == -EIO ? -ENODEV : -EBUSY;
 	}
 
-	describe_chip(chip, &info);
+	describe_chip(chip, &info, locality > 0);
 	out->family = info.family;
 	req.family = info.family;
 	req.iface_localities = info.iface_localities;

@@ -32,20 +32,37 @@ module_param_hw(txt_base, ullong, iomem, 0400);
 MODULE_PARM_DESC(txt_base,
 		 "physical base of the TXT public space (tests only; refused when the kernel is locked down)");
 
+/* The public space, checked and mapped; unmap with iounmap(). */
+static void __iomem *map_public(int *err)
+{
+	void __iomem *pub;
+
+	*err = xenmb_phys_range_check(txt_base, TXT_PUB_SIZE);
+	if (*err)
+		return NULL;
+	pub = ioremap(txt_base, TXT_PUB_SIZE);
+	if (!pub)
+		*err = -ENOMEM;
+	return pub;
+}
+
+/* No chipset decodes the space: it reads all zeros or all ones. */
+static bool txt_didvid_valid(u64 didvid)
+{
+	return didvid && didvid != ~0ULL;
+}
+
 static int read_registers(struct xenmb_txt_info *info)
 {
 	void __iomem *pub;
 	int ret;
 
-	ret = xenmb_phys_range_check(txt_base, TXT_PUB_SIZE);
-	if (ret)
-		return ret;
-	pub = ioremap(txt_base, TXT_PUB_SIZE);
+	pub = map_public(&ret);
 	if (!pub)
-		return -ENOMEM;
+		return ret;
 	info->base = txt_base;
 	ret = xenmb_phys_read64(pub, TXT_REG_DIDVID, &info->didvid);
-	info->present = !ret && info->didvid && info->didvid != ~0ULL;
+	info->present = !ret && txt_didvid_valid(info->didvid);
 	if (info->present)
 		ret = xenmb_phys_read64(pub, TXT_REG_STS, &info->sts) ?:
 		      xenmb_phys_read64(pub, TXT_REG_ESTS, &info->ests) ?:
@@ -222,6 +239,36 @@ static void check_logs(struct xenmb_txt_info *info,
 	}
 	kfree(ev);
 	kfree(it);
+}
+
+/*
+ * Localities 1-3 as far as TXT lets software use them. Where TXT is
+ * present, the chipset decodes localities 1 and 2 only while TXT.STS shows
+ * them open (the MLE opens them after SENTER with TXT.CMD.OPEN.LOCALITYn,
+ * and closes them before SEXIT). Locality 3 is the SINIT ACM's and has no
+ * bit: whether it answers is left to its ACCESS register, as it is for all
+ * three where no TXT public space can be read.
+ */
+u32 xenmb_txt_open_localities(void)
+{
+	u32 open = BIT(1) | BIT(2) | BIT(3);
+	void __iomem *pub;
+	u64 didvid, sts;
+	int err;
+
+	pub = map_public(&err);
+	if (!pub)
+		return open;
+	if (!xenmb_phys_read64(pub, TXT_REG_DIDVID, &didvid) &&
+	    txt_didvid_valid(didvid) &&
+	    !xenmb_phys_read64(pub, TXT_REG_STS, &sts)) {
+		if (!(sts & TXT_STS_LOCALITY1_OPEN))
+			open &= ~BIT(1);
+		if (!(sts & TXT_STS_LOCALITY2_OPEN))
+			open &= ~BIT(2);
+	}
+	iounmap(pub);
+	return open;
 }
 
 /* Registers, heap summary and log location; 0 unless the read failed. */

@@ -98,6 +98,9 @@ int xenmb_txt_info(struct xenmb_txt_info *info);
 /* A bounded read of the heap or a log into arg->buf_ptr; 0 or -errno. */
 int xenmb_txt_read(struct xenmb_txt_read *arg);
 
+/* Bit N (1-3): TXT leaves TPM locality N to software (all, without TXT). */
+u32 xenmb_txt_open_localities(void);
+
 /* physmem.c */
 
 /* Fetches Xen's machine memory map in a dom0; 0 or -ENOMEM. */

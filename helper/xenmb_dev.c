@@ -131,8 +131,9 @@ const char *xenmb_cmd_strerror(int err, unsigned int locality)
 		       "locality (see 'Policy' in the README)";
 	case EOPNOTSUPP:
 		return "this TPM interface cannot change locality (CRB, no "
-		       "memory-mapped TIS, or tpm_tis in IRQ mode: boot with "
-		       "tpm_tis.interrupts=0): use locality 0";
+		       "memory-mapped TIS, a locality the chipset or TXT has "
+		       "not opened, or tpm_tis in IRQ mode: boot with "
+		       "tpm_tis.interrupts=0): see 'xenmb info'";
 	case ENODEV:
 		return "no TPM chip: check 'xenmb info' and the kernel log";
 	case ENOSPC:

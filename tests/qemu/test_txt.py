@@ -26,6 +26,11 @@ TPM_OF = {"tpm2-agile": "tpm2", "tpm2-banks": "tpm2", "tpm12": "tpm12"}
 FORMAT_NAME = {"agile": "tpm20-crypto-agile", "banks": "tpm20-per-bank",
                "container": "tpm12-container"}
 ALG_ID = {"sha1": 0x0004, "sha256": 0x000B, "sha384": 0x000C, "sha512": 0x000D}
+REG_STS = txtlaunch.REG["STS"]
+STS_LOCALITY1_OPEN = txtlaunch.STS_LOCALITY1_OPEN
+STS_LOCALITY2_OPEN = txtlaunch.STS_LOCALITY2_OPEN
+GET_RANDOM = {"1.2": "00c10000000e0000004600000008",     # TPM_ORD_GetRandom, 8
+              "2.0": "80010000000c0000017b0008"}          # TPM2_GetRandom, 8
 RAM_ADDR = 0x01000000           # ordinary guest RAM: never a log's home
 TPM_TIS_ADDR = 0xFED40000       # the TPM's registers, which tpm_tis claims
 
@@ -87,6 +92,24 @@ def steps_for(meta):
         harness.Step("fix_next", f"devmem {log_next_addr(meta):#x} 32 {meta['logs'][0]['next']:#x}"),
         harness.Step("fixed_txt", "xenmb txt --json"),
         harness.Step("check_again", "xenmb eventlog --drtm --check"),
+    ]
+    # Localities TXT has not opened (TXT.STS LOCALITYn.OPEN): not listed,
+    # refused; opened again: back.
+    sts = meta["public"]["regs"]["STS"]["value"]
+    sts_at = meta["base"] + REG_STS
+    rand = GET_RANDOM[meta["family"]]
+    steps += [
+        harness.Step("loc_open", "xenmb info --json"),
+        harness.Step("close2", f"devmem {sts_at:#x} 64 {sts & ~STS_LOCALITY2_OPEN:#x}"),
+        harness.Step("loc_closed2", "xenmb info --json"),
+        harness.Step("l2_closed", f"xenmb tpm send --locality 2 {rand}"),
+        harness.Step("l1_closed2", f"xenmb tpm send --locality 1 {rand}"),
+        harness.Step("close12", f"devmem {sts_at:#x} 64 "
+                                f"{sts & ~(STS_LOCALITY1_OPEN | STS_LOCALITY2_OPEN):#x}"),
+        harness.Step("loc_closed12", "xenmb info --json"),
+        harness.Step("reopen", f"devmem {sts_at:#x} 64 {sts:#x}"),
+        harness.Step("loc_reopened", "xenmb info --json"),
+        harness.Step("l2_reopened", f"xenmb tpm send --locality 2 {rand}"),
     ]
     if single:
         steps.append(harness.Step("file_replay",
@@ -195,6 +218,20 @@ def check_mode(c, mode, meta, blob, g):
     c.check("DRTM log 0 at" in dmesg and "record at offset" in dmesg,
             "... and the kernel log names the record")
     c.equal((g.json("fixed_txt") or {}).get("log_status"), 0, "the repaired log parses again")
+    # TXT.STS LOCALITYn.OPEN decides which of localities 1 and 2 are listed.
+    locs = {k: (g.json(k) or {}).get("localities") for k in
+            ("loc_open", "loc_closed2", "loc_closed12", "loc_reopened")}
+    c.equal(locs, {"loc_open": [0, 1, 2, 3], "loc_closed2": [0, 1, 3], "loc_closed12": [0, 3],
+                   "loc_reopened": [0, 1, 2, 3]},
+            "INFO lists locality 1 and 2 only while TXT.STS shows them open (3 by ACCESS)")
+    eop = os.strerror(errno.EOPNOTSUPP)
+    c.check(g.rc("l2_closed") == 4 and eop in g.err("l2_closed"),
+            "locality 2 closed in TXT.STS: refused, EOPNOTSUPP (exit 4)",
+            f"rc {g.rc('l2_closed')}: {g.err('l2_closed')}")
+    c.check(g.rc("l1_closed2") == 0 and "tpm_rc: 0x0" in g.out("l1_closed2"),
+            "... while locality 1, still open, works", g.out("l1_closed2") + g.err("l1_closed2"))
+    c.check(g.rc("l2_reopened") == 0 and "tpm_rc: 0x0" in g.out("l2_reopened"),
+            "locality 2 opened again in TXT.STS: works", g.out("l2_reopened") + g.err("l2_reopened"))
     c.equal(g.rc("rmmod"), 0, "the module unloads")
     problems = harness.kernel_problems(dmesg)
     c.check(not problems, "no oops, WARN or BUG", "\n    ".join(problems[:5]))
