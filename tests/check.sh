@@ -58,6 +58,8 @@ suites=(
     "kunit:tests/kunit/run.sh"
     "kernels:tests/kernels/run.sh"
     "debug-kernel:tests/debugkernel/run.sh"
+    # Last: make demo on the build/ every suite above has left.
+    "demo-after-check:tests/qemu/demo_after_check.sh"
 )
 
 total_passed=0 total_failed=0 broken=()
