@@ -253,10 +253,11 @@ def run(cmd, **kw):
 
 
 def boot(name, tpm, state, steps, binaries, prologue="", append="",
-         timeout=300, extra_args=(), launch=None, faults=False, host=None):
+         timeout=300, extra_args=(), launch=None, faults=False, host=None, xen_append=""):
     """Builds an initramfs for @steps and boots it; returns a Guest.
 
     @host: "linux" or "xen" for this boot; None: HOST (XENMB_HOST).
+    @xen_append: added to Xen's command line (after XENMB_XEN_APPEND).
 
     @launch: a directory from txtlaunch.py: the guest boots as a host after
     an (emulated, test-only) TXT measured launch; see boot.sh --launch. The
@@ -303,7 +304,11 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
         cmd += ["--launch", launch]
     if faults:
         cmd += ["--faults", "on"]
-    proc = subprocess.run(cmd)
+    env = None
+    if xen_append:
+        env = dict(os.environ, XENMB_XEN_APPEND=" ".join(
+            filter(None, [os.environ.get("XENMB_XEN_APPEND", ""), xen_append])))
+    proc = subprocess.run(cmd, env=env)
     if proc.returncode == 2:
         raise RuntimeError(f"{name}: the guest delivered no results")
     return Guest(os.path.join(out, "results"))
