@@ -9,8 +9,9 @@
 #   make fuzz            libFuzzer on each parser, FUZZ_SECONDS each (60)
 #   make demo            the emulated dom0 in QEMU, end to end (Xen PV dom0; XEN=0: bare Linux)
 #                        (TPM=1.2: with a TPM 1.2 instead of a TPM 2.0)
-#   make bench           the benchmarks (one QEMU boot + the host), written
-#                        to bench/RESULTS.md; bench/run.py --smoke: small N
+#   make bench           the benchmarks (a QEMU boot on bare Linux, one as
+#                        Xen's PV dom0, + the host), written to
+#                        bench/RESULTS.md; bench/run.py --smoke: small N
 #   make install         module (kbuild modules_install) + helper + TCTI,
 #                        xentpm (the helper by that name) + xapi plugin tpm
 #   make install-tcti    the TCTI alone, into the multiarch libdir

@@ -5,16 +5,19 @@
   bench/run.py            the full run (N as issue 6 asks), bench/RESULTS.md
   bench/run.py --smoke    small N, build/bench/RESULTS.md; checks that every
                           figure is produced, finite and positive and that
-                          the table is well formed (not that targets are met)
+                          the tables are well formed (not that targets are met)
 
-Everything that goes through the TPM runs in ONE boot of the test guest
-(QEMU TCG, swtpm TPM 2.0 on tpm-tis), by bench/xenmb-bench.c:
+Everything that goes through the TPM runs in ONE boot of the test guest on
+bare Linux (QEMU TCG, swtpm TPM 2.0 on tpm-tis), by bench/xenmb-bench.c:
   a. TPM2_GetRandom(8) and TPM2_PCR_Read (8 PCRs): XENMB_IOC_TPM_CMD vs
      write/read on /dev/tpm0;
   b. that PCR_Read through xenmb at locality 2 vs locality 0;
   c. 'xenmb quote' vs 'tpm2_quote -T device:/dev/tpm0', same AK
      (0x81018000 made by 'xenmb ak'), same PCRs, whole-process wall time;
   e. 8 clients vs 1 client through xenmb: throughput and fairness.
+A second boot of the same kernel and initramfs, as Xen 4.17's PV dom0
+(harness.boot(host="xen")), runs a, b and e again with the same N; the
+second table of RESULTS.md puts both hosts' a, b and e side by side.
 The event log replay (d) is pure computation and runs on the host, where
 the CPU executes OpenSSL's SHA code natively: under TCG the emulation cost
 of each instruction kind differs, which would distort a ratio between C
@@ -59,6 +62,15 @@ TARGETS = {
     "c": ("<=", 0.50), "c2": None, "d1": (">=", 0.80), "d2": (">=", 20.0),
     "e1": None, "e2": ("<=", 1.5),
 }
+
+# The rows the Xen dom0 boot measures, in the side-by-side table's order.
+XEN_ROWS = ("a1", "a2", "b", "e1", "e2")
+# Xen scrubs free RAM in its idle loop after boot by default: under TCG,
+# 1.5 GiB of it took longer than the smoke run's dom0 rows, and every
+# wake-up of the dom0 from the driver's 1 ms poll waited for a chunk of
+# scrubbing (a third mode of about 7 ms, gone with bootscrub=0). QEMU's
+# guest RAM starts zeroed, so there is nothing to scrub.
+XEN_APPEND = "bootscrub=0"
 
 
 def p99(xs):
@@ -113,16 +125,41 @@ def guest_steps(n, nonce):
     ]
 
 
-def boot_guest(c, n, nonce):
+def xen_steps(n):
+    """Rows a, b and e in the Xen dom0: the same commands as guest_steps()."""
+    bench = "xenmb-bench"
+    return [
+        harness.Step("hypervisor", "cat /sys/hypervisor/type && "
+                     "echo $(cat /sys/hypervisor/version/major).$(cat /sys/hypervisor/version/minor)"
+                     "$(cat /sys/hypervisor/version/extra) && cat /proc/xen/capabilities"),
+        harness.Step("insmod", "insmod /lib/modules/xenmb/xenmb.ko"),
+        harness.Step("quiet", "dmesg -n 1"),
+        harness.Step("cmd", f"{bench} cmd {n['cmd']}"),
+        harness.Step("locality", f"{bench} locality {n['loc']} {n['block']}"),
+        harness.Step("clients", f"{bench} clients {n['client_secs']} {n['rounds']} {n['clients']}"),
+        harness.Step("audited", "dmesg | grep -c 'type=1316'"),
+        harness.Step("kernel", "dmesg | grep -v 'type=1316'; dmesg -c > /dev/null"),
+    ]
+
+
+def guest_binaries():
     binaries = harness.tcti_binaries(tools=("tpm2_quote",))
     harness.run(["make", "-s", "-C", harness.REPO, "bench-tool"])
     binaries["bins"].append(os.path.join(harness.BUILD, "xenmb-bench"))
     binaries["libs"].append(DEVICE_TCTI)
+    return binaries
+
+
+def boot_guest(c, n, host, steps, binaries):
+    """One boot on @host ("linux" or "xen"); returns the Guest and its seconds."""
+    where = "Xen dom0" if host == "xen" else "bare Linux"
     start = time.time()
-    g = harness.boot("bench", "tpm2", harness.fresh_state("bench"),
-                     guest_steps(n, nonce), binaries, timeout=n["timeout"])
-    c.check(True, f"the guest ran the benchmarks in one boot ({time.time() - start:.0f} s)")
-    return g
+    g = harness.boot("bench", "tpm2", harness.fresh_state(f"bench-{host}"), steps, binaries,
+                     timeout=n["timeout"], host=host,
+                     xen_append=XEN_APPEND if host == "xen" else "")
+    secs = time.time() - start
+    c.check(True, f"the {where} guest ran the benchmarks in one boot ({secs:.0f} s)")
+    return g, secs
 
 
 def make_log(path, events):
@@ -446,8 +483,42 @@ def table(rows):
     return lines
 
 
+def side_by_side(bare_rows, xen_rows, clients):
+    """Rows a, b and e of both hosts: A median, B median and ratio of
+    each, the target, met or missed on each. A row a host lacks is "—"."""
+    what = {
+        "a1": "GetRandom(8) latency: XENMB_IOC_TPM_CMD (A) vs /dev/tpm0 (B)",
+        "a2": "PCR_Read (8 PCRs) latency: XENMB_IOC_TPM_CMD (A) vs /dev/tpm0 (B)",
+        "b": "PCR_Read through xenmb: locality 2 (A) vs locality 0 (B)",
+        "e1": f"GetRandom(8) throughput: {clients} clients (A) vs 1 client (B)",
+        "e2": f"fairness, {clients} clients: max/min per client (A; ratio: worst round)",
+    }
+    bare = {r["id"]: r for r in bare_rows}
+    xen = {r["id"]: r for r in xen_rows}
+    head = ("| # | measurement | bare Linux: A median | B median | ratio "
+            "| Xen dom0: A median | B median | ratio | target | bare Linux | Xen dom0 |")
+    lines = [head, "|" + "---|" * 11]
+
+    def cells(r):
+        if not r:
+            return ["—", "—", "—"]
+        f = r["fmt"]
+        b_med = f(r["b_med"]) if not math.isnan(r["b_med"]) else "—"
+        return [f(r["a_med"]), b_med, f"{r['ratio']:.3f}"]
+
+    for rid in XEN_ROWS:
+        b, x = bare.get(rid), xen.get(rid)
+        t = TARGETS.get(rid)
+        target = f"{t[0]} {t[1]:g}" if t else "(no target)"
+        results = [verdict(r)[0] if r else "—" for r in (b, x)]
+        lines.append("| " + " | ".join([rid, what[rid]] + cells(b) + cells(x) + [target] + results) +
+                     " |")
+    return lines
+
+
 def write_results(path, rows, series, info, n, load_before, load_after, smoke, log_info,
-                  audited, note):
+                  audited, note, xen):
+    """@xen: the Xen dom0 boot's rows, series, hypervisor and audited."""
     m = info
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     out = [
@@ -462,6 +533,9 @@ def write_results(path, rows, series, info, n, load_before, load_after, smoke, l
         f"* QEMU: {m['qemu']}; guest kernel {m['guest']}",
         f"* TPM: {m['swtpm']}, TPM 2.0 on tpm-tis",
         f"* {m['tpm2-tools']}; {m['openssl']}",
+        f"* Xen dom0 rows: {xen['hypervisor']} (what the dom0 reads in "
+        f"/sys/hypervisor/version), the same guest kernel as its PV dom0 "
+        f"(dom0_mem=512M, {XEN_APPEND}; QEMU -m 2048M, -cpu max,-smap), same swtpm and TPM",
         f"* load: before {load_before}; after {load_after}",
     ] + ([f"* note: {note}"] if note else []) + [
         "",
@@ -474,8 +548,19 @@ def write_results(path, rows, series, info, n, load_before, load_after, smoke, l
         f"({'+'.join(log_info['banks'])}, {log_info['log_bytes']} bytes). "
         f"Audit records in the guest's kernel log: {audited}.",
         "",
-    ] + table(rows) + ["", "## Where the time goes (this run)", ""] + \
-        diagnostics(series) + [""]
+    ] + table(rows) + [
+        "",
+        "### Bare Linux and Xen dom0",
+        "",
+        f"Rows a, b and e again, from a second boot: the same kernel and "
+        f"initramfs as Xen's PV dom0, the same N, the same interleaving. "
+        f"Audit records in the dom0's kernel log: {xen['audited']}. Both paths "
+        f"of a row run on the same host, so each host's ratio is the figure "
+        f"to compare (see \"Xen dom0\" below).",
+        "",
+    ] + side_by_side(rows, xen["rows"], n["clients"]) + [
+        "", "## Where the time goes (this run)", "", "Bare Linux:", ""] + \
+        diagnostics(series) + ["", "Xen dom0:", ""] + diagnostics(xen["series"]) + [""]
     analysis = os.path.join(HERE, "analysis.md")
     if os.path.exists(analysis):
         with open(analysis) as f:
@@ -485,19 +570,127 @@ def write_results(path, rows, series, info, n, load_before, load_after, smoke, l
         f.write("\n".join(out))
 
 
-def check_table(c, path, want_rows):
-    """The file's table: a header, a separator, one row per figure, every
-    row with the header's cells, a number in ratio, a known result."""
+def md_tables(path):
+    """The file's tables: lists of their lines, in order."""
+    tables, cur = [], []
     with open(path) as f:
-        lines = [ln for ln in f.read().splitlines() if ln.startswith("|")]
+        for ln in f.read().splitlines():
+            if ln.startswith("|"):
+                cur.append(ln)
+            elif cur:
+                tables.append(cur)
+                cur = []
+    return tables + ([cur] if cur else [])
+
+
+def check_table(c, path, want_rows):
+    """The file's two tables. The first: a header, a separator, one row
+    per figure, every row with the header's cells, a number in ratio, a
+    known result. The second (bare Linux and Xen dom0 side by side): the
+    rows of XEN_ROWS in order, medians in every A cell and in every B cell
+    but e2's, a number in both ratios, met/missed where there is a target."""
+    name = os.path.relpath(path, harness.REPO)
+    tables = md_tables(path)
+    c.equal(len(tables), 2, f"{name} holds two tables")
+    lines = tables[0] if tables else []
     ok = len(lines) == 2 + want_rows
     cells = [ln.strip("|").split("|") for ln in lines]
     ok = ok and all(len(x) == len(cells[0]) == 12 for x in cells)
     rows = cells[2:]
     ok = ok and all(re.match(r"^\s*\d+\.\d+ \(", r[9]) for r in rows)
     ok = ok and all(r[11].strip() in ("met", "missed", "—") for r in rows)
-    c.check(ok, f"{os.path.relpath(path, harness.REPO)} holds a well-formed table of {want_rows} rows",
-            "\n".join(lines))
+    c.check(ok, f"{name} holds a well-formed table of {want_rows} rows", "\n".join(lines))
+
+    lines = tables[1] if len(tables) > 1 else []
+    cells = [[x.strip() for x in ln.strip("|").split("|")] for ln in lines]
+    ok = len(lines) == 2 + len(XEN_ROWS) and all(len(x) == 11 for x in cells)
+    rows = cells[2:]
+    ok = ok and [r[0] for r in rows] == list(XEN_ROWS)
+    for r in rows if ok else []:
+        medians = [r[2], r[5]] + ([] if r[0] == "e2" else [r[3], r[6]])
+        ok = ok and all(re.match(r"^\d+(\.\d+)?( s| ms| µs|/s)?$", m) for m in medians)
+        ok = ok and all(re.match(r"^\d+\.\d+$", x) for x in (r[4], r[7]))
+        want = ("met", "missed") if TARGETS.get(r[0]) else ("—",)
+        ok = ok and r[9] in want and r[10] in want
+    c.check(ok, f"{name} holds a well-formed side-by-side table of {len(XEN_ROWS)} rows "
+            "(bare Linux, Xen dom0)", "\n".join(lines))
+
+
+def check_steps(c, g, steps, who=""):
+    for step in steps:
+        c.equal(g.rc(step), 0, f"{who}guest step '{step}' exits 0")
+        if g.rc(step):
+            print("    " + g.err(step)[-500:].replace("\n", "\n    "))
+
+
+def check_series(c, series, want, who=""):
+    for name, count in want.items():
+        s = series.get(name, [])
+        c.check(len(s) == count and all(isinstance(x, int) and x > 0 for x in s),
+                f"{who}series {name}: {count} positive samples", f"got {len(s)}")
+
+
+def check_rounds(c, rounds, n, who=""):
+    c.check(len([r for r in rounds if r["clients"] == 1]) == n["rounds"] and
+            len([r for r in rounds if r["clients"] == n["clients"]]) == n["rounds"] and
+            all(len(r["counts"]) == r["clients"] and min(r["counts"]) > 0 for r in rounds),
+            f"{who}{n['rounds']} rounds of 1 and of {n['clients']} clients, every client "
+            "completed commands", repr(rounds))
+
+
+def check_rows(c, rows, ids, who=""):
+    c.equal(sorted(r["id"] for r in rows), sorted(ids), f"{who}every figure was computed")
+    for r in rows:
+        vals = [r["a_med"], r["a_p99"], r["ratio"]] + \
+            ([] if r["id"] == "e2" else [r["b_med"], r["b_p99"]])
+        c.check(all(math.isfinite(v) and v > 0 for v in vals),
+                f"{who}{r['id']}: medians, p99 and ratio finite and positive", repr(vals))
+        print(f"# {who}{r['id']} {r['what']}: A {r['fmt'](r['a_med'])}, "
+              f"ratio {r['ratio']:.3f}, target {verdict(r)[1]}: {verdict(r)[0]}")
+
+
+def xen_boot(c, n, binaries):
+    """Rows a, b and e in the Xen dom0: (rows, series, rounds, what the
+    dom0 says of its hypervisor, audit records, seconds). Rows are empty
+    when the boot failed (which is a failed check)."""
+    who = "xen: "
+    empty = ([], {}, [], "Xen: the boot failed", "?", 0)
+    try:
+        g, secs = boot_guest(c, n, "xen", xen_steps(n), binaries)
+    except RuntimeError as e:
+        c.check(False, f"{who}boot", str(e))
+        return empty
+    check_steps(c, g, ("hypervisor", "insmod", "quiet", "cmd", "locality", "clients"), who)
+    hyp = g.out("hypervisor").split()
+    c.check(len(hyp) == 3 and hyp[0] == "xen" and hyp[1].startswith("4.17") and
+            hyp[2] == "control_d", f"{who}the guest is Xen 4.17's dom0 "
+            "(/sys/hypervisor/type, version; /proc/xen/capabilities)", repr(hyp))
+    try:
+        with open(os.path.join(os.path.dirname(g.results), "console.log"), errors="replace") as f:
+            console = f.read()
+    except FileNotFoundError:
+        console = ""
+    xen_cmdline = re.findall(r"^\(XEN\) Command line: (.*)$", console, re.M)
+    c.check(xen_cmdline and XEN_APPEND in xen_cmdline[0].split() and
+            "Scrubbing Free RAM in background" not in console,
+            f"{who}Xen booted with {XEN_APPEND} and scrubbed no RAM in the background",
+            repr(xen_cmdline))
+    series = {}
+    for step in ("cmd", "locality"):
+        series.update(series_of(g.out(step))[0])
+    rounds = series_of(g.out("clients"))[1]
+    problems = harness.kernel_problems(g.out("kernel"))
+    c.check(not problems, f"{who}no oops, WARN or BUG in the dom0", "\n    ".join(problems[:5]))
+    check_series(c, series, {
+        "getrandom.xenmb": n["cmd"], "getrandom.tpm0": n["cmd"],
+        "pcrread.xenmb": n["cmd"], "pcrread.tpm0": n["cmd"],
+        "getrandom.xenmb.driver": n["cmd"], "pcrread.xenmb.driver": n["cmd"],
+        "pcrread.locality2": n["loc"], "pcrread.locality0": n["loc"]}, who)
+    check_rounds(c, rounds, n, who)
+    rows = figures(series, rounds, n["clients"])
+    check_rows(c, rows, XEN_ROWS, who)
+    version = hyp[1] if len(hyp) > 1 else "?"
+    return (rows, series, rounds, f"Xen {version}", g.out("audited").strip() or "?", secs)
 
 
 def main(argv):
@@ -512,16 +705,14 @@ def main(argv):
     load_before = load_now()
     nonce = os.urandom(32)
 
+    binaries = guest_binaries()
     try:
-        g = boot_guest(c, n, nonce)
+        g, _ = boot_guest(c, n, "linux", guest_steps(n, nonce), binaries)
     except RuntimeError as e:
         c.check(False, "boot", str(e))
         return c.finish()
-    for step in ("insmod", "quiet", "ak", "cmd", "locality", "locality_alt", "quote", "startup",
-                 "quote_files", "clients"):
-        c.equal(g.rc(step), 0, f"guest step '{step}' exits 0")
-        if g.rc(step):
-            print("    " + g.err(step)[-500:].replace("\n", "\n    "))
+    check_steps(c, g, ("insmod", "quiet", "ak", "cmd", "locality", "locality_alt", "quote",
+                       "startup", "quote_files", "clients"))
     series = {}
     for step in ("cmd", "locality", "quote"):
         series.update(series_of(g.out(step))[0])
@@ -535,6 +726,8 @@ def main(argv):
     check_quotes(c, g, nonce)
     problems = harness.kernel_problems(g.out("kernel"))
     c.check(not problems, "no oops, WARN or BUG in the guest", "\n    ".join(problems[:5]))
+
+    xen_rows, xen_series, xen_rounds, hypervisor, xen_audited, _ = xen_boot(c, n, binaries)
 
     harness.run(["make", "-s", "-C", harness.REPO, "helper", "bench-tool"])
     host, log_info = host_replay(c, n, work)
@@ -553,30 +746,19 @@ def main(argv):
             "sha256": n["replay"], "replay.floor": n["replay"],
             "eventlog.xenmb": n["eventlog"],
             "eventlog.tpm2": n["eventlog"]}
-    for name, count in want.items():
-        s = series.get(name, [])
-        c.check(len(s) == count and all(isinstance(x, int) and x > 0 for x in s),
-                f"series {name}: {count} positive samples", f"got {len(s)}")
-    c.check(len([r for r in rounds if r["clients"] == 1]) == n["rounds"] and
-            len([r for r in rounds if r["clients"] == n["clients"]]) == n["rounds"] and
-            all(len(r["counts"]) == r["clients"] and min(r["counts"]) > 0 for r in rounds),
-            f"{n['rounds']} rounds of 1 and of {n['clients']} clients, every client completed commands",
-            repr(rounds))
-
+    check_series(c, series, want)
+    check_rounds(c, rounds, n)
     rows = figures(series, rounds, n["clients"])
-    c.equal(sorted(r["id"] for r in rows), sorted(TARGETS), "every figure was computed")
-    for r in rows:
-        vals = [r["a_med"], r["a_p99"], r["ratio"]] + \
-            ([] if r["id"] == "e2" else [r["b_med"], r["b_p99"]])
-        c.check(all(math.isfinite(v) and v > 0 for v in vals),
-                f"{r['id']}: medians, p99 and ratio finite and positive", repr(vals))
-        print(f"# {r['id']} {r['what']}: ratio {r['ratio']:.3f}, target {verdict(r)[1]}: {verdict(r)[0]}")
+    check_rows(c, rows, TARGETS)
 
     path = os.path.join(work if a.smoke else HERE, "RESULTS.md")
     audited = g.out("audited").strip() or "?"
-    write_results(path, rows, series, machine(), n, load_before, load_after, a.smoke, log_info, audited, a.note)
+    xen = dict(rows=xen_rows, series=xen_series, hypervisor=hypervisor, audited=xen_audited)
+    write_results(path, rows, series, machine(), n, load_before, load_after, a.smoke, log_info,
+                  audited, a.note, xen)
     with open(os.path.join(work, "raw.json"), "w") as f:
-        json.dump(dict(series=series, rounds=rounds), f)
+        json.dump(dict(series=series, rounds=rounds,
+                       xen=dict(series=xen_series, rounds=xen_rounds)), f)
     check_table(c, path, len(TARGETS))
     print(f"# results: {os.path.relpath(path, harness.REPO)}")
     return c.finish()

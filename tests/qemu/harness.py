@@ -44,10 +44,18 @@ DEBUG_GUEST = os.environ.get("XENMB_GUEST") == "debug"
 # variable is the one switch, boot.sh reads it too). Xen's own boot adds
 # ~20 s per boot under TCG, hence the longer timeouts; work directories get
 # a "xen-" prefix so a Xen run never reuses a bare-Linux run's build/qemu/.
+# boot(host=...) chooses the host of one boot instead (bench/run.py boots
+# both in one run).
 HOST = os.environ.get("XENMB_HOST", "linux")
 XEN = HOST == "xen"
-TIMEOUT_SCALE = float(os.environ.get(
-    "XENMB_TIMEOUT_SCALE", "6" if DEBUG_GUEST else "2" if XEN else "1"))
+
+
+def timeout_scale(host=HOST):
+    return float(os.environ.get(
+        "XENMB_TIMEOUT_SCALE", "6" if DEBUG_GUEST else "2" if host == "xen" else "1"))
+
+
+TIMEOUT_SCALE = timeout_scale()
 DEBUG_APPEND = "xenmb_debugk=1"
 DEBUG_MODULE_ARGS = ["UBSAN_SANITIZE=y"] if DEBUG_GUEST else []
 
@@ -245,8 +253,11 @@ def run(cmd, **kw):
 
 
 def boot(name, tpm, state, steps, binaries, prologue="", append="",
-         timeout=300, extra_args=(), launch=None, faults=False):
+         timeout=300, extra_args=(), launch=None, faults=False, host=None, xen_append=""):
     """Builds an initramfs for @steps and boots it; returns a Guest.
+
+    @host: "linux" or "xen" for this boot; None: HOST (XENMB_HOST).
+    @xen_append: added to Xen's command line (after XENMB_XEN_APPEND).
 
     @launch: a directory from txtlaunch.py: the guest boots as a host after
     an (emulated, test-only) TXT measured launch; see boot.sh --launch. The
@@ -257,10 +268,11 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     responses when the guest asks it on ttyS2 (boot.sh --faults)."""
     if DEBUG_GUEST:
         append = (append + " " + DEBUG_APPEND).strip()
-    timeout = int(timeout * TIMEOUT_SCALE)
+    host = host or HOST
+    timeout = int(timeout * timeout_scale(host))
     if OTHER_KERNEL:
         name = f"{name}@{GUEST}"
-    work = os.path.join(BUILD, "qemu", ("xen-" if XEN else "") + name)
+    work = os.path.join(BUILD, "qemu", ("xen-" if host == "xen" else "") + name)
     os.makedirs(work, exist_ok=True)
     scenario = os.path.join(work, "scenario.sh")
     with open(scenario, "w") as f:
@@ -281,7 +293,7 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
         cmd += ["--kmod", k]
     run(cmd)
     out = os.path.join(work, "out")
-    cmd = [os.path.join(HERE, "boot.sh"), "--host", HOST, "--tpm", tpm, "--initrd", initrd,
+    cmd = [os.path.join(HERE, "boot.sh"), "--host", host, "--tpm", tpm, "--initrd", initrd,
            "--out", out, "--timeout", str(timeout)]
     if state:
         cmd += ["--state", state]
@@ -292,7 +304,11 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
         cmd += ["--launch", launch]
     if faults:
         cmd += ["--faults", "on"]
-    proc = subprocess.run(cmd)
+    env = None
+    if xen_append:
+        env = dict(os.environ, XENMB_XEN_APPEND=" ".join(
+            filter(None, [os.environ.get("XENMB_XEN_APPEND", ""), xen_append])))
+    proc = subprocess.run(cmd, env=env)
     if proc.returncode == 2:
         raise RuntimeError(f"{name}: the guest delivered no results")
     return Guest(os.path.join(out, "results"))
