@@ -144,38 +144,40 @@ static bool tis_locality_answers(u32 l)
 }
 
 /*
- * Call with the chip's ops held (tpm_try_get_ops). Localities above 0 are
- * probed only if @above0: a locality-0 command needs neither the TIS
- * registers nor TXT's.
+ * Call with the chip's ops held (tpm_try_get_ops). @txt_open: the
+ * localities above 0 TXT leaves to software, read before the ops were
+ * taken (xenmb_txt_open_localities()); 0 for a locality-0 command, which
+ * needs no probing above 0.
  */
 static void describe_chip(struct tpm_chip *chip, struct xenmb_chip_info *info,
-			  bool above0)
+			  u32 txt_open)
 {
-	u32 l, txt_open;
+	u32 l;
 
 	info->family = chip->flags & TPM_CHIP_FLAG_TPM2 ?
 		       XENMB_TPM_FAMILY_2_0 : XENMB_TPM_FAMILY_1_2;
 	info->interface = chip_interface(chip);
 	info->iface_localities = 0x1;
-	if (above0 && info->interface == XENMB_IFACE_TIS &&
-	    tis_window_map(chip) && !tis_irq_mode()) {
-		txt_open = xenmb_txt_open_localities();
+	if (txt_open && info->interface == XENMB_IFACE_TIS &&
+	    tis_window_map(chip) && !tis_irq_mode())
 		for (l = 1; l <= XENMB_LOCALITY_MAX; l++)
 			if ((txt_open & BIT(l)) && tis_locality_answers(l))
 				info->iface_localities |= BIT(l);
-	}
 	strscpy(info->name, dev_name(&chip->dev), sizeof(info->name));
 }
 
 void xenmb_tpm_describe(struct xenmb_chip_info *info)
 {
 	struct tpm_chip *chip = tpm_default_chip();
+	u32 txt_open;
 
 	memset(info, 0, sizeof(*info));
 	if (!chip)
 		return;
+	/* TXT's registers are read without holding the chip's lock. */
+	txt_open = xenmb_txt_open_localities();
 	if (!tpm_try_get_ops(chip)) {
-		describe_chip(chip, info, true);
+		describe_chip(chip, info, txt_open);
 		tpm_put_ops(chip);
 	}
 	put_device(&chip->dev);
@@ -209,16 +211,16 @@ static int tis_wait(unsigned long reg, bool byte, u32 mask, u32 want,
 }
 
 /*
- * Hand-overs between localities ask for the new one before releasing the
- * old one. The TPM then switches only when it is idle: a command still
- * running at the old locality (one tpm_tis gave up on, or ours) finishes or
- * is aborted first, and the pending request is granted after. Released
- * first, no locality would be active while that command runs; QEMU's TIS
- * then grants the next request at once, and a command sent there is given
- * the old command's answer.
+ * Trades locality 0 for @l in the hardware; 0, -EBUSY or -EINTR.
+ *
+ * Hand-overs (here and in tis_leave_locality()) ask for the new locality
+ * before releasing the old one. The TPM then switches only when it is
+ * idle: a command still running at the old locality (one tpm_tis gave up
+ * on, or ours) finishes or is aborted first, and the pending request is
+ * granted after. Released first, no locality would be active while that
+ * command runs; QEMU's TIS then grants the next request at once, and a
+ * command sent there is given the old command's answer.
  */
-
-/* Trades locality 0 for @l in the hardware; 0, -EBUSY or -EINTR. */
 static int tis_enter_locality(struct tpm_chip *chip, u32 l)
 {
 	int ret;
@@ -238,7 +240,9 @@ static int tis_enter_locality(struct tpm_chip *chip, u32 l)
 	 * as tpm_tis itself does on a timeout, and makes 0 the locality the
 	 * TPM keeps when it ends (QEMU remembers the last hand-over asked
 	 * for, and would otherwise grant @l then, to nobody). Then withdraw
-	 * the request for @l (or release @l, granted just now) and ask for 0.
+	 * the request for @l, or release @l if it was granted just now; only
+	 * then does asking for 0 (active still, in the first case: a no-op)
+	 * matter.
 	 */
 	iowrite8(TIS_STS_COMMAND_READY, tis_window + TIS_STS(0));
 	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
@@ -248,25 +252,25 @@ static int tis_enter_locality(struct tpm_chip *chip, u32 l)
 
 /*
  * Idles and releases @l, asking for locality 0 first for tpm_tis. A
- * command that timed out is still running: commandReady aborts it, but the
- * TPM aborts only when the command ends (QEMU's does), so wait for that as
- * long as the command itself may run (@settle). Should it run on, the TPM
- * keeps @l until it ends and then grants locality 0. tpm_put_ops() releases
- * 0 by tpm_tis's count meanwhile (withdrawing the request), and tpm_tis
- * asks afresh at its next command.
+ * command that timed out is still running: commandReady aborts it, within
+ * TIMEOUT_B by the spec (QEMU's TIS only when the command ends). Should it
+ * run on, the TPM keeps @l until it ends and then grants the request for
+ * 0, so there is no need to wait as long as the command may run, with
+ * every other user of the chip blocked behind tpm_mutex. tpm_put_ops()
+ * releases 0 by tpm_tis's count meanwhile (withdrawing the request), and
+ * tpm_tis asks afresh at its next command.
  */
-static void tis_leave_locality(struct tpm_chip *chip, u32 l,
-			       unsigned long settle)
+static void tis_leave_locality(struct tpm_chip *chip, u32 l)
 {
 	iowrite8(TIS_STS_COMMAND_READY, tis_window + TIS_STS(l));
 	tis_wait(TIS_STS(l), true, TIS_STS_COMMAND_READY, TIS_STS_COMMAND_READY,
-		 settle + chip->timeout_b, false, NULL);
+		 chip->timeout_b, false, NULL);
 	iowrite8(TIS_ACCESS_REQUEST_USE, tis_window + TIS_ACCESS(0));
 	iowrite8(TIS_ACCESS_ACTIVE, tis_window + TIS_ACCESS(l));
 	if (tis_wait(TIS_ACCESS(0), true, TIS_GRANTED, TIS_GRANTED,
 		     chip->timeout_a, false, NULL))
 		dev_warn_ratelimited(&chip->dev,
-				     "xenmb: locality %u still busy; locality 0 follows when its command ends\n",
+				     "xenmb: locality 0 not granted back after locality %u (a command still runs)\n",
 				     l);
 }
 
@@ -391,7 +395,7 @@ static ssize_t tis_transmit_at(struct tpm_chip *chip, u32 l, u8 *buf,
 	if (!ret && (ioread8(tis_window + TIS_ACCESS(l)) &
 		     (TIS_GRANTED | TIS_ACCESS_SEIZED)) != TIS_GRANTED)
 		ret = -EIO;
-	tis_leave_locality(chip, l, duration);
+	tis_leave_locality(chip, l);
 	/*
 	 * Not "ret ?: length": the u32 length would make that expression
 	 * unsigned, and a negative errno a large positive length.
@@ -427,7 +431,12 @@ static int transmit(struct tpm_chip *chip, u32 family, u32 locality,
 		atomic64_inc(&xenmb_counters.timeouts);
 		return -ETIME;
 	}
-	if (rc == -EBUSY || rc == -EINTR)
+	/*
+	 * EBUSY and EINTR mean the command was never sent only on our own
+	 * path (a locality not granted, a wait for it cut short); tpm_tis's
+	 * -EBUSY is a burst count that timed out mid-transfer, an I/O error.
+	 */
+	if (locality && (rc == -EBUSY || rc == -EINTR))
 		return rc;
 	if (rc < 0) {
 		atomic64_inc(&xenmb_counters.io_errors);
@@ -515,6 +524,28 @@ static void owned_update(struct tpm_chip *chip, struct xenmb_owned *owned,
 		owned_note(chip, owned, plan->creates, created);
 }
 
+/*
+ * What tpm_try_get_ops() failing means for the caller. -EIO is its own:
+ * the chip is going away. The rest come from tpm_chip_start(): tpm_tis's
+ * locality-0 request not granted (-1, i.e. -EPERM, in 6.1), CRB's -ETIME:
+ * the TPM is still busy, with a command someone gave up on or with
+ * another locality. Anything else is a transport error.
+ */
+static int chip_start_errno(int ret)
+{
+	switch (ret) {
+	case -EIO:
+		return -ENODEV;
+	case -EPERM:
+	case -ETIME:
+	case -ETIMEDOUT:
+	case -EBUSY:
+		return -EBUSY;
+	default:
+		return -EIO;
+	}
+}
+
 int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 		     struct xenmb_owned *owned, struct xenmb_cmd_outcome *out)
 {
@@ -529,24 +560,21 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 	struct tpm_handle_plan plan;
 	struct xenmb_chip_info info;
 	struct tpm_chip *chip;
+	u32 txt_open;
 	int ret;
 
 	out->have_family = true;
 	chip = tpm_default_chip();
 	if (!chip)
 		return -ENODEV;
+	txt_open = locality ? xenmb_txt_open_localities() : 0;
 	ret = tpm_try_get_ops(chip);
 	if (ret) {
 		put_device(&chip->dev);
-		/*
-		 * -EIO: the chip is going away. Anything else is the driver's
-		 * locality-0 request (tpm_chip_start) not granted: the TPM is
-		 * still busy with a command someone gave up on.
-		 */
-		return ret == -EIO ? -ENODEV : -EBUSY;
+		return chip_start_errno(ret);
 	}
 
-	describe_chip(chip, &info, locality > 0);
+	describe_chip(chip, &info, txt_open);
 	out->family = info.family;
 	req.family = info.family;
 	req.iface_localities = info.iface_localities;

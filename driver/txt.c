@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/pci_ids.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -32,24 +33,32 @@ module_param_hw(txt_base, ullong, iomem, 0400);
 MODULE_PARM_DESC(txt_base,
 		 "physical base of the TXT public space (tests only; refused when the kernel is locked down)");
 
-/* The public space, checked and mapped; unmap with iounmap(). */
+/*
+ * The first page of the public space, checked and mapped (every register
+ * read here lies in it); unmap with iounmap().
+ */
 static void __iomem *map_public(int *err)
 {
 	void __iomem *pub;
 
-	*err = xenmb_phys_range_check(txt_base, TXT_PUB_SIZE);
+	BUILD_BUG_ON(TXT_REG_HEAP_SIZE + sizeof(u64) > PAGE_SIZE);
+	*err = xenmb_phys_range_check(txt_base, PAGE_SIZE);
 	if (*err)
 		return NULL;
-	pub = ioremap(txt_base, TXT_PUB_SIZE);
+	pub = ioremap(txt_base, PAGE_SIZE);
 	if (!pub)
 		*err = -ENOMEM;
 	return pub;
 }
 
-/* No chipset decodes the space: it reads all zeros or all ones. */
+/*
+ * TXT is Intel's: its chipset answers with Intel's vendor ID in the low 16
+ * bits. Nothing there reads all zeros or all ones; another device that
+ * decodes the address must not pass for TXT either.
+ */
 static bool txt_didvid_valid(u64 didvid)
 {
-	return didvid && didvid != ~0ULL;
+	return didvid != ~0ULL && (didvid & 0xFFFF) == PCI_VENDOR_ID_INTEL;
 }
 
 static int read_registers(struct xenmb_txt_info *info)
@@ -251,6 +260,7 @@ static void check_logs(struct xenmb_txt_info *info,
  */
 u32 xenmb_txt_open_localities(void)
 {
+	/* Called before the chip's ops are taken: it maps and reads MMIO. */
 	u32 open = BIT(1) | BIT(2) | BIT(3);
 	void __iomem *pub;
 	u64 didvid, sts;

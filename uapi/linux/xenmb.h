@@ -40,9 +40,12 @@
  *               one (the request was withdrawn and locality 0 given
  *               back), or locality 0 to the kernel's TPM driver (a
  *               command someone gave up on still runs)
- *   EINTR       a fatal signal ended the wait for a locality above 0; the
- *               command was aborted and locality 0 given back
- *   ETIME       the TPM did not answer in time; the chip remains usable
+ *   EINTR       a fatal signal ended the wait for a locality above 0, or
+ *               the transfer of a command there before tpmGo; the command
+ *               was not executed and locality 0 was given back
+ *   ETIME       the TPM did not answer in time; the command was aborted.
+ *               Above locality 0 the TPM may keep that locality until the
+ *               command ends, and every user gets EBUSY meanwhile
  *   EIO         the transport to the TPM failed or the response was bad:
  *               its tag is no response tag (TPM 2.0: not the request's
  *               tag on success), a TPM 2.0 error carries a body, or a
