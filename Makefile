@@ -135,6 +135,7 @@ clean: module-clean
 	rm -rf $(BUILD)/xenmb $(BUILD)/test $(BUILD)/unit $(BUILD)/qemu \
 		$(BUILD)/libtss2-tcti-xenmb.so*
 	rm -rf $(BUILD)/xenmb-bench $(BUILD)/bench
+	rm -rf $(BUILD)/rpm $(BUILD)/xenmb.iso $(BUILD)/xenmb.iso.md5
 
 # The benchmarks (bench/run.py): make bench writes bench/RESULTS.md.
 BENCH_SRCS := bench/xenmb-bench.c helper/cli.c helper/xenmb_dev.c \
