@@ -16,6 +16,8 @@
 #                        xentpm (the helper by that name) + xapi plugin tpm
 #   make install-tcti    the TCTI alone, into the multiarch libdir
 #   make dkms-install    register and build the module with DKMS
+#   make rpm             RPMs for XenServer / XCP-ng (KVER=, KDIR=: the kernel)
+#   make supp-pack       the supplemental-pack ISO of those RPMs, build/xenmb.iso
 
 VERSION := 0.1.0
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -134,6 +136,7 @@ clean: module-clean
 	rm -rf $(BUILD)/xenmb $(BUILD)/test $(BUILD)/unit $(BUILD)/qemu \
 		$(BUILD)/libtss2-tcti-xenmb.so*
 	rm -rf $(BUILD)/xenmb-bench $(BUILD)/bench
+	rm -rf $(BUILD)/rpm $(BUILD)/xenmb.iso $(BUILD)/xenmb.iso.md5
 
 # The benchmarks (bench/run.py): make bench writes bench/RESULTS.md.
 BENCH_SRCS := bench/xenmb-bench.c helper/cli.c helper/xenmb_dev.c \
@@ -146,3 +149,32 @@ $(BUILD)/xenmb-bench: $(BENCH_SRCS) $(HELPER_HDRS)
 # BENCH_NOTE: one line on the machine's load, written into RESULTS.md.
 bench:
 	python3 bench/run.py --note "$(BENCH_NOTE)"
+
+# RPMs for a XenServer / XCP-ng dom0 (packaging/rpm/, rpmbuild from Debian's
+# rpm package) and the supplemental-pack ISO made of them
+# (packaging/supp-pack/): build/rpm/RPMS/x86_64/ and build/xenmb.iso.
+#   make rpm KVER=<uname -r> [KDIR=<its kbuild tree>]   (KVER: the running kernel)
+#   make supp-pack KVER=... [KDIR=...]
+KVER ?= $(shell uname -r)
+RPM_KDIR = $(if $(filter file,$(origin KDIR)),/lib/modules/$(KVER)/build,$(KDIR))
+RPM_TOP := $(CURDIR)/$(BUILD)/rpm
+RPM_SRC := $(RPM_TOP)/SOURCES/xenmb-$(VERSION).tar.gz
+RPMBUILD = rpmbuild -bb --nodeps --define '_topdir $(RPM_TOP)' \
+	--define 'xenmb_version $(VERSION)'
+SUPP_PACK ?= $(BUILD)/xenmb.iso
+.PHONY: rpm rpm-source supp-pack
+rpm-source:
+	rm -rf $(RPM_TOP)/stage && mkdir -p $(RPM_TOP)/stage/xenmb-$(VERSION) $(RPM_TOP)/SOURCES
+	cp -r Kbuild Makefile dkms.conf driver helper uapi plugin packaging \
+		$(RPM_TOP)/stage/xenmb-$(VERSION)/
+	tar -C $(RPM_TOP)/stage --owner=0 --group=0 -czf $(RPM_SRC) xenmb-$(VERSION)
+	rm -rf $(RPM_TOP)/stage
+rpm: rpm-source
+	$(RPMBUILD) packaging/rpm/xenmb.spec
+	$(RPMBUILD) --define 'kver $(KVER)' --define 'kdir $(RPM_KDIR)' \
+		$(if $(XENMB_KMAKE_ARGS),--define 'kmake_args $(XENMB_KMAKE_ARGS)') \
+		packaging/rpm/xenmb-module.spec
+supp-pack: rpm
+	packaging/supp-pack/build.py --output $(SUPP_PACK) --version $(VERSION) \
+		$(RPM_TOP)/RPMS/x86_64/xenmb-$(VERSION)-1.x86_64.rpm \
+		$(RPM_TOP)/RPMS/x86_64/xenmb-modules-$(KVER)-$(VERSION)-1.x86_64.rpm

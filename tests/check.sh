@@ -14,6 +14,7 @@ suites=(
     "style:tests/style.sh"
     "unit:make -s -C tests/unit check"
     "dkms:tests/dkms/test_dkms.sh"
+    "rpm:tests/rpm/test_rpm.sh"
     "qemu-smoke:tests/qemu/smoke.sh"
     "qemu:python3 tests/qemu/test_foundation.py"
     "qemu-launch:python3 tests/qemu/test_launch.py"

@@ -11,6 +11,7 @@ packages=(
     clang-format cppcheck clang libclang-rt-14-dev
     clang-tidy bear
     dwarves
+    rpm createrepo-c genisoimage
 )
 
 missing=()
