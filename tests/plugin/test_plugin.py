@@ -304,8 +304,41 @@ def main():
             "a missing xentpm is reported as such", show(err))
     fake.fns["tpm_clear_asset_tag"].__globals__["XENTPM"] = FAKE
 
+    # Base64 arguments: ASCII white space ignored, as xentpm ignores it (a
+    # server may send base64.encodebytes' 76-character lines); the compact
+    # text is what xentpm gets. Anything else that is not base64 is refused.
     blob = bytes(range(256)) * 2
-    wrapped = base64.b64encode(blob).decode()
+    wrapped = base64.encodebytes(blob).decode()
+    compact = base64.b64encode(blob).decode()
+    c.check("\n" in wrapped.rstrip("\n") and wrapped.endswith("\n"),
+            "base64: the wrapped challenge has line breaks and a final newline")
+    for what, value, want in (
+            ("encodebytes' 76-character lines", wrapped, compact),
+            ("CRLF line breaks", wrapped.replace("\n", "\r\n"), compact),
+            ("spaces and tabs", "AAEC Aw\t==", "AAECAw=="),
+            ("a trailing newline", "AAECAw==\n", "AAECAw=="),
+            ("leading white space, vertical tab, form feed", " \n\x0bAAEC\x0cAw==", "AAECAw==")):
+        out, err, calls = fake.call("tpm_challenge", {"challenge": value})
+        c.equal((out, err, calls), ("c2VjcmV0", None, [["--tpm_challenge", want]]),
+                f"tpm_challenge takes base64 with {what}")
+    out, err, calls = fake.call("tpm_get_quote", {"nonce": "q83vEjRW\neJA=\n"})
+    c.equal((err, calls), (None, [["--tpm_quote", nonce]]),
+            "tpm_get_quote takes a nonce with line breaks")
+    for what, value, want in (
+            ("an invalid character", "AAEC!w==", "not base64"),
+            ("an invalid character among line breaks", wrapped[:80] + "*" + wrapped[80:], "not base64"),
+            ("a missing '='", "AAECAw=", "not base64"),
+            ("a third '='", "AAECA===", "not base64"),
+            ("'=' inside", "AA=CAw==", "not base64"),
+            ("a padded group with more after it", "AAECAw==AAAA", "not base64"),
+            ("a stray '=' after whole groups", "AAECAwQF=", "not base64"),
+            ("a group cut short", "AAECAwQ", "not base64"),
+            ("non-ASCII white space (no-break space)", "AAEC\u00a0Aw==", "not base64"),
+            ("non-ASCII letters", "AAEC\u00e9w==", "not base64"),
+            ("white space only", " \r\n\t", "needs the argument 'challenge'")):
+        _, err, calls = fake.call("tpm_challenge", {"challenge": value})
+        c.check(err is not None and want in msg(err) and not calls,
+                f"tpm_challenge refuses {what} ({want}) without running xentpm", show(err))
 
     # Every error is the original's shape: [XENAPI_PLUGIN_FAILURE, fn,
     # "Exception", message] (it raised bare Exceptions), via Failure.
