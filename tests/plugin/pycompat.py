@@ -8,7 +8,8 @@ that it knows, in two passes:
   (3.8 or later) refuses the grammar 3.6 lacks that it knows about
   (walrus, positional-only parameters, parenthesised context managers,
   match, except*, f"{x=}" ...);
-* a walk over the tree for what that pass lets through: f-strings at all
+* a walk over the tree for what that pass lets through: := and / again
+  (3.8's own parser ignores feature_version for them), f-strings at all
   (JoinedStr; the plugin keeps to %-formatting), capture_output= and
   text= (subprocess, 3.7), `from __future__ import annotations` (3.7),
   decorators that are not a dotted name with optional call (3.9), a
@@ -131,8 +132,16 @@ def problems(source, filename="<source>"):
     def add(node, what):
         found.append((getattr(node, "lineno", 0), what))
 
+    # Nodes whose grammar is newer than 3.6, for a parser that let them
+    # through (3.8's ignores feature_version for := and /).
+    newer = tuple(getattr(ast, name) for name in ("NamedExpr", "Match", "TryStar")
+                  if hasattr(ast, name))
     for node in ast.walk(tree):
-        if isinstance(node, ast.JoinedStr):
+        if isinstance(node, newer):
+            add(node, "%s (newer than 3.6)" % type(node).__name__)
+        elif isinstance(node, ast.arguments) and getattr(node, "posonlyargs", None):
+            add(node.posonlyargs[0], "positional-only parameters (3.8)")
+        elif isinstance(node, ast.JoinedStr):
             add(node, "f-string (the plugin keeps to % formatting)")
         elif isinstance(node, ast.ImportFrom):
             mod = node.module or ""
