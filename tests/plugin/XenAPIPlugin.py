@@ -1,33 +1,64 @@
 # SPDX-License-Identifier: GPL-2.0
-"""TEST ONLY: a stand-in for xapi's XenAPIPlugin module.
+"""TEST ONLY: a stand-in for xapi's XenAPIPlugin module, behaving as the
+real one does (xen-api scripts/examples/python/XenAPIPlugin.py).
 
-The real dispatch() reads an XML-RPC call from sys.argv, runs the named
-function with (session, args) and prints the result or the failure. This
-one keeps the table, so a test can call the functions the way xapi does,
-and runs one call itself when sys.argv says: PLUGIN FN [JSON_ARGS].
+xapi runs a plugin with one argument, an XML-RPC methodCall: the method is
+the function's name, the parameters the session reference and the args
+dict. dispatch() runs that function with (session, args) and prints one
+XML-RPC methodResponse on standard output, exit status 0 whatever happened:
+  success              {"Status": "Success", "Value": RESULT}
+  Failure(code, ps)    {"Status": "Failure", "ErrorDescription": [code] + ps}
+  any other exception  ... ["XENAPI_PLUGIN_FAILURE", FN, CLASS NAME, str(e)]
+  no such function     ... ["UNKNOWN_XENAPI_PLUGIN_FUNCTION", FN]
+SystemExit passes through; a wrong argument count is an exception.
+xapi turns ErrorDescription into the API error (code, then params) that
+xe host-call-plugin and XenAPI clients report.
 """
-import json
 import sys
+import xmlrpc.client
 
-functions = {}
+import XenAPI
 
 
 class Failure(Exception):
-    """What xapi reports to the caller: XENAPI_PLUGIN_FAILURE."""
+    """An error whose description the plugin chooses: code, then params."""
 
     def __init__(self, code, params):
-        super().__init__(code, params)
-        self.code = code
-        self.params = params
+        Exception.__init__(self)
+        self.params = [code] + params
+
+    def __str__(self):
+        return str(self.params)
 
 
-def dispatch(table):
-    functions.clear()
-    functions.update(table)
-    if len(sys.argv) >= 2 and sys.argv[1] in table:
-        args = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-        try:
-            print(table[sys.argv[1]](None, args))
-        except Exception as e:
-            print(f"XENAPI_PLUGIN_FAILURE {type(e).__name__}: {e}", file=sys.stderr)
-            sys.exit(1)
+def _response(value):
+    return xmlrpc.client.dumps((value,), "", True)
+
+
+def success_message(result):
+    return _response({"Status": "Success", "Value": result})
+
+
+def failure_message(description):
+    return _response({"Status": "Failure", "ErrorDescription": description})
+
+
+def dispatch(fn_table):
+    if len(sys.argv) != 2:
+        raise Exception("Incorrect number of commandline arguments")
+    params, methodname = xmlrpc.client.loads(sys.argv[1])
+    session_ref, args = params[0], params[1]
+    if methodname not in fn_table:
+        print(failure_message(["UNKNOWN_XENAPI_PLUGIN_FUNCTION", methodname]))
+        return
+    session = XenAPI.xapi_local()
+    session._session = session_ref
+    try:
+        print(success_message(fn_table[methodname](session, args)))
+    except SystemExit:
+        raise
+    except Failure as e:
+        print(failure_message(e.params))
+    except Exception as e:
+        print(failure_message(["XENAPI_PLUGIN_FAILURE", methodname,
+                               type(e).__name__, str(e)]))
