@@ -58,5 +58,25 @@ done
 [[ "$p $f $s" == "1248 1 107" ]] && ok=true || ok=false
 report "$ok" "old and new tallies sum to 1248 passed, 1 failed, 107 skipped" "got $p $f $s"
 
+# check.sh's own loop over suites printing both forms, a failure, a suite
+# without a tally and one that exits non-zero without a failure.
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+# shellcheck disable=SC2034 # read by run_suites
+run() { out=$(run_suites "$@" 2>&1) && rc=0 || rc=$?; }
+run "a:echo '671 passed, 0 failed'" \
+    "b:printf 'skip: b: 105 cases: no data\n568 passed, 0 failed, 105 skipped\n'" \
+    "c:echo '9 passed, 0 failed, 2 skipped'"
+last=${out##*$'\n'}
+[[ $last == "1248 passed, 0 failed, 107 skipped" && $rc == 0 ]] && ok=true || ok=false
+report "$ok" "run_suites: 2- and 3-field tallies sum, exit 0" "'$last', exit $rc"
+[[ $out == *$'\ncheck: skipped: b (105) c (2): '* ]] && ok=true || ok=false
+report "$ok" "run_suites names the suites that skipped" "$out"
+run "a:echo '3 passed, 1 failed, 4 skipped'; exit 1" "b:echo no tally" \
+    "c:echo '2 passed, 0 failed'; exit 3"
+last=${out##*$'\n'}
+[[ $last == "5 passed, 3 failed, 4 skipped" && $rc != 0 ]] && ok=true || ok=false
+report "$ok" "run_suites: a failure, no tally, a bad exit: 3 failed, non-zero" "'$last', exit $rc"
+
 echo "$passed passed, $failed failed"
 ((failed == 0))
