@@ -1,14 +1,73 @@
 #!/bin/bash
 # make check: every suite, each logged under build/logs/, all run even when
-# one fails; the last line adds up what every suite asserted.
+# one fails; the last line adds up what every suite asserted:
+# "N passed, N failed, N skipped". A suite closes with "N passed, N failed"
+# or, when it skipped cases (no shared data), "N passed, N failed, N skipped".
+# Sourced (tests/unit/test_tally.sh), it only defines parse_tally,
+# last_tally and run_suites.
 set -uo pipefail
+
+# parse_tally LINE: sets tally_p, tally_f, tally_s from a suite's closing
+# line of two fields (no skips: tally_s=0) or three; fails on anything else.
+parse_tally() {
+    local re='^([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?$'
+    [[ $1 =~ $re ]] || return 1
+    tally_p=$((10#${BASH_REMATCH[1]})) tally_f=$((10#${BASH_REMATCH[2]}))
+    tally_s=$((10#${BASH_REMATCH[4]:-0}))
+}
+
+# The last tally line of a suite's output on stdin; empty when none.
+last_tally() {
+    grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' | tail -n 1
+}
+
+# run_suites NAME:CMD...: runs each suite, logged in $logs/NAME.log, even
+# after a failure; prints the sum of their tallies, the last line; fails
+# when one failed or left no tally.
+run_suites() {
+    local entry name cmd start rc tally p f s
+    local total_passed=0 total_failed=0 total_skipped=0 broken=() skipping=()
+    for entry in "$@"; do
+        name=${entry%%:*} cmd=${entry#*:}
+        echo "=== $name: $cmd"
+        start=$SECONDS
+        bash -c "$cmd" 2>&1 | tee "$logs/$name.log"
+        rc=${PIPESTATUS[0]}
+        tally=$(last_tally <"$logs/$name.log")
+        if ! parse_tally "$tally"; then
+            echo "=== $name: exit $rc, no tally line (counted as one failure)"
+            total_failed=$((total_failed + 1)); broken+=("$name"); continue
+        fi
+        p=$tally_p f=$tally_f s=$tally_s
+        total_passed=$((total_passed + p)) total_failed=$((total_failed + f))
+        total_skipped=$((total_skipped + s))
+        ((s == 0)) || skipping+=("$name ($s)")
+        if ((rc != 0 || f != 0)); then
+            broken+=("$name")
+            ((f > 0)) || total_failed=$((total_failed + 1))
+        fi
+        echo "=== $name: $tally, exit $rc, $((SECONDS - start))s"
+    done
+
+    if ((${#broken[@]})); then
+        echo "check: FAILED: ${broken[*]} (logs in build/logs/)"
+    fi
+    if ((${#skipping[@]})); then
+        echo "check: skipped: ${skipping[*]}: no shared data (XENMB_SHARED_DATA; README, Tests)"
+    fi
+    echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
+    ((${#broken[@]} == 0))
+}
+
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
+
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 logs=$repo/build/logs
 mkdir -p "$logs"
 
-tests/deps.sh || { echo "check: cannot install dependencies"; echo "0 passed, 1 failed"; exit 1; }
-tests/qemu/setup.sh || { echo "check: cannot prepare the QEMU guest"; echo "0 passed, 1 failed"; exit 1; }
+tests/deps.sh || { echo "check: cannot install dependencies"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+tests/qemu/setup.sh || { echo "check: cannot prepare the QEMU guest"; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 suites=(
     "style:tests/style.sh"
@@ -63,29 +122,4 @@ suites=(
     "demo-after-check:tests/qemu/demo_after_check.sh"
 )
 
-total_passed=0 total_failed=0 broken=()
-for entry in "${suites[@]}"; do
-    name=${entry%%:*} cmd=${entry#*:}
-    echo "=== $name: $cmd"
-    start=$SECONDS
-    bash -c "$cmd" 2>&1 | tee "$logs/$name.log"
-    rc=${PIPESTATUS[0]}
-    tally=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -n 1)
-    if [[ -z $tally ]]; then
-        echo "=== $name: exit $rc, no tally line (counted as one failure)"
-        total_failed=$((total_failed + 1)); broken+=("$name"); continue
-    fi
-    p=${tally%% passed*} f=${tally#*, }; f=${f%% failed*}
-    total_passed=$((total_passed + p)) total_failed=$((total_failed + f))
-    if ((rc != 0 || f != 0)); then
-        broken+=("$name")
-        ((f > 0)) || total_failed=$((total_failed + 1))
-    fi
-    echo "=== $name: $tally, exit $rc, $((SECONDS - start))s"
-done
-
-if ((${#broken[@]})); then
-    echo "check: FAILED: ${broken[*]} (logs in build/logs/)"
-fi
-echo "$total_passed passed, $total_failed failed"
-((${#broken[@]} == 0))
+run_suites "${suites[@]}"

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The unit tests' output: one "ok N - what" / "not ok N - what: why" line
- * per assertion, and a closing "N passed, N failed" that CI reads.
+ * per assertion, and a closing "N passed, N failed" that CI reads; a
+ * program that skipped cases (skip_cases()) closes with
+ * "N passed, N failed, N skipped" instead.
  */
 #ifndef XENMB_TESTS_UNIT_TAP_H
 #define XENMB_TESTS_UNIT_TAP_H
@@ -12,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned int passed, failed;
+static unsigned int passed, failed, skipped;
 
 __attribute__((format(printf, 3, 4))) static inline bool
 report(bool ok, const char *name, const char *fmt, ...)
@@ -51,10 +53,31 @@ static inline void *dup_exact(const void *src, size_t len)
 	return p;
 }
 
+/*
+ * Counts @n cases as skipped, neither passed nor failed, and says why in
+ * one line: "skip: N cases: why".
+ */
+__attribute__((format(printf, 2, 3))) static inline void
+skip_cases(unsigned int n, const char *fmt, ...)
+{
+	va_list ap;
+
+	skipped += n;
+	printf("skip: %u cases: ", n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
 /* The closing line; the exit status says whether all passed. */
 static inline int tally(void)
 {
-	printf("%u passed, %u failed\n", passed, failed);
+	if (skipped)
+		printf("%u passed, %u failed, %u skipped\n", passed, failed,
+		       skipped);
+	else
+		printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
 
