@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static unsigned int passed, failed, skipped;
 
@@ -68,6 +69,22 @@ skip_cases(unsigned int n, const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
+}
+
+/*
+ * The real-world data's directory ($XENMB_SHARED_DATA, README "Tests"),
+ * or NULL when it has no eventlogs/ directory; @where names what was
+ * looked for, for the skip line.
+ */
+static inline const char *shared_data_dir(char *where, size_t size)
+{
+	const char *dir = getenv("XENMB_SHARED_DATA");
+	struct stat st;
+
+	snprintf(where, size, "%s/eventlogs", dir ? dir : "$XENMB_SHARED_DATA");
+	if (!dir || stat(where, &st) || !S_ISDIR(st.st_mode))
+		return NULL;
+	return dir;
 }
 
 /* The closing line; the exit status says whether all passed. */

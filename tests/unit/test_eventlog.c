@@ -773,20 +773,17 @@ int main(void)
 {
 	struct tcg_replay *r = malloc(sizeof(*r));
 	char logs[4096];
-	struct stat st;
 	unsigned int before, n;
 	size_t i;
 
 	if (!r)
 		return 2;
-	data_dir = getenv("XENMB_SHARED_DATA");
-	if (data_dir)
-		snprintf(logs, sizeof(logs), "%s/eventlogs", data_dir);
-	if (!data_dir || stat(logs, &st) || !S_ISDIR(st.st_mode)) {
+	data_dir = shared_data_dir(logs, sizeof(logs));
+	if (!data_dir) {
 		skip_cases(SHARED_CASES,
 			   "no real event logs: %s is not a directory "
 			   "(XENMB_SHARED_DATA; see README, Tests)",
-			   data_dir ? logs : "$XENMB_SHARED_DATA/eventlogs");
+			   logs);
 	} else {
 		before = passed + failed;
 		run_dir_covered();

@@ -624,19 +624,16 @@ int main(void)
 {
 	struct verify_input tpm12 = {0};
 	char err[256], logs[4096], *text;
-	struct stat st;
 	unsigned int before, n;
 
 	/* tss2-mu logs each malformed structure; thousands are made here. */
 	setenv("TSS2_LOG", "all+NONE", 1);
-	data_dir = getenv("XENMB_SHARED_DATA");
-	if (data_dir)
-		snprintf(logs, sizeof(logs), "%s/eventlogs", data_dir);
-	if (!data_dir || stat(logs, &st) || !S_ISDIR(st.st_mode)) {
+	data_dir = shared_data_dir(logs, sizeof(logs));
+	if (!data_dir) {
 		skip_cases(SHARED_CASES,
 			   "no recorded attestations: %s is not a directory "
 			   "(XENMB_SHARED_DATA; see README, Tests)",
-			   data_dir ? logs : "$XENMB_SHARED_DATA/eventlogs");
+			   logs);
 	} else {
 		before = passed + failed;
 		/* The TPM 1.2 machine's AIK is "another AK" for TPM 2.0. */
