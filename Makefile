@@ -55,8 +55,12 @@ HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 LIBDIR ?= $(or $(shell pkg-config --variable=libdir tss2-tctildr 2>/dev/null),$(PREFIX)/lib)
 TCTI_SONAME := libtss2-tcti-xenmb.so.0
 TCTI_LIB := $(BUILD)/$(TCTI_SONAME).0.0
-TCTI_SRCS := helper/tcti_xenmb.c helper/xenmb_dev.c driver/tpm_cmd.c
-TCTI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=hidden $(CFLAGS)
+# It needs nothing newer than glibc 2.17 (the RPM's dom0): explicit_bzero
+# (glibc 2.25) comes from helper/compat_bzero.c instead.
+TCTI_SRCS := helper/tcti_xenmb.c helper/xenmb_dev.c driver/tpm_cmd.c \
+	helper/compat_bzero.c
+TCTI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=hidden \
+	-Dexplicit_bzero=xenmb_explicit_bzero $(CFLAGS)
 TCTI_LDFLAGS := -shared -Wl,-soname,$(TCTI_SONAME) -Wl,--no-undefined \
 	-Wl,-z,relro,-z,now $(LDFLAGS)
 
@@ -88,6 +92,10 @@ $(BUILD)/xenmb: $(HELPER_SRCS) $(HELPER_HDRS)
 # loader, no dlopen, so nothing is looked up in the dom0's libraries at run
 # time (tests/static/test_static.sh checks the link warnings and symbols).
 TSS_STATIC := $(BUILD)/tss2-static
+# Exported: make rpm's rpmbuild runs make helper-static in its own copy of
+# the tree, and finds the built tpm2-tss here rather than building it again.
+XENMB_CACHE ?= $(CURDIR)/$(BUILD)/cache
+export XENMB_CACHE
 TSS_VERSION ?= 4.1.3-1.2
 TSS_SUITE ?= trixie
 STATIC_HELPER := $(BUILD)/xenmb-static

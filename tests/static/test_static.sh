@@ -58,6 +58,12 @@ le_217() { [[ $1 == none ]] || [[ $(printf '%s\n2.17\n' "$1" | sort -V | tail -n
 static_max=$(max_glibc "$bin") dyn_max=$(max_glibc build/xenmb)
 echo "# objdump -T: static helper max GLIBC: $static_max; dynamic helper: $dyn_max"
 check "objdump -T: nothing newer than GLIBC_2.17 (max: $static_max)" 'le_217 "$static_max"'
+tcti=build/libtss2-tcti-xenmb.so.0.0.0
+make -s tcti >>"$log" 2>&1
+tcti_max=$(max_glibc "$tcti")
+echo "# objdump -T: the shared TCTI (make tcti, shipped in the RPM too) max GLIBC: $tcti_max"
+check "objdump -T: the shared TCTI needs nothing newer than GLIBC_2.17 either (max: $tcti_max)" \
+    '[[ -f $tcti && $tcti_max != none ]] && le_217 "$tcti_max"'
 check "the same check flags the dynamic build (max GLIBC_$dyn_max > 2.17)" \
     '[[ $dyn_max != none ]] && ! le_217 "$dyn_max"'
 
