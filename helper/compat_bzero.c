@@ -5,8 +5,12 @@
  * TCTI with -Dexplicit_bzero=xenmb_explicit_bzero and links this in. The
  * empty asm, which may read the memory, keeps the stores from being dropped.
  */
+/* The real name here: string.h declares explicit_bzero, not ours. */
+#undef explicit_bzero
 #include <stddef.h>
 #include <string.h>
+
+void xenmb_explicit_bzero(void *p, size_t n);
 
 __attribute__((visibility("hidden"))) void xenmb_explicit_bzero(void *p,
 								size_t n)
