@@ -106,14 +106,16 @@ STATIC_LDFLAGS := -static -Wl,--gc-sections $(LDFLAGS)
 STATIC_LIBS := -L$(TSS_STATIC)/lib -ltss2-esys -ltss2-sys -ltss2-mu \
 	-ltss2-rc -ljson-c -lcrypto -lkeyutils -lpthread
 
-tss-static: $(TSS_STATIC)/.done
+TSS_STAMP := $(TSS_STATIC)/.for-$(TSS_SUITE)-$(TSS_VERSION)
+tss-static: $(TSS_STAMP)
 
-$(TSS_STATIC)/.done: helper/tss-static.sh
+$(TSS_STAMP): helper/tss-static.sh
 	TSS_VERSION=$(TSS_VERSION) TSS_SUITE=$(TSS_SUITE) helper/tss-static.sh $(TSS_STATIC)
+	touch $@
 
 helper-static: $(STATIC_HELPER)
 
-$(STATIC_HELPER): $(HELPER_SRCS) $(STATIC_SRCS) $(HELPER_HDRS) $(TSS_STATIC)/.done
+$(STATIC_HELPER): $(HELPER_SRCS) $(STATIC_SRCS) $(HELPER_HDRS) $(TSS_STAMP)
 	@mkdir -p $(BUILD)
 	$(CC) $(STATIC_CFLAGS) -ffunction-sections -fdata-sections -o $@ \
 		$(HELPER_SRCS) $(STATIC_SRCS) $(STATIC_LDFLAGS) $(STATIC_LIBS) \

@@ -43,7 +43,7 @@ cache=${XENMB_CACHE:-$repo/build/cache}/tss2-static/$TSS_VERSION
 
 say() { echo "tss-static: $*" >&2; }
 
-if [[ ! -f $cache/.done ]]; then
+build_cache() {
     for t in apt-get dpkg-source autoreconf libtoolize aclocal pkg-config; do
         command -v "$t" >/dev/null ||
             { say "no $t; run 'make deps'"; exit 1; }
@@ -64,13 +64,26 @@ if [[ ! -f $cache/.done ]]; then
     say "fetching tpm2-tss $TSS_VERSION source ($TSS_SUITE) from the Debian archive"
     apt-get "${apt[@]}" update >"$work/apt.log" 2>&1 ||
         { cat "$work/apt.log" >&2; say "apt-get update failed"; exit 1; }
+    # The pinned version; when the suite has moved on (a point release), its
+    # current one, said loudly (TSS_STRICT=1: fail instead).
+    have=$(apt-cache "${apt[@]}" showsrc tpm2-tss 2>/dev/null |
+        sed -n 's/^Version: //p' | sort -V | tail -n 1)
+    if ! apt-cache "${apt[@]}" showsrc tpm2-tss 2>/dev/null |
+        grep -qx "Version: $TSS_VERSION"; then
+        if [[ -z $have || ${TSS_STRICT:-0} == 1 ]]; then
+            say "tpm2-tss $TSS_VERSION is not in $TSS_SUITE (it has: ${have:-none});" \
+                "set TSS_VERSION= (and TSS_SUITE=) to one it has"
+            exit 1
+        fi
+        say "WARNING: tpm2-tss $TSS_VERSION is not in $TSS_SUITE any more; using $have"
+        TSS_VERSION=$have
+        cache=$(dirname "$cache")/$TSS_VERSION
+        [[ ! -f $cache/.done ]] || return 0
+    fi
     if ! (cd "$work/src" && apt-get "${apt[@]}" source "tpm2-tss=$TSS_VERSION") \
         >>"$work/apt.log" 2>&1; then
         cat "$work/apt.log" >&2
-        have=$(apt-cache "${apt[@]}" showsrc tpm2-tss 2>/dev/null |
-            sed -n 's/^Version: //p' | tr '\n' ' ')
-        say "cannot fetch tpm2-tss $TSS_VERSION from $TSS_SUITE (it has: ${have:-none});" \
-            "set TSS_VERSION= (and TSS_SUITE=) to one it has"
+        say "cannot fetch tpm2-tss $TSS_VERSION from $TSS_SUITE"
         exit 1
     fi
     src=$(find "$work/src" -mindepth 1 -maxdepth 1 -type d -name 'tpm2-tss-*' | head -n 1)
@@ -112,6 +125,11 @@ if [[ ! -f $cache/.done ]]; then
     cp "$work/root"/lib/libtss2-*.a "$cache/lib/"
     echo "tpm2-tss $TSS_VERSION from $TSS_SUITE, built in $((SECONDS - start)) s" >"$cache/.done"
     say "$(cat "$cache/.done")"
+}
+
+# (Called in an if body, not left of ||, so that set -e holds inside.)
+if [[ ! -f $cache/.done ]]; then
+    build_cache
 fi
 
 rm -rf "$out"
