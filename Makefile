@@ -83,7 +83,7 @@ $(BUILD)/xenmb: $(HELPER_SRCS) $(HELPER_HDRS)
 # and glibc's libc.a, but no static tpm2-tss: helper/tss-static.sh builds
 # one from Debian's tpm2-tss source package (fetched from the archive at
 # build time, never committed; no FAPI, no TCTI modules, no dlopen; cached
-# in $$XENMB_CACHE/tss2-static/<version>/) into $(TSS_STATIC). The xenmb
+# in $XENMB_CACHE/tss2-static/<version>/) into $(TSS_STATIC). The xenmb
 # TCTI is compiled in and initialized directly (XENMB_STATIC_TCTI in
 # helper/tpm2_esys.c). -static, not a dynamic glibc link: a binary linked
 # against Debian 12's glibc 2.36 references __libc_start_main@GLIBC_2.34,
