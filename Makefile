@@ -4,6 +4,9 @@
 #   make                 module for the running kernel + helper
 #   make module KDIR=... module for another kernel tree
 #   make helper          helper/xenmb
+#   make helper-static   build/xenmb-static: one fully static binary (tpm2-tss,
+#                        OpenSSL, json-c, keyutils, glibc, the xenmb TCTI)
+#                        for a CentOS 7-era dom0 (glibc 2.17); what the RPM ships
 #   make tcti            build/libtss2-tcti-xenmb.so* (tpm2_* -T xenmb)
 #   make check           every test (installs what it needs)
 #   make fuzz            libFuzzer on each parser, FUZZ_SECONDS each (60)
@@ -14,7 +17,7 @@
 #                        bench/RESULTS.md; bench/run.py --smoke: small N
 #   make install         module (kbuild modules_install) + helper + TCTI,
 #                        xentpm (the helper by that name) + xapi plugin tpm
-#   make install-tcti    the TCTI alone, into the multiarch libdir
+#   make install-tcti    the TCTI alone, into tpm2-tss's libdir
 #   make dkms-install    register and build the module with DKMS
 #   make rpm             RPMs for XenServer / XCP-ng (KVER=, KDIR=: the kernel)
 #   make supp-pack       the supplemental-pack ISO of those RPMs, build/xenmb.iso
@@ -45,18 +48,25 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
 HELPER_SRCS += helper/verify.c helper/known_good.c helper/cmd_verify.c
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 
-# The TCTI: dlopen()ed by libtss2-tctildr from the multiarch libdir, by its
-# soname. Only Tss2_Tcti_Info and Tss2_Tcti_Xenmb_Init are exported.
-LIBDIR ?= $(PREFIX)/lib/$(shell $(CC) -print-multiarch)
+# The TCTI: dlopen()ed by libtss2-tctildr, by its soname, from tctildr's own
+# libdir (pkg-config's, not -print-multiarch: that is empty on RHEL-like
+# systems, whose libdir is /usr/lib64). Only Tss2_Tcti_Info and
+# Tss2_Tcti_Xenmb_Init are exported.
+LIBDIR ?= $(or $(shell pkg-config --variable=libdir tss2-tctildr 2>/dev/null),$(PREFIX)/lib)
 TCTI_SONAME := libtss2-tcti-xenmb.so.0
 TCTI_LIB := $(BUILD)/$(TCTI_SONAME).0.0
-TCTI_SRCS := helper/tcti_xenmb.c helper/xenmb_dev.c driver/tpm_cmd.c
-TCTI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=hidden $(CFLAGS)
+# It needs nothing newer than glibc 2.17 (the RPM's dom0): explicit_bzero
+# (glibc 2.25) comes from helper/compat_bzero.c instead.
+TCTI_SRCS := helper/tcti_xenmb.c helper/xenmb_dev.c driver/tpm_cmd.c \
+	helper/compat_bzero.c
+TCTI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=hidden \
+	-Dexplicit_bzero=xenmb_explicit_bzero $(CFLAGS)
 TCTI_LDFLAGS := -shared -Wl,-soname,$(TCTI_SONAME) -Wl,--no-undefined \
 	-Wl,-z,relro,-z,now $(LDFLAGS)
 
 .PHONY: all module helper check demo install dkms-install dkms-remove \
-	clean module-clean format style deps fuzz tcti install-tcti
+	clean module-clean format style deps fuzz tcti install-tcti \
+	helper-static tss-static
 
 all: module helper tcti
 
@@ -68,6 +78,49 @@ helper: $(BUILD)/xenmb
 $(BUILD)/xenmb: $(HELPER_SRCS) $(HELPER_HDRS)
 	@mkdir -p $(BUILD)
 	$(CC) $(HELPER_CFLAGS) -o $@ $(HELPER_SRCS) $(HELPER_LIBS)
+
+# The static helper. Debian 12 has libcrypto.a, libjson-c.a, libkeyutils.a
+# and glibc's libc.a, but no static tpm2-tss: helper/tss-static.sh builds
+# one from Debian's tpm2-tss source package (fetched from the archive at
+# build time, never committed; no FAPI, no TCTI modules, no dlopen; cached
+# in $XENMB_CACHE/tss2-static/<version>/) into $(TSS_STATIC). The xenmb
+# TCTI is compiled in and initialized directly (XENMB_STATIC_TCTI in
+# helper/tpm2_esys.c). -static, not a dynamic glibc link: a binary linked
+# against Debian 12's glibc 2.36 references __libc_start_main@GLIBC_2.34,
+# which glibc 2.17 lacks; a static one has no dynamic symbols at all. The
+# helper calls no NSS function (getpwnam, getaddrinfo) and, without the TCTI
+# loader, no dlopen, so nothing is looked up in the dom0's libraries at run
+# time (tests/static/test_static.sh checks the link warnings and symbols).
+TSS_STATIC := $(BUILD)/tss2-static
+# Exported: make rpm's rpmbuild runs make helper-static in its own copy of
+# the tree, and finds the built tpm2-tss here rather than building it again.
+XENMB_CACHE ?= $(CURDIR)/$(BUILD)/cache
+export XENMB_CACHE
+TSS_VERSION ?= 4.1.3-1.2
+TSS_SUITE ?= trixie
+STATIC_HELPER := $(BUILD)/xenmb-static
+# The TCTI, compiled in; static_init.c: OpenSSL never reads openssl.cnf.
+STATIC_SRCS := helper/tcti_xenmb.c helper/static_init.c
+STATIC_CFLAGS := $(HELPER_CFLAGS) -I$(TSS_STATIC)/include -DXENMB_STATIC_TCTI
+STATIC_LDFLAGS := -static -Wl,--gc-sections $(LDFLAGS)
+STATIC_LIBS := -L$(TSS_STATIC)/lib -ltss2-esys -ltss2-sys -ltss2-mu \
+	-ltss2-rc -ljson-c -lcrypto -lkeyutils -lpthread
+
+TSS_STAMP := $(TSS_STATIC)/.for-$(TSS_SUITE)-$(TSS_VERSION)
+tss-static: $(TSS_STAMP)
+
+$(TSS_STAMP): helper/tss-static.sh
+	TSS_VERSION=$(TSS_VERSION) TSS_SUITE=$(TSS_SUITE) helper/tss-static.sh $(TSS_STATIC)
+	touch $@
+
+helper-static: $(STATIC_HELPER)
+
+$(STATIC_HELPER): $(HELPER_SRCS) $(STATIC_SRCS) $(HELPER_HDRS) $(TSS_STAMP)
+	@mkdir -p $(BUILD)
+	$(CC) $(STATIC_CFLAGS) -ffunction-sections -fdata-sections -o $@ \
+		$(HELPER_SRCS) $(STATIC_SRCS) $(STATIC_LDFLAGS) $(STATIC_LIBS) \
+		2>$(BUILD)/xenmb-static.link.log || { cat $(BUILD)/xenmb-static.link.log; exit 1; }
+	@cat $(BUILD)/xenmb-static.link.log >&2
 
 tcti: $(TCTI_LIB)
 
@@ -134,6 +187,7 @@ module-clean:
 
 clean: module-clean
 	rm -rf $(BUILD)/xenmb $(BUILD)/test $(BUILD)/unit $(BUILD)/qemu \
+		$(BUILD)/xenmb-static $(BUILD)/xenmb-static.link.log $(TSS_STATIC) \
 		$(BUILD)/libtss2-tcti-xenmb.so*
 	rm -rf $(BUILD)/xenmb-bench $(BUILD)/bench
 	rm -rf $(BUILD)/rpm $(BUILD)/xenmb.iso $(BUILD)/xenmb.iso.md5

@@ -16,6 +16,56 @@
 #include "owner_secret.h"
 #include "verify.h"
 
+#ifdef XENMB_STATIC_TCTI
+/*
+ * make helper-static: the xenmb TCTI (helper/tcti_xenmb.c) is linked in and
+ * initialized here, with no libtss2-tctildr and so no dlopen(). Only
+ * "xenmb" and "xenmb:CONF" are known.
+ */
+#include "tcti_xenmb.h"
+
+static TSS2_RC tcti_open(const char *conf, TSS2_TCTI_CONTEXT **tcti)
+{
+	const char *arg;
+	size_t size = 0;
+	TSS2_RC rc;
+
+	if (!strcmp(conf, "xenmb")) {
+		arg = "";
+	} else if (!strncmp(conf, "xenmb:", 6)) {
+		arg = conf + 6;
+	} else {
+		fprintf(stderr,
+			"xenmb: this static build has only the xenmb "
+			"TCTI built in, not '%s'\n",
+			conf);
+		return TSS2_TCTI_RC_NOT_IMPLEMENTED;
+	}
+	rc = Tss2_Tcti_Xenmb_Init(NULL, &size, arg);
+	if (rc)
+		return rc;
+	*tcti = calloc(1, size);
+	if (!*tcti)
+		return TSS2_TCTI_RC_MEMORY;
+	rc = Tss2_Tcti_Xenmb_Init(*tcti, &size, arg);
+	if (rc) {
+		free(*tcti);
+		*tcti = NULL;
+	}
+	return rc;
+}
+
+static void tcti_close(TSS2_TCTI_CONTEXT **tcti)
+{
+	Tss2_Tcti_Finalize(*tcti);
+	free(*tcti);
+	*tcti = NULL;
+}
+#else
+#define tcti_open Tss2_TctiLdr_Initialize
+#define tcti_close Tss2_TctiLdr_Finalize
+#endif
+
 void tpm2_auth_clear(struct tpm2_auth *auth)
 {
 	explicit_bzero(auth, sizeof(*auth));
@@ -29,7 +79,7 @@ int tpm2_open(struct tpm2_ctx *ctx, const char *conf)
 	ctx->tcti = NULL;
 	if (!conf)
 		conf = XENMB_TCTI_DEFAULT;
-	rc = Tss2_TctiLdr_Initialize(conf, &ctx->tcti);
+	rc = tcti_open(conf, &ctx->tcti);
 	if (rc) {
 		fprintf(stderr,
 			"xenmb: cannot open the TPM through TCTI '%s': %s; "
@@ -39,7 +89,7 @@ int tpm2_open(struct tpm2_ctx *ctx, const char *conf)
 	}
 	rc = Esys_Initialize(&ctx->esys, ctx->tcti, NULL);
 	if (rc) {
-		Tss2_TctiLdr_Finalize(&ctx->tcti);
+		tcti_close(&ctx->tcti);
 		return tpm2_fail("ESAPI initialization", rc);
 	}
 	return 0;
@@ -50,7 +100,7 @@ void tpm2_close(struct tpm2_ctx *ctx)
 	if (ctx->esys)
 		Esys_Finalize(&ctx->esys);
 	if (ctx->tcti)
-		Tss2_TctiLdr_Finalize(&ctx->tcti);
+		tcti_close(&ctx->tcti);
 }
 
 const char *tpm2_owner_config;

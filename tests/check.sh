@@ -72,6 +72,7 @@ tests/qemu/setup.sh || { echo "check: cannot prepare the QEMU guest"; echo "0 pa
 suites=(
     "style:tests/style.sh"
     "unit:make -s -C tests/unit check"
+    "static:tests/static/test_static.sh"
     "dkms:tests/dkms/test_dkms.sh"
     "rpm:tests/rpm/test_rpm.sh"
     "qemu-smoke:tests/qemu/smoke.sh"

@@ -12,6 +12,11 @@ packages=(
     clang-tidy bear
     dwarves
     rpm createrepo-c genisoimage
+    # make helper-static: tpm2-tss built from its Debian source package
+    # (helper/tss-static.sh: apt-get source, ./bootstrap, configure), and
+    # strace for tests/static's check that it opens no library at run time.
+    dpkg-dev autoconf automake libtool autoconf-archive libltdl-dev pkgconf
+    strace
 )
 
 missing=()
