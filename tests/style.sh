@@ -10,11 +10,8 @@ cd "$repo"
 # shellcheck source=qemu/env.sh
 . tests/qemu/env.sh
 
-passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); echo "ok - style: $1"
-    else failed=$((failed + 1)); echo "not ok - style: $1"; fi
-}
+# shellcheck source=tap.sh
+. "$repo/tests/tap.sh" style
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -8,11 +8,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$repo/dkms.conf")
 src=/usr/src/xenmb-$version
-passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); echo "ok - dkms: $1"
-    else failed=$((failed + 1)); echo "not ok - dkms: $1"; fi
-}
+# shellcheck source=../tap.sh
+. "$repo/tests/tap.sh" dkms
 cleanup() {
     dkms remove -m xenmb -v "$version" --all >/dev/null 2>&1 || true
     rm -rf "$src"

@@ -20,12 +20,8 @@ build_only=no
 series=("$@")
 ((${#series[@]})) || series=(5.10 6.1 6.12)
 
-passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); echo "ok - kernels: $1"
-    else failed=$((failed + 1)); echo "not ok - kernels: $1"; fi
-}
-finish() { echo "$passed passed, $failed failed"; ((failed == 0)); exit; }
+# shellcheck source=../tap.sh
+. "$repo/tests/tap.sh" kernels
 
 others=()
 for s in "${series[@]}"; do [[ $s == 6.1 ]] || others+=("$s"); done

@@ -11,12 +11,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 . "$repo/tests/qemu/env.sh"
 cd "$repo" || exit 1
 
-passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); echo "ok - rpm: $1"
-    else failed=$((failed + 1)); echo "not ok - rpm: $1"; fi
-}
-finish() { echo "$passed passed, $failed failed"; ((failed == 0)); exit; }
+# shellcheck source=../tap.sh
+. "$repo/tests/tap.sh" rpm
 
 [[ -n $KVER && -d $KHEADERS ]] || {
     echo "rpm: no headers for the guest kernel; run 'make deps'" >&2; exit 1; }

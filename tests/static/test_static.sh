@@ -19,12 +19,8 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 export XENMB_CACHE
 cd "$repo" || exit 1
 
-passed=0 failed=0
-check() {
-    if eval "$2"; then passed=$((passed + 1)); echo "ok - static: $1"
-    else failed=$((failed + 1)); echo "not ok - static: $1"; fi
-}
-finish() { echo "$passed passed, $failed failed"; ((failed == 0)); exit; }
+# shellcheck source=../tap.sh
+. "$repo/tests/tap.sh" static
 
 bin=build/xenmb-static
 work=$(mktemp -d)
