@@ -20,6 +20,29 @@ apt_update_once() {
     updated=yes
 }
 
+# Scratch directories under the cache, removed on exit.
+scratch=()
+trap 'rm -rf "${scratch[@]}"' EXIT
+
+# unpack_deb NAME PKG [VERSION]: downloads PKG (at VERSION when the archive
+# still has it, else its current version) and dpkg -x'es it into a scratch
+# directory, $deb_root. Nothing is installed. Not for $(...): the scratch
+# list must grow in this shell.
+unpack_deb() {
+    local name=$1 pkg=$2 ver=${3:-} dir
+    mkdir -p "$XENMB_CACHE"
+    dir=$(mktemp -d "$XENMB_CACHE/.$name.XXXXXX")
+    scratch+=("$dir")
+    echo "setup: downloading $pkg"
+    # apt-get download as root warns that _apt cannot write here; harmless.
+    if ! (cd "$dir" && apt-get download -q "$pkg${ver:+=$ver}" 2>/dev/null); then
+        apt_update_once
+        (cd "$dir" && apt-get download -q "$pkg")
+    fi
+    dpkg -x "$dir/$pkg"_*.deb "$dir/root"
+    deb_root=$dir/root
+}
+
 KVER=$(xenmb_kver)
 [[ -n $KVER ]] || { echo "setup: cannot tell kernel ABI from linux-headers-amd64" >&2; exit 1; }
 VMLINUZ=$XENMB_CACHE/vmlinuz-$KVER
@@ -29,25 +52,16 @@ KMODDIR=$XENMB_CACHE/lib/modules/$KVER
 # below the repo, this cache included (the Makefile's clean does not).
 if [[ ! -s $VMLINUZ || ! -f $KMODDIR/kernel/drivers/char/tpm/tpm_vtpm_proxy.ko ]]; then
     # Same package version as the headers when the archive still has it.
-    hver=$(dpkg-query -W -f='${Version}' "linux-headers-$KVER")
-    img=linux-image-$KVER-unsigned
-    mkdir -p "$XENMB_CACHE"
-    tmp=$(mktemp -d "$XENMB_CACHE/.kernel.XXXXXX")
-    trap 'rm -rf "$tmp"' EXIT
-    echo "setup: downloading $img"
-    # apt-get download as root warns that _apt cannot write here; harmless.
-    if ! (cd "$tmp" && apt-get download -q "$img=$hver" 2>/dev/null); then
-        apt_update_once
-        (cd "$tmp" && apt-get download -q "$img")
-    fi
-    dpkg -x "$tmp"/"$img"_*.deb "$tmp/root"
+    unpack_deb kernel "linux-image-$KVER-unsigned" \
+        "$(dpkg-query -W -f='${Version}' "linux-headers-$KVER")"
+    root=$deb_root
     # Debian 12 ships /lib/modules; newer releases may use /usr/lib/modules.
-    moddir=$tmp/root/lib/modules/$KVER
-    [[ -d $moddir ]] || moddir=$tmp/root/usr/lib/modules/$KVER
+    moddir=$root/lib/modules/$KVER
+    [[ -d $moddir ]] || moddir=$root/usr/lib/modules/$KVER
     mkdir -p "$XENMB_CACHE/lib/modules"
     rm -rf "$KMODDIR"
     mv "$moddir" "$KMODDIR"
-    mv "$tmp/root/boot/vmlinuz-$KVER" "$VMLINUZ"
+    mv "$root/boot/vmlinuz-$KVER" "$VMLINUZ"
 fi
 
 # Xen for the dom0 runs (XENMB_HOST=xen, boot.sh): Debian 12's hypervisor,
@@ -56,20 +70,12 @@ fi
 XEN_ELF=$XENMB_CACHE/xen-4.17-amd64.elf
 if [[ ! -s $XEN_ELF ]]; then
     xpkg=xen-hypervisor-4.17-amd64
-    mkdir -p "$XENMB_CACHE"
-    xtmp=$(mktemp -d "$XENMB_CACHE/.xen.XXXXXX")
-    # shellcheck disable=SC2064  # $tmp and $xtmp are fixed by now
-    trap "rm -rf '${tmp:-}' '$xtmp'" EXIT
-    echo "setup: downloading $xpkg"
-    if ! (cd "$xtmp" && apt-get download -q "$xpkg" 2>/dev/null); then
-        apt_update_once
-        (cd "$xtmp" && apt-get download -q "$xpkg")
-    fi
-    dpkg -x "$xtmp"/"$xpkg"_*.deb "$xtmp/root"
-    gunzip -c "$xtmp/root/boot/xen-4.17-amd64.gz" > "$xtmp/xen.elf"
-    [[ $(head -c 4 "$xtmp/xen.elf" | od -An -tx1 | tr -d ' ') == 7f454c46 ]] ||
+    unpack_deb xen "$xpkg"
+    root=$deb_root
+    gunzip -c "$root/boot/xen-4.17-amd64.gz" > "$root/xen.elf"
+    [[ $(head -c 4 "$root/xen.elf" | od -An -tx1 | tr -d ' ') == 7f454c46 ]] ||
         { echo "setup: $xpkg: boot/xen-4.17-amd64.gz is not an ELF" >&2; exit 1; }
-    mv "$xtmp/xen.elf" "$XEN_ELF"
+    mv "$root/xen.elf" "$XEN_ELF"
 fi
 
 echo "KVER=$KVER"
