@@ -32,12 +32,15 @@ def steps_for(meta, seed, calls):
         harness.Step("insmod", f"insmod /lib/modules/xenmb/xenmb.ko txt_base={meta['base']:#x}"),
         harness.Step("hung_task", "echo 10 > /proc/sys/kernel/hung_task_timeout_secs"),
         # Console quiet while the audit records flood the kernel log (it
-        # keeps them all: log_buf_len below); busybox rmmod meanwhile.
+        # keeps them all: log_buf_len below); busybox rmmod meanwhile. The
+        # shell holds a descriptor of its own (fd 9) until the loop has
+        # stopped: xenmb-abuse closes its own before "abuse.done" exists,
+        # and an attempt in that gap would rightly unload the module.
         harness.Step("abuse", f"""
             dmesg -n 1
+            exec 9<> /dev/xenmb || exit 1
             (
-                # Only once xenmb-abuse holds its descriptors.
-                while [ "$(cat /sys/module/xenmb/refcnt)" = 0 ]; do usleep 10000; done
+                exec 9>&-
                 while [ ! -e /tmp/abuse.done ]; do
                     if rmmod xenmb; then echo UNLOADED; fi
                     echo attempt
@@ -49,6 +52,7 @@ def steps_for(meta, seed, calls):
             rc=$?
             touch /tmp/abuse.done
             wait $L
+            exec 9>&-
             dmesg -n 7
             exit $rc"""),
         harness.Step("still_works", f"xenmb tpm send --locality 0 --json {get_random(16).hex()}"),
