@@ -310,6 +310,7 @@ static int __init xenmb_init(void)
 	BUILD_BUG_ON(sizeof(struct xenmb_txt_info) != XENMB_TXT_INFO_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct xenmb_txt_read) != XENMB_TXT_READ_SIZE_VER0);
 
+	xenmb_audit_init();
 	ret = xenmb_physmem_init();
 	if (ret)
 		return ret;
@@ -324,6 +325,7 @@ static void __exit xenmb_exit(void)
 	misc_deregister(&xenmb_misc);
 	xenmb_tpm_exit();
 	xenmb_physmem_exit();
+	xenmb_audit_exit();
 }
 
 module_init(xenmb_init);

@@ -122,6 +122,8 @@ int xenmb_phys_read64(const void __iomem *base, unsigned long offset,
 
 /* audit.c */
 
+void xenmb_audit_init(void);
+void xenmb_audit_exit(void);
 void xenmb_audit_cmd(const struct xenmb_cmd_outcome *out);
 
 #endif /* XENMB_H */
