@@ -4,6 +4,9 @@
 # it with the module built against it, then asserts with reports.py that no
 # guest reported anything (KASAN, lockdep, atomic sleep, hung task, soft
 # lockup, UBSAN, kmemleak after the module's unload, BUG/WARN/Oops).
+# With the default scenarios it then builds or reuses the same kernel
+# without CONFIG_AUDIT (build.sh noaudit) and runs the foundation scenario
+# on it: the per-command record in the kernel log and the tracepoint.
 #
 #   run.sh [SCENARIO.py]...       default: the scenarios in "default" below
 #
@@ -31,7 +34,7 @@ scenarios=("${default[@]}")
 [[ "${scenarios[*]}" == "${default[*]}" ]] && is_default=yes || is_default=no
 
 green=$here/green
-judged=(driver uapi Kbuild tests/debugkernel/debug.config)
+judged=(driver uapi Kbuild tests/debugkernel/debug.config tests/debugkernel/noaudit.config)
 # Content of the working tree (tracked and new files), not of HEAD: a local
 # run judges what is on disk. The default scenario list counts too: a
 # scenario added to it has not been green yet.
@@ -100,6 +103,20 @@ done
 run_suite reports python3 "$here/reports.py" --since "$since" --skip debugk-selfcheck \
     --expect "${#scenarios[@]}"
 run_s=$((SECONDS - t1))
+
+# After reports.py, which judges the debug kernel's boots only.
+if [[ $is_default == yes ]]; then
+    t2=$SECONDS
+    if noaudit_tree=$("$here/build.sh" noaudit); then
+        echo "debug-kernel: kernel without CONFIG_AUDIT at $noaudit_tree"
+        run_suite "test_foundation.py (no CONFIG_AUDIT)" \
+            env XENMB_GUEST=noaudit python3 tests/qemu/test_foundation.py
+    else
+        echo "not ok - debug-kernel: the kernel without CONFIG_AUDIT builds"
+        failed=$((failed + 1))
+    fi
+    run_s=$((run_s + SECONDS - t2))
+fi
 
 echo "debug-kernel: per program:"
 printf '  %s\n' "${results[@]}"
