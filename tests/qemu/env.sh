@@ -24,15 +24,21 @@ export XENMB_REPO XENMB_CACHE KVER KHEADERS VMLINUZ KMODDIR
 # XENMB_GUEST=debug: the debug kernel of tests/debugkernel (KASAN, lockdep,
 # kmemleak), as last built by tests/debugkernel/build.sh; its build tree is
 # also the module's KHEADERS. Its TPM drivers are built in: no KMODDIR.
+# XENMB_GUEST=noaudit: that suite's kernel without CONFIG_AUDIT and without
+# the debug options (build.sh noaudit), the same way.
 XENMB_DEBUGK_DIR=${XENMB_DEBUGK_DIR:-$XENMB_CACHE/debug-kernel}
 export XENMB_DEBUGK_DIR
-if [[ ${XENMB_GUEST:-} == debug ]]; then
-    KVER=$(cat "$XENMB_DEBUGK_DIR/current/kernelrelease" 2>/dev/null || true)
-    KHEADERS=$XENMB_DEBUGK_DIR/current/linux-source-6.1
-    VMLINUZ=$XENMB_DEBUGK_DIR/current/vmlinuz
-    KMODDIR=$XENMB_DEBUGK_DIR/current/no-modules
+case ${XENMB_GUEST:-} in
+debug | noaudit)
+    xenmb_debugk_tree=$XENMB_DEBUGK_DIR/current
+    [[ $XENMB_GUEST == debug ]] || xenmb_debugk_tree=$XENMB_DEBUGK_DIR/current-$XENMB_GUEST
+    KVER=$(cat "$xenmb_debugk_tree/kernelrelease" 2>/dev/null || true)
+    KHEADERS=$xenmb_debugk_tree/linux-source-6.1
+    VMLINUZ=$xenmb_debugk_tree/vmlinuz
+    KMODDIR=$xenmb_debugk_tree/no-modules
     export KVER KHEADERS VMLINUZ KMODDIR
-fi
+    ;;
+esac
 
 # XENMB_GUEST=5.10 / 6.12: Debian 11's and Debian 12 backports' kernels, as
 # unpacked by tests/kernels/setup.sh (headers, vmlinuz, /lib/modules); the

@@ -65,6 +65,27 @@ DEBUG_MODULE_ARGS = ["UBSAN_SANITIZE=y"] if DEBUG_GUEST else []
 # never mix; /init loads the modules XENMB_GUEST_KMODS names first.
 GUEST = os.environ.get("XENMB_GUEST", "")
 OTHER_KERNEL = GUEST in ("5.10", "6.12")
+# XENMB_GUEST=noaudit (tests/debugkernel): a kernel without CONFIG_AUDIT,
+# where the module's records go to the kernel log ("xenmb: record: ...")
+# and the tracepoint; its work directories and module are kept apart too.
+NOAUDIT_GUEST = GUEST == "noaudit"
+OWN_WORK = OTHER_KERNEL or NOAUDIT_GUEST
+# Which guests have tracefs and so xenmb's tracepoint: every one but the
+# debug kernel, whose tinyconfig leaves tracing out.
+GUEST_TRACES = not DEBUG_GUEST
+
+
+def insmod(*params):
+    """The guest's command that loads xenmb with @params ("name=value").
+    Without audit every record should reach the kernel log, so there the
+    rate limit is off (record_log_burst=0) unless @params set it."""
+    if NOAUDIT_GUEST and not any(p.startswith("record_log_burst=") for p in params):
+        params += ("record_log_burst=0",)
+    return " ".join(("insmod /lib/modules/xenmb/xenmb.ko",) + params)
+
+
+# How xenmb is loaded by the scenarios.
+INSMOD = insmod()
 
 
 class Checker:
@@ -174,11 +195,12 @@ def guest_binaries():
     with open(os.path.join(BUILD, ".build.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         b = _build_guest_binaries(kheaders, env.get("XENMB_KMAKE_ARGS", "").split())
-        if OTHER_KERNEL:
+        if OWN_WORK:
             ko = os.path.join(BUILD, "kernels", GUEST, "xenmb.ko")
             os.makedirs(os.path.dirname(ko), exist_ok=True)
             shutil.copyfile(b["module"], ko)
             b["module"] = ko
+        if OTHER_KERNEL:
             b["kmods"] = guest_kmods(env)
         return b
 
@@ -270,7 +292,7 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
         append = (append + " " + DEBUG_APPEND).strip()
     host = host or HOST
     timeout = int(timeout * timeout_scale(host))
-    if OTHER_KERNEL:
+    if OWN_WORK:
         name = f"{name}@{GUEST}"
     work = os.path.join(BUILD, "qemu", ("xen-" if host == "xen" else "") + name)
     os.makedirs(work, exist_ok=True)
@@ -355,18 +377,45 @@ AUDIT_RE = re.compile(r"audit: type=(\d+) audit\(([\d.]+):(\d+)\): (.*)$")
 FIELD_RE = re.compile(r'(\w+)=("[^"]*"|\S+)')
 
 
+# xenmb's record where audit did not take it (driver/audit.c), and the count
+# of records its rate limit held back.
+RECORD_RE = re.compile(r"xenmb: record: (op=.*)$")
+HELD_BACK_RE = re.compile(r"xenmb: (\d+) records not written to the kernel log \(record_log_burst\)")
+# The same record in the tracepoint's output (/sys/kernel/tracing/trace).
+TRACE_RE = re.compile(r"xenmb_tpm_cmd: (op=.*)$")
+
+
+def _record(text, via):
+    fields = {k: v.strip('"') for k, v in FIELD_RE.findall(text)}
+    fields["_raw"] = text
+    fields["_via"] = via
+    return fields
+
+
 def audit_records(dmesg, type_=1316):
-    """The audit records of @type_ in the kernel log, as dicts, in order."""
+    """The records of @type_ in the kernel log, as dicts, in order: audit's
+    ("_via": "audit") and, for xenmb's type, those the module logged itself
+    because audit did not take them ("_via": "log")."""
     records = []
     for line in dmesg.splitlines():
         m = AUDIT_RE.search(line)
-        if not m or int(m.group(1)) != type_:
+        if m and int(m.group(1)) == type_:
+            records.append(_record(m.group(4), "audit"))
             continue
-        fields = {k: v.strip('"') for k, v in FIELD_RE.findall(m.group(4))}
-        fields["_serial"] = int(m.group(3))
-        fields["_raw"] = m.group(4)
-        records.append(fields)
+        m = RECORD_RE.search(line)
+        if m and type_ == 1316:
+            records.append(_record(m.group(1), "log"))
     return records
+
+
+def records_held_back(dmesg):
+    """How many records xenmb's kernel-log rate limit said it held back."""
+    return sum(int(m.group(1)) for m in map(HELD_BACK_RE.search, dmesg.splitlines()) if m)
+
+
+def trace_records(trace):
+    """xenmb:xenmb_tpm_cmd events in a tracefs "trace" file's text."""
+    return [_record(m.group(1), "trace") for m in map(TRACE_RE.search, trace.splitlines()) if m]
 
 
 LAUNCH_DONE = "xenmb-launch: done"
