@@ -143,12 +143,12 @@ static int format_cmd(char *buf, size_t size,
 
 /*
  * Audit takes the record unless it is off; without CONFIG_AUDIT,
- * <linux/audit.h> defines audit_enabled as AUDIT_OFF. A plain read, as
- * audit's own inline helpers do.
+ * <linux/audit.h> defines audit_enabled as AUDIT_OFF.
  */
 static bool audit_takes_records(void)
 {
-	return audit_enabled != AUDIT_OFF;
+	/* auditctl -e may change it now: either answer fits one record. */
+	return data_race(audit_enabled) != AUDIT_OFF;
 }
 
 void xenmb_audit_cmd(const struct xenmb_cmd_outcome *out)
@@ -159,7 +159,8 @@ void xenmb_audit_cmd(const struct xenmb_cmd_outcome *out)
 
 	cmd_len = format_cmd(record, sizeof(record), out);
 	len = cmd_len + format_task(record + cmd_len, sizeof(record) - cmd_len);
-	WARN_ON_ONCE(len >= sizeof(record) - 1);
+	/* scnprintf() stops at size - 1: a full buffer may be a cut record. */
+	WARN_ON_ONCE(len == sizeof(record) - 1);
 	trace_xenmb_tpm_cmd(record);
 
 	if (audit_takes_records()) {
@@ -175,6 +176,10 @@ void xenmb_audit_cmd(const struct xenmb_cmd_outcome *out)
 		return;
 	}
 
+	/*
+	 * __ratelimit() also says no when another CPU holds its lock: such a
+	 * record is counted as held back, like one over the burst.
+	 */
 	if (!__ratelimit(&record_log_rs)) {
 		atomic_inc(&records_held_back);
 		return;
