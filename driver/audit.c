@@ -7,7 +7,8 @@
  * header is ever logged.
  *
  * The record belongs in the kernel audit log, but a dom0 kernel may be
- * built without CONFIG_AUDIT, or boot with audit=0. A TPM command that
+ * built without CONFIG_AUDIT, or boot with audit=0 (then audit takes no
+ * record at all). A TPM command that
  * leaves no trace at all is what this module exists to prevent, so then
  * the same key=value text goes to the kernel log, rate limited so that a
  * flood of commands cannot flood the log; the number of records held back
@@ -142,10 +143,14 @@ static int format_cmd(char *buf, size_t size,
 }
 
 /*
- * Audit takes the record unless it is off; without CONFIG_AUDIT,
- * <linux/audit.h> defines audit_enabled as AUDIT_OFF.
+ * audit_enabled is what auditctl -e set; audit_log_start() does not look at
+ * it, and without auditd (audit_enabled 0) records still reach the kernel
+ * log through kauditd. So it only tells why audit_log_start() returned
+ * NULL: audit on means an exclude rule or a full backlog, audit's own
+ * decision; audit off means audit=0 (audit never initialized) or, as
+ * <linux/audit.h> defines it then, a kernel without CONFIG_AUDIT.
  */
-static bool audit_takes_records(void)
+static bool audit_is_on(void)
 {
 	/* auditctl -e may change it now: either answer fits one record. */
 	return data_race(audit_enabled) != AUDIT_OFF;
@@ -163,18 +168,17 @@ void xenmb_audit_cmd(const struct xenmb_cmd_outcome *out)
 	WARN_ON_ONCE(len == sizeof(record) - 1);
 	trace_xenmb_tpm_cmd(record);
 
-	if (audit_takes_records()) {
-		/* Held back before audit was turned on: say so once. */
+	ab = audit_log_start(audit_context(), GFP_KERNEL, AUDIT_KERNEL_OTHER);
+	if (ab) {
+		/* Records held back while audit took none: say so first. */
 		log_held_back();
-		ab = audit_log_start(audit_context(), GFP_KERNEL,
-				     AUDIT_KERNEL_OTHER);
-		if (!ab)
-			return;
 		audit_log_format(ab, "%.*s", cmd_len, record);
 		audit_log_task_info(ab);
 		audit_log_end(ab);
 		return;
 	}
+	if (audit_is_on())
+		return;
 
 	/*
 	 * __ratelimit() also says no when another CPU holds its lock: such a
