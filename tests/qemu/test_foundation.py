@@ -313,6 +313,13 @@ def check_burst(c, fam, g, audit_on=not harness.NOAUDIT_GUEST):
             "each record's command part (op= to res=) is the tracepoint's")
 
 
+def check_clean_end(c, g):
+    """Both boots end with final_rmmod: the module unloads, the log is clean."""
+    c.equal(g.rc("final_rmmod"), 0, "the module unloads cleanly at the end")
+    problems = harness.kernel_problems(g.dmesg())
+    c.check(not problems, "no oops, WARN, BUG or leak report in the kernel log", "\n    ".join(problems[:5]))
+
+
 # errnos by which the kernel refuses a call before the TPM sees it; EFAULT
 # too, unless the command was read (then only the response copy failed).
 REFUSALS = {errno.EINVAL, errno.E2BIG, errno.EPERM, errno.EACCES, errno.EOPNOTSUPP,
@@ -526,9 +533,7 @@ def check_boot(c, mode, fam, sends, after_signals, g):
     c.check(loop.get("ok", 0) > 0 and loop.get("absent", 0) > 0 and loop.get("other", 1) == 0,
             "the looping client only saw successes or an absent device", repr(loop))
     check_burst(c, fam, g)
-    c.equal(g.rc("final_rmmod"), 0, "the module unloads cleanly at the end")
-    problems = harness.kernel_problems(g.dmesg())
-    c.check(not problems, "no oops, WARN, BUG or leak report in the kernel log", "\n    ".join(problems[:5]))
+    check_clean_end(c, g)
     c.check("audit: backlog limit exceeded" not in g.dmesg() and "audit_lost" not in g.dmesg(),
             "no audit record was lost")
 
@@ -552,9 +557,7 @@ def check_audit_off(c, fam, g):
     check_burst(c, fam, g, audit_on=False)
     c.check(not any(r["_via"] == "audit" for r in harness.audit_records(g.dmesg())),
             "audit=0: no xenmb record went to audit")
-    c.equal(g.rc("final_rmmod"), 0, "the module unloads cleanly at the end")
-    problems = harness.kernel_problems(g.dmesg())
-    c.check(not problems, "no oops, WARN, BUG or leak report in the kernel log", "\n    ".join(problems[:5]))
+    check_clean_end(c, g)
 
 
 def main(argv):
