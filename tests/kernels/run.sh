@@ -31,8 +31,11 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/xenmb-kernels.XXXXXX")
 # The QEMU programs build the repo's own xenmb.ko for the guest kernel:
-# leave no module of another kernel behind for the suites that follow.
-trap 'rm -rf "$work"; [[ $build_only == yes ]] || make -s module-clean' EXIT
+# leave no module of another kernel behind for the suites that follow,
+# under the harness's build lock (the suite beside this one in make
+# check's other lane may be building).
+trap 'rm -rf "$work"; [[ $build_only == yes ]] ||
+    { mkdir -p build && flock build/.build.lock make -s module-clean; }' EXIT
 for s in "${series[@]}"; do
     guest=$s
     [[ $s != 6.1 ]] || guest=''

@@ -27,6 +27,11 @@ series=("$@")
 ((${#series[@]})) || series=(5.10 6.12)
 
 apt_dir=$XENMB_CACHE/apt
+# One setup at a time (make check runs 5.10 and 6.12 in two lanes at once):
+# apt's lists and cache here are shared and taken without apt's locking.
+mkdir -p "$XENMB_CACHE"
+exec 9>"$XENMB_CACHE/kernels-setup.lock"
+flock 9
 list=$apt_dir/xenmb-kernels.sources
 apt_opts=(-o "Dir::Etc::SourceList=$list" -o Dir::Etc::SourceParts=/dev/null
     -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"

@@ -132,7 +132,7 @@ def main():
     fam = Family(tpm)
     digest = DIGEST[:fam.digest_len]
     binaries = harness.guest_binaries()
-    harness.run(["make", "-s", "-C", harness.REPO, "tcti"])
+    harness.make("tcti")
     binaries["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
     binaries["files"] = [os.path.join(harness.BUILD, "xenmb") + ":" + XENTPM]
     nonce = os.urandom(20)

@@ -190,19 +190,48 @@ def guest_binaries():
     env = load_env()
     kheaders = env["KHEADERS"]
     os.makedirs(BUILD, exist_ok=True)
-    # Tests may run side by side; two builds in one tree would trample
-    # each other's objects.
-    with open(os.path.join(BUILD, ".build.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    # Tests run side by side (make check's two lanes); two builds in one
+    # tree would trample each other's objects, and the tree's xenmb.ko may
+    # be rebuilt for another kernel (the kernels suite) or removed while a
+    # boot still packs it: each guest kernel gets its own copy, made under
+    # the lock.
+    with build_lock():
         b = _build_guest_binaries(kheaders, env.get("XENMB_KMAKE_ARGS", "").split())
-        if OWN_WORK:
-            ko = os.path.join(BUILD, "kernels", GUEST, "xenmb.ko")
-            os.makedirs(os.path.dirname(ko), exist_ok=True)
-            shutil.copyfile(b["module"], ko)
-            b["module"] = ko
+        ko = os.path.join(BUILD, "kernels", GUEST or "6.1", "xenmb.ko")
+        os.makedirs(os.path.dirname(ko), exist_ok=True)
+        shutil.copyfile(b["module"], ko + ".new")
+        os.replace(ko + ".new", ko)
+        b["module"] = ko
         if OTHER_KERNEL:
             b["kmods"] = guest_kmods(env)
         return b
+
+
+class build_lock:
+    """Holds build/.build.lock: one build in the tree at a time, whichever
+    test (or lane of make check) asks."""
+
+    def __enter__(self):
+        os.makedirs(BUILD, exist_ok=True)
+        self.f = open(os.path.join(BUILD, ".build.lock"), "w")
+        fcntl.flock(self.f, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+
+
+def make(*targets):
+    """make -s -C REPO TARGETS..., under the build lock."""
+    with build_lock():
+        run(["make", "-s", "-C", REPO] + list(targets))
+
+
+def host_name(name, host=None):
+    """NAME for a bare-Linux run, xen-NAME for a Xen run: what a run writes
+    under build/ is named so, as the two may run at once (make check's
+    lanes) and must never share files."""
+    return ("xen-" if (host or HOST) == "xen" else "") + name
 
 
 def guest_kmods(env):
@@ -239,17 +268,23 @@ def _build_guest_binaries(kheaders, kmake_args=()):
         DEBUG_MODULE_ARGS)
     run(["make", "-s", "-C", REPO, "helper"])
     run(["make", "-s", "-C", REPO, "tcti"])
-    probe = os.path.join(BUILD, "test", "xenmb-probe")
-    os.makedirs(os.path.dirname(probe), exist_ok=True)
-    run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-o", probe,
-         os.path.join(HERE, "xenmb-probe.c")])
-    abuse = os.path.join(BUILD, "test", "xenmb-abuse")
-    run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-pthread", "-o", abuse,
-         os.path.join(HERE, "xenmb-abuse.c")])
+    probe = _build_test_program("xenmb-probe")
+    abuse = _build_test_program("xenmb-abuse", "-pthread")
     return {
         "module": os.path.join(REPO, "xenmb.ko"),
         "bins": [os.path.join(BUILD, "xenmb"), probe, abuse],
     }
+
+
+def _build_test_program(name, *flags):
+    """build/test/NAME from tests/qemu/NAME.c. Built under another name and
+    renamed: a boot of the other lane may be packing the old one."""
+    out = os.path.join(BUILD, "test", name)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", *flags, "-o", out + ".new",
+         os.path.join(HERE, name + ".c")])
+    os.replace(out + ".new", out)
+    return out
 
 
 def tcti_binaries(tools=("tpm2_pcrread", "tpm2_getrandom", "tpm2_pcrextend")):
@@ -294,7 +329,7 @@ def boot(name, tpm, state, steps, binaries, prologue="", append="",
     timeout = int(timeout * timeout_scale(host))
     if OWN_WORK:
         name = f"{name}@{GUEST}"
-    work = os.path.join(BUILD, "qemu", ("xen-" if host == "xen" else "") + name)
+    work = os.path.join(BUILD, "qemu", host_name(name, host))
     os.makedirs(work, exist_ok=True)
     scenario = os.path.join(work, "scenario.sh")
     with open(scenario, "w") as f:

@@ -12,7 +12,6 @@ activates them.
   test_challenge.py
 """
 import base64
-import fcntl
 import hashlib
 import os
 import shutil
@@ -39,8 +38,7 @@ def binaries(work):
         b["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
         own = os.path.join(work, "bin")
         os.makedirs(own, exist_ok=True)
-        with open(os.path.join(harness.BUILD, ".build.lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with harness.build_lock():
             try:
                 copy = lambda f: shutil.copy(f, os.path.join(own, os.path.basename(f)))  # noqa: E731
                 bins = [copy(f) for f in b["bins"]]
@@ -116,7 +114,7 @@ def boot2_steps(creds):
 
 def main(argv):
     c = harness.Checker("challenge")
-    work = os.path.join(harness.BUILD, "challenge")
+    work = os.path.join(harness.BUILD, harness.host_name("challenge"))
     os.makedirs(work, exist_ok=True)
     b = binaries(work)
     state = harness.fresh_state("challenge")

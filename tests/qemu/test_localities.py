@@ -47,7 +47,6 @@ channel, boot.sh --faults; each ends with the checks of "afterwards"):
 answer pending (delay, mute, stall) on locality-0 commands only.
 """
 import errno
-import fcntl
 import os
 import random
 import re
@@ -83,8 +82,7 @@ def tisirq_module():
     src = os.path.join(harness.HERE, "tisirq")
     out = os.path.join(harness.BUILD, "test", "tisirq")
     # Under the harness's build lock: side-by-side runs share the tree.
-    with open(os.path.join(harness.BUILD, ".build.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with harness.build_lock():
         shutil.copytree(src, out, dirs_exist_ok=True)
         harness.run(["make", "-s", "-C", harness.load_env()["KHEADERS"], f"M={out}", "modules"],
                     stdout=subprocess.DEVNULL)

@@ -294,7 +294,7 @@ def main(argv):
     c = harness.Checker("owner")
     start = time.time()
     binaries = harness.guest_binaries()
-    harness.run(["make", "-s", "-C", harness.REPO, "tcti"])
+    harness.make("tcti")
     binaries["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
     d = harness.launch_dir("owner", MODE)
     os.makedirs(d, exist_ok=True)

@@ -275,7 +275,7 @@ def main(argv):
     if tcti.startswith("device"):
         binaries["libs"] = ["/usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0"]
     else:
-        harness.run(["make", "-s", "-C", harness.REPO, "tcti"])
+        harness.make("tcti")
         binaries["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
     d = harness.launch_dir("quote", MODE)
     os.makedirs(d, exist_ok=True)

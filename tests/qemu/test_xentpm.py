@@ -174,7 +174,7 @@ def check_quote(c, g, step, nonce, ak_pem_path, what):
 def main():
     c = harness.Checker("xentpm")
     binaries = harness.guest_binaries()
-    harness.run(["make", "-s", "-C", harness.REPO, "tcti"])
+    harness.make("tcti")
     binaries["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
     binaries["files"] = [os.path.join(harness.BUILD, "xenmb") + ":" + XENTPM]
     helps = subprocess.run([os.path.join(harness.BUILD, "xenmb"), "--help"],
