@@ -78,5 +78,27 @@ last=${out##*$'\n'}
 [[ $last == "5 passed, 3 failed, 4 skipped" && $rc != 0 ]] && ok=true || ok=false
 report "$ok" "run_suites: a failure, no tally, a bad exit: 3 failed, non-zero" "'$last', exit $rc"
 
+# Two lanes at once: both 2-second suites overlap, the logs come out in
+# list order, and their tallies count as the others do.
+run "a:echo '1 passed, 0 failed'" --lanes "b:sleep 2; echo '2 passed, 0 failed'" \
+    "c:echo '3 passed, 0 failed'" --and "d:sleep 2; echo '4 passed, 1 failed'; exit 1" \
+    --end "e:echo '5 passed, 0 failed'"
+last=${out##*$'\n'}
+[[ $last == "15 passed, 1 failed, 0 skipped" && $rc != 0 ]] && ok=true || ok=false
+report "$ok" "run_suites --lanes: every lane's tally counts, a failure fails" "'$last', exit $rc"
+order=$(grep -oE '^=== [a-e]: [0-9]' <<<"$out" | cut -c5 | tr -d '\n')
+[[ $order == abcde ]] && ok=true || ok=false
+report "$ok" "run_suites --lanes: the suites' results in list order" "got '$order'"
+secs=$(sed -n 's/^=== two lanes: \([0-9]*\)s$/\1/p' <<<"$out")
+[[ -n $secs ]] && ((secs < 4)) && ok=true || ok=false
+report "$ok" "run_suites --lanes: the lanes ran at once (2 s + 2 s in under 4 s)" "'$secs' s"
+[[ $out == *$'=== d: sleep 2; echo \'4 passed, 1 failed\'; exit 1\n4 passed, 1 failed\n'* ]] &&
+    ok=true || ok=false
+report "$ok" "run_suites --lanes: a lane's suite log is printed whole under its name" "$out"
+run "a:echo '1 passed, 0 failed'" --lanes "b:echo '2 passed, 0 failed'"
+last=${out##*$'\n'}
+[[ $last == "1 passed, 1 failed, 0 skipped" && $rc != 0 ]] && ok=true || ok=false
+report "$ok" "run_suites: a --lanes group without --end fails" "'$last', exit $rc"
+
 echo "$passed passed, $failed failed"
 ((failed == 0))
