@@ -39,6 +39,7 @@ PURE_SRCS := driver/policy.c driver/tpm_cmd.c driver/txt_heap.c \
 	driver/tcg_log.c
 HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
 	helper/cmd_txt.c helper/cmd_eventlog.c helper/eventlog.c \
+	helper/eventlog_load.c \
 	helper/pcr.c helper/tpm12.c helper/tpm2_esys.c helper/cmd_ek.c \
 	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \
 	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \

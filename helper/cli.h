@@ -126,19 +126,4 @@ int cmd_asset_tag(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_known_good(int argc, char **argv);
 
-/*
- * Writes the raw bytes of the DRTM log (@drtm) or the firmware's SRTM log
- * to @path, as 'xenmb eventlog --raw' does. Returns 0, EXIT_NOT_PRESENT
- * (silently) when the host has no such log, or another exit code.
- */
-int eventlog_save_raw(bool drtm, const char *path);
-
-/*
- * Saves both logs into @dir as srtm.log and drtm.log, for a verifier to
- * replay beside a quote. A log the host lacks is no error, but an old one
- * left in @dir by an earlier quote is removed: it must not pass for this
- * quote's. Returns 0 or an exit code, having said why.
- */
-int eventlog_save_both_in(const char *dir);
-
 #endif /* XENMB_CLI_H */

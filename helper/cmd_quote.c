@@ -14,6 +14,7 @@
 #include <tss2/tss2_mu.h>
 
 #include "cli.h"
+#include "eventlog_load.h"
 #include "pcr.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"

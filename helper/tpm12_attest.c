@@ -28,6 +28,7 @@
 
 #include "../driver/compat.h"
 #include "cli.h"
+#include "eventlog_load.h"
 #include "tpm12.h"
 #include "tpm12_challenge.h"
 #include "tpm12_flows.h"
