@@ -48,8 +48,8 @@
 #include <unistd.h>
 
 #include "../driver/tpm_cmd.h"
-#include "../helper/cli.h"
 #include "../helper/eventlog.h"
+#include "../helper/files.h"
 #include "../helper/xenmb_dev.h"
 
 #define TPM_DEVICE "/dev/tpm0"

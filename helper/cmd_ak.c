@@ -12,6 +12,8 @@
 #include <tss2/tss2_mu.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 

@@ -18,6 +18,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "files.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 #include "tpm2_parse.h"

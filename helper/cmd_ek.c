@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 

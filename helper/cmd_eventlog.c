@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "encoding.h"
 #include "eventlog.h"
 #include "eventlog_load.h"
 #include "pcr.h"
+#include "subcommands.h"
 #include "xenmb_dev.h"
 
 enum source { SRC_DRTM, SRC_SRTM, SRC_FILE };

@@ -14,8 +14,11 @@
 #include <tss2/tss2_mu.h>
 
 #include "cli.h"
+#include "encoding.h"
 #include "eventlog_load.h"
+#include "files.h"
 #include "pcr.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 #include "tpm2_parse.h"

@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "files.h"
 #include "known_good.h"
+#include "subcommands.h"
 #include "tpm2_esys.h"
 #include "verify.h"
 

@@ -15,6 +15,7 @@
 #include "../driver/tcg_log.h"
 #include "../driver/txt_heap.h"
 #include "cli.h"
+#include "files.h"
 #include "xenmb_dev.h"
 
 #define SRTM_LOG_PATH "/sys/kernel/security/tpm0/binary_bios_measurements"

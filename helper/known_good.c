@@ -4,6 +4,7 @@
  * quote and its logs, and explaining, one line a difference, how a fresh
  * quote departs from one.
  */
+#include "encoding.h"
 #include "known_good.h"
 
 #include <ctype.h>
@@ -14,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
 #include "eventlog.h"
 
 #define DESC_MAX 160

@@ -28,7 +28,9 @@
 
 #include "../driver/compat.h"
 #include "cli.h"
+#include "encoding.h"
 #include "eventlog_load.h"
+#include "files.h"
 #include "tpm12.h"
 #include "tpm12_challenge.h"
 #include "tpm12_flows.h"

@@ -18,6 +18,7 @@
 #include "../driver/compat.h"
 #include "../driver/tpm_cmd.h"
 #include "cli.h"
+#include "encoding.h"
 #include "owner_secret.h"
 #include "tpm12.h"
 #include "tpm12_flows.h"

@@ -12,7 +12,8 @@
 #include <tss2/tss2_tctildr.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "exit_codes.h"
+#include "files.h"
 #include "owner_secret.h"
 #include "verify.h"
 

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <tss2/tss2_mu.h>
 
-#include "cli.h"
+#include "encoding.h"
 #include "eventlog.h"
 #include "known_good.h"
 #include "tpm12.h"

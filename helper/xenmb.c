@@ -2,7 +2,7 @@
 /*
  * xenmb: the command line over /dev/xenmb.
  *
- * Exit codes: see cli.h, 'xenmb --help' and the README.
+ * Exit codes: see exit_codes.h, 'xenmb --help' and the README.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -17,6 +17,8 @@
 #include "../driver/policy.h"
 #include "../driver/tpm_cmd.h"
 #include "cli.h"
+#include "encoding.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 #include "xenmb_dev.h"

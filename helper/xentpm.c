@@ -24,7 +24,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "encoding.h"
+#include "exit_codes.h"
+#include "files.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
@@ -45,7 +48,7 @@ enum {
  * the option fails with XENTPM_E_UNAVAILABLE rather than pretend.
  */
 /* NOLINTBEGIN(readability-redundant-declaration): these add the weak
- * attribute to cli.h's declarations; they are not repeats. */
+ * attribute to subcommands.h's declarations; they are not repeats. */
 int cmd_owner(int argc, char **argv) __attribute__((weak));
 int cmd_asset_tag(int argc, char **argv) __attribute__((weak));
 int cmd_challenge(int argc, char **argv) __attribute__((weak));

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helper/cli.h"
+#include "helper/encoding.h"
 #include "helper/known_good.h"
 #include "helper/verify.h"
 

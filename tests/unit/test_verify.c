@@ -34,8 +34,9 @@
 #include <sys/stat.h>
 #include <tss2/tss2_mu.h>
 
-#include "../../helper/cli.h"
+#include "../../helper/encoding.h"
 #include "../../helper/eventlog.h"
+#include "../../helper/files.h"
 #include "../../helper/known_good.h"
 #include "../../helper/verify.h"
 #include "tap.h"
