@@ -471,7 +471,7 @@ static int mode_replay(const char *path, size_t n)
 	size_t len, i;
 	int ret;
 
-	ret = cli_read_file(path, CLI_FILE_MAX, &buf, &len);
+	ret = files_read_bounded(path, FILES_READ_MAX, &buf, &len);
 	if (ret || !r || !f)
 		die("cannot read %s", path);
 	time_replay(buf, len, r, &events);

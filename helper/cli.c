@@ -35,7 +35,7 @@ void cli_print_json(struct json_object *obj)
 void cli_json_add_b64(struct json_object *o, const char *key, const void *data,
 		      size_t len)
 {
-	char *b64 = cli_base64(data, len);
+	char *b64 = base64_encode(data, len);
 
 	json_object_object_add(o, key, json_object_new_string(b64 ? b64 : ""));
 	free(b64);
@@ -47,7 +47,7 @@ void cli_json_add_file_b64(struct json_object *o, const char *key,
 	uint8_t *data;
 	size_t len;
 
-	if (cli_read_file(path, CLI_FILE_MAX, &data, &len))
+	if (files_read_bounded(path, FILES_READ_MAX, &data, &len))
 		return;
 	cli_json_add_b64(o, key, data, len);
 	free(data);
@@ -56,7 +56,7 @@ void cli_json_add_file_b64(struct json_object *o, const char *key,
 int cli_print_asset_tag(const char *nv_index, bool present, const uint8_t *tag,
 			size_t len, bool json)
 {
-	char *hex = present ? cli_hex(tag, len) : NULL;
+	char *hex = present ? hex_encode(tag, len) : NULL;
 
 	if (present && !hex) {
 		fprintf(stderr, "xenmb: out of memory\n");
@@ -90,7 +90,7 @@ int cli_print_secret(const uint8_t *secret, size_t len, bool raw, bool json)
 
 	if (raw)
 		return fwrite(secret, 1, len, stdout) == len ? 0 : EXIT_KERNEL;
-	b64 = cli_base64(secret, len);
+	b64 = base64_encode(secret, len);
 	if (!b64)
 		return EXIT_KERNEL;
 	if (json) {

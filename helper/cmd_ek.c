@@ -186,7 +186,7 @@ int cmd_ek(int argc, char **argv)
 			ret = EXIT_KERNEL;
 		}
 	} else {
-		hex = cli_hex(name->name, name->size);
+		hex = hex_encode(name->name, name->size);
 		printf("ek: 0x%08x (%s)\nname: %s\n", TPM2_EK_HANDLE,
 		       created ? "created" : "found", hex ? hex : "?");
 	}

@@ -37,7 +37,7 @@ static struct json_object *event_json(const struct tcg_event *ev)
 			       json_object_new_string(eventlog_type_name(
 				   ev->type, name, sizeof(name))));
 	for (i = 0; i < ev->digest_count; i++) {
-		cli_hex_to(ev->digests[i].digest, ev->digests[i].size, buf);
+		hex_encode_to(ev->digests[i].digest, ev->digests[i].size, buf);
 		json_object_object_add(
 		    digests,
 		    eventlog_alg_name(ev->digests[i].alg, name, sizeof(name)),
@@ -60,7 +60,7 @@ static void event_text(const struct tcg_event *ev)
 	printf("%2u %-28s %s\n", ev->pcr,
 	       eventlog_type_name(ev->type, name, sizeof(name)), data);
 	for (i = 0; i < ev->digest_count; i++) {
-		cli_hex_to(ev->digests[i].digest, ev->digests[i].size, buf);
+		hex_encode_to(ev->digests[i].digest, ev->digests[i].size, buf);
 		printf(
 		    "   %-7s %s\n",
 		    eventlog_alg_name(ev->digests[i].alg, name, sizeof(name)),
@@ -127,7 +127,7 @@ static void print_replay(const struct tcg_replay *r, struct json_object *out)
 		for (p = 0; p < TCG_PCR_COUNT; p++) {
 			if (!(bank->extended & (1U << p)) || bank->status)
 				continue;
-			cli_hex_to(bank->pcr[p], bank->size, buf);
+			hex_encode_to(bank->pcr[p], bank->size, buf);
 			if (out) {
 				snprintf(key, sizeof(key), "%u", p);
 				json_object_object_add(
@@ -193,8 +193,8 @@ static int check(const struct eventlog_loaded *l, const struct tcg_replay *r,
 					ret < 0 ? strerror(-ret) : "TPM error");
 				return EXIT_KERNEL;
 			}
-			cli_hex_to(bank->pcr[p], bank->size, want);
-			cli_hex_to(digest, len, got);
+			hex_encode_to(bank->pcr[p], bank->size, want);
+			hex_encode_to(digest, len, got);
 			match = len == bank->size && !strcmp(want, got);
 			mismatches += !match;
 			compared++;

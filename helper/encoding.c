@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cli_hex_to(const uint8_t *data, size_t len, char *out)
+void hex_encode_to(const uint8_t *data, size_t len, char *out)
 {
 	size_t i;
 
@@ -16,16 +16,16 @@ void cli_hex_to(const uint8_t *data, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-char *cli_hex(const uint8_t *data, size_t len)
+char *hex_encode(const uint8_t *data, size_t len)
 {
 	char *s = malloc(2 * len + 1);
 
 	if (s)
-		cli_hex_to(data, len, s);
+		hex_encode_to(data, len, s);
 	return s;
 }
 
-uint8_t *cli_base64_decode(const char *text, size_t *len)
+uint8_t *base64_decode(const char *text, size_t *len)
 {
 	static const char alphabet[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -64,7 +64,7 @@ out:
 	return out;
 }
 
-char *cli_base64(const uint8_t *data, size_t len)
+char *base64_encode(const uint8_t *data, size_t len)
 {
 	char *out = malloc(4 * ((len + 2) / 3) + 1);
 

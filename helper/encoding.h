@@ -10,19 +10,19 @@
 
 /* @len bytes as a lower-case hex string; the caller frees it. NULL: no memory.
  */
-char *cli_hex(const uint8_t *data, size_t len);
+char *hex_encode(const uint8_t *data, size_t len);
 
 /* The same into @out, which holds 2 * @len + 1 bytes. */
-void cli_hex_to(const uint8_t *data, size_t len, char *out);
+void hex_encode_to(const uint8_t *data, size_t len, char *out);
 
 /*
  * Strict base64: white space is skipped, every other character must be of
  * the alphabet, '=' only as the final padding. Returns the bytes (freed by
  * the caller; *@len their count, possibly 0) or NULL for bad input.
  */
-uint8_t *cli_base64_decode(const char *text, size_t *len);
+uint8_t *base64_decode(const char *text, size_t *len);
 
 /* @len bytes as base64 on one line; the caller frees it. NULL: no memory. */
-char *cli_base64(const uint8_t *data, size_t len);
+char *base64_encode(const uint8_t *data, size_t len);
 
 #endif /* XENMB_ENCODING_H */

@@ -94,8 +94,8 @@ int eventlog_load_drtm(struct eventlog_loaded *l, bool quiet)
 static int load_path(struct eventlog_loaded *l, const char *path,
 		     const char *name, uint32_t ones_mask, bool quiet)
 {
-	int ret = cli_read_file(path, TXT_LOG_MAX_SIZE, &l->parts[0].buf,
-				&l->parts[0].len);
+	int ret = files_read_bounded(path, TXT_LOG_MAX_SIZE, &l->parts[0].buf,
+				     &l->parts[0].len);
 
 	l->count = 1;
 	if (ret) {
@@ -164,11 +164,11 @@ int eventlog_save_raw(bool drtm, const char *path)
 int eventlog_save_both_in(const char *dir)
 {
 	static const char *const names[] = {"srtm.log", "drtm.log"};
-	char path[CLI_PATH_MAX];
+	char path[FILES_PATH_MAX];
 	int i, ret;
 
 	for (i = 0; i < 2; i++) {
-		ret = cli_path_in(path, dir, names[i]);
+		ret = files_path_in(path, dir, names[i]);
 		if (!ret)
 			ret = eventlog_save_raw(i == 1, path);
 		if (ret == EXIT_NOT_PRESENT)

@@ -16,7 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len)
+int files_read_bounded(const char *path, size_t max, uint8_t **data,
+		       size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	size_t cap = 0, n = 0, got;
@@ -58,11 +59,11 @@ int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len)
 	return 0;
 }
 
-int cli_path_in(char *path, const char *dir, const char *name)
+int files_path_in(char *path, const char *dir, const char *name)
 {
-	int n = snprintf(path, CLI_PATH_MAX, "%s/%s", dir, name);
+	int n = snprintf(path, FILES_PATH_MAX, "%s/%s", dir, name);
 
-	if (n < 0 || n >= (int)CLI_PATH_MAX) {
+	if (n < 0 || n >= (int)FILES_PATH_MAX) {
 		fprintf(stderr,
 			"xenmb: %s/%s is longer than a path can be; see "
 			"'xenmb --help'\n",
@@ -72,7 +73,7 @@ int cli_path_in(char *path, const char *dir, const char *name)
 	return 0;
 }
 
-int cli_out_dir(const char *dir)
+int files_make_out_dir(const char *dir)
 {
 	if (mkdir(dir, 0755) && errno != EEXIST) {
 		fprintf(stderr, "xenmb: cannot create %s: %s\n", dir,
@@ -161,8 +162,8 @@ static bool name_unnamed(int fd, const char *tmp)
 	       !linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW);
 }
 
-int cli_write_file_atomic(const char *path, const void *data, size_t len,
-			  unsigned int mode)
+int files_write_atomic(const char *path, const void *data, size_t len,
+		       unsigned int mode)
 {
 	/* Beside the target, so the rename is atomic: old or new, never half.
 	 */

@@ -12,7 +12,7 @@
 #include "exit_codes.h"
 
 /* Files the helper reads whole (logs, key blobs) are at most this big. */
-#define CLI_FILE_MAX (16U << 20)
+#define FILES_READ_MAX (16U << 20)
 
 /*
  * Reads all of @path, at most @max bytes, into *@data (freed by the
@@ -20,7 +20,8 @@
  * securityfs files, whose size reads as 0. Returns 0, -EFBIG when the
  * file is larger, or -errno.
  */
-int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len);
+int files_read_bounded(const char *path, size_t max, uint8_t **data,
+		       size_t *len);
 
 /*
  * Writes @len bytes to @path with permissions @mode atomically: a
@@ -28,23 +29,23 @@ int cli_read_file(const char *path, size_t max, uint8_t **data, size_t *len);
  * leaves the old file or the new one, never half of one. Returns 0 or
  * EXIT_KERNEL, having said why.
  */
-int cli_write_file_atomic(const char *path, const void *data, size_t len,
-			  unsigned int mode);
+int files_write_atomic(const char *path, const void *data, size_t len,
+		       unsigned int mode);
 
 /* Longest path the helper builds from an --out directory and a file name. */
-#define CLI_PATH_MAX 4096 /* PATH_MAX */
+#define FILES_PATH_MAX 4096 /* PATH_MAX */
 
 /*
- * Writes "@dir/@name" into @path (CLI_PATH_MAX bytes). A path cut to fit
+ * Writes "@dir/@name" into @path (FILES_PATH_MAX bytes). A path cut to fit
  * would name another file, so one that does not fit is refused: returns 0,
  * or EXIT_USAGE having said so.
  */
-int cli_path_in(char *path, const char *dir, const char *name);
+int files_path_in(char *path, const char *dir, const char *name);
 
 /*
  * Creates the output directory @dir (--out), which may already exist.
  * Returns 0 or EXIT_KERNEL, having said why.
  */
-int cli_out_dir(const char *dir);
+int files_make_out_dir(const char *dir);
 
 #endif /* XENMB_FILES_H */

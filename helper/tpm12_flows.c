@@ -481,7 +481,7 @@ int tpm12_ek(bool pem, bool cert)
 			goto out;
 		}
 		EVP_Digest(pubek.data, pubek.len, md, NULL, EVP_sha1(), NULL);
-		cli_hex_to(md, TPM12_DIGEST_LEN, hex);
+		hex_encode_to(md, TPM12_DIGEST_LEN, hex);
 		printf("ek: TPM 1.2 endorsement key, RSA-%u\n"
 		       "pubkey_sha1: %s\n",
 		       k.key_bits, hex);

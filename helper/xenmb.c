@@ -258,7 +258,7 @@ static int print_response(const struct xenmb_response *rsp, uint32_t family,
 			  bool json)
 {
 	char rc_name[64];
-	char *hex = cli_hex(rsp->data, rsp->len);
+	char *hex = hex_encode(rsp->data, rsp->len);
 
 	if (!hex) {
 		fprintf(stderr, "xenmb: out of memory\n");

@@ -241,7 +241,7 @@ static int print_base64(const uint8_t *data, size_t len)
 static bool is_base64(const char *text)
 {
 	size_t len;
-	uint8_t *bytes = cli_base64_decode(text, &len);
+	uint8_t *bytes = base64_decode(text, &len);
 
 	free(bytes);
 	return bytes != NULL;
@@ -311,8 +311,8 @@ static int do_ekcert(void)
 		return XENTPM_E_INTERNAL;
 	}
 	*end = '\0';
-	der = cli_base64_decode(begin + strlen("-----BEGIN CERTIFICATE-----\n"),
-				&len);
+	der = base64_decode(begin + strlen("-----BEGIN CERTIFICATE-----\n"),
+			    &len);
 	ret = der ? print_base64(der, len) : XENTPM_E_INTERNAL;
 	free(der);
 	output_free(&out);
@@ -358,7 +358,7 @@ static int run_print_file_base64(int (*cmd)(int, char **), char **argv,
 
 	ret = run(cmd, argv, &out);
 	output_free(&out);
-	if (!ret && cli_read_file(path, CLI_FILE_MAX, &blob, &len))
+	if (!ret && files_read_bounded(path, FILES_READ_MAX, &blob, &len))
 		ret = XENTPM_E_INTERNAL;
 	if (!ret) {
 		ret = print_base64(blob, len);
@@ -469,7 +469,7 @@ static int do_challenge(char *challenge)
 	ret = run(cmd_challenge, argv, &out);
 	if (ret)
 		return ret;
-	secret = cli_base64_decode(out.data, &len);
+	secret = base64_decode(out.data, &len);
 	ret = secret ? print_base64(secret, len) : XENTPM_E_INTERNAL;
 	free(secret);
 	output_free(&out);
