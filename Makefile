@@ -38,6 +38,7 @@ HELPER_LIBS := -ljson-c -ltss2-esys -ltss2-tctildr -ltss2-rc -ltss2-mu \
 PURE_SRCS := driver/policy.c driver/tpm_cmd.c driver/txt_heap.c \
 	driver/tcg_log.c
 HELPER_SRCS := helper/xenmb.c helper/cli.c helper/encoding.c helper/files.c \
+	helper/cmd_info.c helper/cmd_tpm_send.c \
 	helper/xenmb_dev.c helper/cmd_txt.c helper/cmd_eventlog.c \
 	helper/eventlog.c helper/eventlog_load.c \
 	helper/pcr.c helper/tpm12.c helper/tpm2_esys.c helper/cmd_ek.c \

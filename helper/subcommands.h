@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+int cmd_info(int argc, char **argv);
+int cmd_tpm_send(int argc, char **argv);
 int cmd_txt(int argc, char **argv);
 int cmd_eventlog(int argc, char **argv);
 int cmd_ek(int argc, char **argv);
