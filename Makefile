@@ -37,8 +37,10 @@ HELPER_LIBS := -ljson-c -ltss2-esys -ltss2-tctildr -ltss2-rc -ltss2-mu \
 	-lcrypto -lkeyutils
 PURE_SRCS := driver/policy.c driver/tpm_cmd.c driver/txt_heap.c \
 	driver/tcg_log.c
-HELPER_SRCS := helper/xenmb.c helper/cli.c helper/xenmb_dev.c \
-	helper/cmd_txt.c helper/cmd_eventlog.c helper/eventlog.c \
+HELPER_SRCS := helper/xenmb.c helper/cli.c helper/encoding.c helper/files.c \
+	helper/cmd_info.c helper/cmd_tpm_send.c \
+	helper/xenmb_dev.c helper/cmd_txt.c helper/cmd_eventlog.c \
+	helper/eventlog.c helper/eventlog_load.c \
 	helper/pcr.c helper/tpm12.c helper/tpm2_esys.c helper/cmd_ek.c \
 	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \
 	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \
@@ -193,7 +195,7 @@ clean: module-clean
 	rm -rf $(BUILD)/rpm $(BUILD)/xenmb.iso $(BUILD)/xenmb.iso.md5
 
 # The benchmarks (bench/run.py): make bench writes bench/RESULTS.md.
-BENCH_SRCS := bench/xenmb-bench.c helper/cli.c helper/xenmb_dev.c \
+BENCH_SRCS := bench/xenmb-bench.c helper/files.c helper/xenmb_dev.c \
 	helper/eventlog.c driver/tcg_log.c
 .PHONY: bench bench-tool
 bench-tool: $(BUILD)/xenmb-bench

@@ -48,8 +48,8 @@
 #include <unistd.h>
 
 #include "../driver/tpm_cmd.h"
-#include "../helper/cli.h"
 #include "../helper/eventlog.h"
+#include "../helper/files.h"
 #include "../helper/xenmb_dev.h"
 
 #define TPM_DEVICE "/dev/tpm0"
@@ -471,7 +471,7 @@ static int mode_replay(const char *path, size_t n)
 	size_t len, i;
 	int ret;
 
-	ret = cli_read_file(path, CLI_FILE_MAX, &buf, &len);
+	ret = files_read_bounded(path, FILES_READ_MAX, &buf, &len);
 	if (ret || !r || !f)
 		die("cannot read %s", path);
 	time_replay(buf, len, r, &events);

@@ -12,6 +12,8 @@
 #include <tss2/tss2_mu.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
@@ -67,7 +69,7 @@ int cmd_ak(int argc, char **argv)
 		ret = tpm2_read_public(&ctx, ak, &pub, &name);
 	if (ret)
 		goto out;
-	hex = cli_hex(name->name, name->size);
+	hex = hex_encode(name->name, name->size);
 	if (!hex) {
 		ret = EXIT_KERNEL;
 		goto out;

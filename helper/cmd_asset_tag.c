@@ -21,6 +21,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
@@ -53,7 +55,7 @@ static int parse_tag(const char *text, uint8_t tag[ASSET_TAG_SIZE],
 			return 0;
 		}
 	}
-	buf = cli_base64_decode(text, &n);
+	buf = base64_decode(text, &n);
 	ret = buf && (n == 32 || n == 20) ? 0 : -1;
 	if (!ret) {
 		memcpy(tag, buf, n);

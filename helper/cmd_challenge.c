@@ -18,6 +18,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "files.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 #include "tpm2_parse.h"
@@ -30,7 +33,7 @@
 static long decode_b64(const char *text, uint8_t *out, size_t size)
 {
 	size_t len;
-	uint8_t *dec = cli_base64_decode(text, &len);
+	uint8_t *dec = base64_decode(text, &len);
 
 	if (!dec || !len) {
 		free(dec);
@@ -186,14 +189,14 @@ static int challenge12(const char *path, const char *text, bool raw, bool json)
 	int ret;
 
 	if (path) {
-		ret = cli_read_file(path, CLI_FILE_MAX, &buf, &len);
+		ret = files_read_bounded(path, FILES_READ_MAX, &buf, &len);
 		if (ret) {
 			fprintf(stderr, "xenmb: cannot read %s: %s\n", path,
 				strerror(-ret));
 			return EXIT_USAGE;
 		}
 	} else {
-		buf = cli_base64_decode(text, &len);
+		buf = base64_decode(text, &len);
 		if (!buf || !len) {
 			free(buf);
 			return cli_usage_error("the challenge is not base64 of "

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
@@ -184,7 +186,7 @@ int cmd_ek(int argc, char **argv)
 			ret = EXIT_KERNEL;
 		}
 	} else {
-		hex = cli_hex(name->name, name->size);
+		hex = hex_encode(name->name, name->size);
 		printf("ek: 0x%08x (%s)\nname: %s\n", TPM2_EK_HANDLE,
 		       created ? "created" : "found", hex ? hex : "?");
 	}

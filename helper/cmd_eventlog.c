@@ -14,122 +14,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../driver/txt_heap.h"
 #include "cli.h"
+#include "encoding.h"
 #include "eventlog.h"
+#include "eventlog_load.h"
 #include "pcr.h"
+#include "subcommands.h"
 #include "xenmb_dev.h"
 
-#define SRTM_LOG_PATH "/sys/kernel/security/tpm0/binary_bios_measurements"
-
-/* PCRs a DRTM launch resets: all of them are checked after a launch. */
-#define DRTM_PCRS 0x007E0000U
-
 enum source { SRC_DRTM, SRC_SRTM, SRC_FILE };
-
-struct log_part {
-	uint8_t *buf;
-	size_t len;
-	uint32_t format; /* TCG_LOG_* */
-	uint16_t alg;	 /* for TCG_LOG_BANK */
-};
-
-struct loaded {
-	const char *source_name;
-	struct log_part parts[XENMB_TXT_MAX_LOGS];
-	unsigned int count;
-	uint32_t ones_mask;  /* replay start values, see tcg_replay_init() */
-	uint32_t check_mask; /* PCRs --check compares even if not extended */
-};
-
-static void free_loaded(struct loaded *l)
-{
-	unsigned int i;
-
-	for (i = 0; i < l->count; i++)
-		free(l->parts[i].buf);
-}
-
-/* @quiet: say nothing when the host has no DRTM log (quote's copy). */
-static int load_drtm(struct loaded *l, bool quiet)
-{
-	struct xenmb_txt_info info;
-	unsigned int i;
-	int fd, ret;
-
-	fd = quiet ? xenmb_open() : cli_open_device();
-	if (fd < 0 && quiet) {
-		/* A quote over another TCTI still works; say what it lacks. */
-		fprintf(stderr,
-			"xenmb: no DRTM log copied: cannot open %s: %s\n",
-			XENMB_DEVICE_PATH, xenmb_open_strerror(fd));
-		return EXIT_NOT_PRESENT;
-	}
-	if (fd < 0)
-		return EXIT_NO_DEVICE;
-	ret = xenmb_get_txt_info(fd, &info);
-	if (!ret && !info.present)
-		ret = -ENODEV;
-	if (!ret && info.heap_status)
-		ret = -(int)info.heap_status;
-	for (i = 0; !ret && i < info.log_count && i < XENMB_TXT_MAX_LOGS; i++) {
-		const struct xenmb_txt_log *log = &info.logs[i];
-		struct log_part *part = &l->parts[i];
-
-		part->buf = malloc(log->next - log->first + 1);
-		if (!part->buf) {
-			ret = -ENOMEM;
-			break;
-		}
-		ret = xenmb_txt_read_all(fd, XENMB_TXT_REGION_LOG, i,
-					 log->first, part->buf,
-					 log->next - log->first, &part->len);
-		part->alg = log->alg;
-		part->format = info.log_format == XENMB_TXT_LOG_TPM12
-				   ? TCG_LOG_SHA1
-			       : info.log_format == XENMB_TXT_LOG_TPM20_BANKS
-				   ? TCG_LOG_BANK
-				   : TCG_LOG_AGILE;
-		l->count = i + 1;
-	}
-	close(fd);
-	if (ret) {
-		bool absent = ret == -ENODEV || ret == -ENOENT;
-
-		if (!quiet || !absent)
-			fprintf(stderr,
-				"xenmb: cannot read the DRTM event log: %s\n",
-				xenmb_txt_strerror(ret));
-		/* A quote goes on without the log, having said why. */
-		if (ret == -EACCES)
-			return quiet ? EXIT_NOT_PRESENT : EXIT_HEAP_HIDDEN;
-		return absent ? EXIT_NOT_PRESENT : EXIT_KERNEL;
-	}
-	l->source_name = "drtm";
-	l->ones_mask = 0;
-	l->check_mask = DRTM_PCRS;
-	return 0;
-}
-
-static int load_path(struct loaded *l, const char *path, const char *name,
-		     uint32_t ones_mask, bool quiet)
-{
-	int ret = cli_read_file(path, TXT_LOG_MAX_SIZE, &l->parts[0].buf,
-				&l->parts[0].len);
-
-	l->count = 1;
-	if (ret) {
-		if (!quiet || ret != -ENOENT)
-			fprintf(stderr, "xenmb: cannot read %s: %s\n", path,
-				strerror(-ret));
-		return ret == -ENOENT ? EXIT_NOT_PRESENT : EXIT_BAD_LOG;
-	}
-	l->parts[0].format = TCG_LOG_AUTO;
-	l->source_name = name;
-	l->ones_mask = ones_mask;
-	l->check_mask = 0;
-	return 0;
-}
 
 static struct json_object *event_json(const struct tcg_event *ev)
 {
@@ -144,7 +37,7 @@ static struct json_object *event_json(const struct tcg_event *ev)
 			       json_object_new_string(eventlog_type_name(
 				   ev->type, name, sizeof(name))));
 	for (i = 0; i < ev->digest_count; i++) {
-		cli_hex_to(ev->digests[i].digest, ev->digests[i].size, buf);
+		hex_encode_to(ev->digests[i].digest, ev->digests[i].size, buf);
 		json_object_object_add(
 		    digests,
 		    eventlog_alg_name(ev->digests[i].alg, name, sizeof(name)),
@@ -167,7 +60,7 @@ static void event_text(const struct tcg_event *ev)
 	printf("%2u %-28s %s\n", ev->pcr,
 	       eventlog_type_name(ev->type, name, sizeof(name)), data);
 	for (i = 0; i < ev->digest_count; i++) {
-		cli_hex_to(ev->digests[i].digest, ev->digests[i].size, buf);
+		hex_encode_to(ev->digests[i].digest, ev->digests[i].size, buf);
 		printf(
 		    "   %-7s %s\n",
 		    eventlog_alg_name(ev->digests[i].alg, name, sizeof(name)),
@@ -176,8 +69,8 @@ static void event_text(const struct tcg_event *ev)
 }
 
 /* Lists the events and replays them; returns 0 or EXIT_BAD_LOG. */
-static int walk(const struct loaded *l, struct tcg_replay *r, bool list,
-		struct json_object *events)
+static int walk(const struct eventlog_loaded *l, struct tcg_replay *r,
+		bool list, struct json_object *events)
 {
 	unsigned int i;
 	char why[160];
@@ -185,7 +78,7 @@ static int walk(const struct loaded *l, struct tcg_replay *r, bool list,
 
 	tcg_replay_init(r, l->ones_mask);
 	for (i = 0; i < l->count; i++) {
-		const struct log_part *p = &l->parts[i];
+		const struct eventlog_part *p = &l->parts[i];
 		struct tcg_log_iter it;
 		struct tcg_event ev;
 
@@ -234,7 +127,7 @@ static void print_replay(const struct tcg_replay *r, struct json_object *out)
 		for (p = 0; p < TCG_PCR_COUNT; p++) {
 			if (!(bank->extended & (1U << p)) || bank->status)
 				continue;
-			cli_hex_to(bank->pcr[p], bank->size, buf);
+			hex_encode_to(bank->pcr[p], bank->size, buf);
 			if (out) {
 				snprintf(key, sizeof(key), "%u", p);
 				json_object_object_add(
@@ -254,7 +147,7 @@ static void print_replay(const struct tcg_replay *r, struct json_object *out)
 }
 
 /* Compares the replayed PCRs with the TPM's; 0 or EXIT_MISMATCH / error. */
-static int check(const struct loaded *l, const struct tcg_replay *r,
+static int check(const struct eventlog_loaded *l, const struct tcg_replay *r,
 		 struct json_object *out)
 {
 	char name[32], want[2 * TCG_MAX_DIGEST_SIZE + 1];
@@ -300,8 +193,8 @@ static int check(const struct loaded *l, const struct tcg_replay *r,
 					ret < 0 ? strerror(-ret) : "TPM error");
 				return EXIT_KERNEL;
 			}
-			cli_hex_to(bank->pcr[p], bank->size, want);
-			cli_hex_to(digest, len, got);
+			hex_encode_to(bank->pcr[p], bank->size, want);
+			hex_encode_to(digest, len, got);
 			match = len == bank->size && !strcmp(want, got);
 			mismatches += !match;
 			compared++;
@@ -339,65 +232,6 @@ static int check(const struct loaded *l, const struct tcg_replay *r,
 	return mismatches ? EXIT_MISMATCH : 0;
 }
 
-/* The log's bytes as read, every part in order; 0 or -1 (ferror). */
-static int write_raw(const struct loaded *l, FILE *out)
-{
-	unsigned int i;
-
-	for (i = 0; i < l->count; i++)
-		fwrite(l->parts[i].buf, 1, l->parts[i].len, out);
-	return ferror(out) ? -1 : 0;
-}
-
-int eventlog_save_raw(bool drtm, const char *path)
-{
-	struct loaded l = {0};
-	FILE *f;
-	int ret;
-
-	ret = drtm ? load_drtm(&l, true)
-		   : load_path(&l, SRTM_LOG_PATH, "srtm", DRTM_PCRS, true);
-	if (!ret && !l.count)
-		ret = EXIT_NOT_PRESENT;
-	if (ret) {
-		free_loaded(&l);
-		return ret;
-	}
-	f = fopen(path, "wb");
-	if (!f) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
-			strerror(errno));
-		free_loaded(&l);
-		return EXIT_KERNEL;
-	}
-	ret = write_raw(&l, f);
-	if (fclose(f) || ret) {
-		fprintf(stderr, "xenmb: cannot write %s\n", path);
-		unlink(path);
-		ret = EXIT_KERNEL;
-	}
-	free_loaded(&l);
-	return ret;
-}
-
-int eventlog_save_both_in(const char *dir)
-{
-	static const char *const names[] = {"srtm.log", "drtm.log"};
-	char path[CLI_PATH_MAX];
-	int i, ret;
-
-	for (i = 0; i < 2; i++) {
-		ret = cli_path_in(path, dir, names[i]);
-		if (!ret)
-			ret = eventlog_save_raw(i == 1, path);
-		if (ret == EXIT_NOT_PRESENT)
-			ret = unlink(path) && errno != ENOENT ? EXIT_KERNEL : 0;
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
 int cmd_eventlog(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -414,7 +248,7 @@ int cmd_eventlog(int argc, char **argv)
 	struct json_object *root = NULL, *events = NULL;
 	enum source src = SRC_DRTM;
 	unsigned int sources = 0;
-	struct loaded l = {0};
+	struct eventlog_loaded l = {0};
 	struct tcg_replay *r;
 	const char *file = NULL;
 	int c, ret;
@@ -458,25 +292,25 @@ int cmd_eventlog(int argc, char **argv)
 		return cli_usage_error("give one of --json, --raw");
 
 	if (src == SRC_DRTM)
-		ret = load_drtm(&l, false);
+		ret = eventlog_load_drtm(&l, false);
 	else if (src == SRC_SRTM)
-		ret = load_path(&l, SRTM_LOG_PATH, "srtm", DRTM_PCRS, false);
+		ret = eventlog_load_srtm(&l, false);
 	else
-		ret = load_path(&l, file, "file", 0, false);
+		ret = eventlog_load_file(&l, file);
 	if (ret) {
-		free_loaded(&l);
+		eventlog_loaded_free(&l);
 		return ret;
 	}
 
 	if (raw) {
-		ret = write_raw(&l, stdout) ? EXIT_KERNEL : 0;
-		free_loaded(&l);
+		ret = eventlog_write_raw(&l, stdout) ? EXIT_KERNEL : 0;
+		eventlog_loaded_free(&l);
 		return ret;
 	}
 
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		free_loaded(&l);
+		eventlog_loaded_free(&l);
 		return EXIT_KERNEL;
 	}
 	if (json) {
@@ -506,6 +340,6 @@ int cmd_eventlog(int argc, char **argv)
 	if (root)
 		cli_print_json(root);
 	free(r);
-	free_loaded(&l);
+	eventlog_loaded_free(&l);
 	return ret;
 }

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "owner_secret.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 

@@ -14,7 +14,11 @@
 #include <tss2/tss2_mu.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "eventlog_load.h"
+#include "files.h"
 #include "pcr.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 #include "tpm2_parse.h"
@@ -374,7 +378,7 @@ static int write_pcrs_file(const char *path, const TPML_PCR_SELECTION *sel,
 static int decode_nonce(const char *text, TPM2B_DATA *nonce)
 {
 	size_t len;
-	uint8_t *buf = cli_base64_decode(text, &len);
+	uint8_t *buf = base64_decode(text, &len);
 	int ret = buf && len && len <= MAX_NONCE ? 0 : -1;
 
 	if (!ret) {
@@ -388,7 +392,7 @@ static int decode_nonce(const char *text, TPM2B_DATA *nonce)
 static void add_hex(struct json_object *o, const char *key, const void *data,
 		    size_t len)
 {
-	char *h = cli_hex(data, len);
+	char *h = hex_encode(data, len);
 
 	json_object_object_add(o, key, json_object_new_string(h ? h : ""));
 	free(h);
@@ -400,7 +404,7 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *pcrs = json_object_new_object();
-	char key[4], path[CLI_PATH_MAX];
+	char key[4], path[FILES_PATH_MAX];
 	uint32_t b;
 	int pcr;
 
@@ -422,9 +426,9 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 		json_object_object_add(pcrs, bank_name(q->vals[b].alg), bank);
 	}
 	json_object_object_add(o, "pcrs", pcrs);
-	if (dir && !cli_path_in(path, dir, "srtm.log"))
+	if (dir && !files_path_in(path, dir, "srtm.log"))
 		cli_json_add_file_b64(o, "srtm_log", path);
-	if (dir && !cli_path_in(path, dir, "drtm.log"))
+	if (dir && !files_path_in(path, dir, "drtm.log"))
 		cli_json_add_file_b64(o, "drtm_log", path);
 	return o;
 }
@@ -433,25 +437,25 @@ quote_json(const TPM2B_DATA *nonce, const TPML_PCR_SELECTION *sel,
 static int write_dir(const char *dir, const TPML_PCR_SELECTION *sel,
 		     const struct quote *q, const TPM2B_PUBLIC *ak_pub)
 {
-	char path[CLI_PATH_MAX];
+	char path[FILES_PATH_MAX];
 	int ret;
 
-	ret = cli_out_dir(dir);
+	ret = files_make_out_dir(dir);
 	if (!ret)
-		ret = cli_path_in(path, dir, "quote.msg");
+		ret = files_path_in(path, dir, "quote.msg");
 	if (!ret)
 		ret = xenmb_write_file(path, q->attest->attestationData,
 				       q->attest->size);
 	if (!ret)
-		ret = cli_path_in(path, dir, "quote.sig");
+		ret = files_path_in(path, dir, "quote.sig");
 	if (!ret)
 		ret = xenmb_write_file(path, q->sig_blob, q->sig_len);
 	if (!ret)
-		ret = cli_path_in(path, dir, "quote.pcrs");
+		ret = files_path_in(path, dir, "quote.pcrs");
 	if (!ret)
 		ret = write_pcrs_file(path, sel, q->vals);
 	if (!ret)
-		ret = cli_path_in(path, dir, "ak.pem");
+		ret = files_path_in(path, dir, "ak.pem");
 	if (!ret)
 		ret = tpm2_write_pem_file(ak_pub, path);
 	if (!ret)
@@ -513,7 +517,7 @@ int cmd_quote(int argc, char **argv)
 	 * Refused before the TPM is asked (the file names are checked again
 	 * as each is built): the longest name is "quote.pcrs".
 	 */
-	if (dir && strlen(dir) + sizeof("/quote.pcrs") > CLI_PATH_MAX)
+	if (dir && strlen(dir) + sizeof("/quote.pcrs") > FILES_PATH_MAX)
 		return cli_usage_error("--out is longer than a path can be");
 	if (!tcti && tpm12_is_family()) {
 		/* A TPM 1.2 quote covers every PCR of its one bank. */

@@ -14,6 +14,7 @@
 #include "../driver/txt_heap.h"
 #include "cli.h"
 #include "eventlog.h"
+#include "subcommands.h"
 #include "xenmb_dev.h"
 
 static const struct {

@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "encoding.h"
+#include "files.h"
 #include "known_good.h"
+#include "subcommands.h"
 #include "tpm2_esys.h"
 #include "verify.h"
 
@@ -103,7 +106,7 @@ static int parse_opts(int argc, char **argv, struct verify_opts *o)
 static uint8_t *read_input(const char *path, size_t *len)
 {
 	uint8_t *buf;
-	int ret = cli_read_file(path, CLI_FILE_MAX, &buf, len);
+	int ret = files_read_bounded(path, FILES_READ_MAX, &buf, len);
 
 	if (ret) {
 		fprintf(stderr, "xenmb: cannot read %s: %s\n", path,
@@ -146,12 +149,12 @@ static int load_quote_dir(struct verify_input *in, const char *dir, char *err,
 					    "quote.pcrs"};
 	uint8_t *bufs[3] = {NULL, NULL, NULL};
 	size_t lens[3] = {0, 0, 0};
-	char path[CLI_PATH_MAX];
+	char path[FILES_PATH_MAX];
 	int i, ret = 0;
 
 	in->family = 2;
 	for (i = 0; i < 3 && !ret; i++) {
-		ret = cli_path_in(path, dir, names[i]);
+		ret = files_path_in(path, dir, names[i]);
 		if (ret)
 			break;
 		bufs[i] = read_input(path, &lens[i]);
@@ -176,7 +179,7 @@ static int load_inputs(const struct verify_opts *o, struct verify_input *in)
 {
 	int sources = !!o->attestation + !!o->quote_dir + !!o->quote_json +
 		      !!o->tpm12_quote;
-	char err[256], path[CLI_PATH_MAX];
+	char err[256], path[FILES_PATH_MAX];
 	uint8_t *buf = NULL;
 	size_t len;
 	int ret = 0;
@@ -212,7 +215,7 @@ static int load_inputs(const struct verify_opts *o, struct verify_input *in)
 		return cli_usage_error(
 		    "give the AK's public key with --ak PEM");
 	if (!ret && (o->ak || o->quote_dir)) {
-		if (!o->ak && cli_path_in(path, o->quote_dir, "ak.pem"))
+		if (!o->ak && files_path_in(path, o->quote_dir, "ak.pem"))
 			return EXIT_USAGE;
 		buf = read_input(o->ak ? o->ak : path, &len);
 		ret = buf ? loaded(verify_load_ak_pem(in, buf, len, err,
@@ -223,7 +226,7 @@ static int load_inputs(const struct verify_opts *o, struct verify_input *in)
 	}
 	if (!ret && o->nonce) {
 		free(in->nonce);
-		in->nonce = cli_base64_decode(o->nonce, &in->nonce_len);
+		in->nonce = base64_decode(o->nonce, &in->nonce_len);
 		in->has_nonce = in->nonce != NULL;
 		if (!in->nonce)
 			return cli_usage_error("--nonce wants base64");
@@ -240,11 +243,11 @@ static int load_inputs(const struct verify_opts *o, struct verify_input *in)
 		if (!ret && o->drtm_log)
 			ret = load_log(in, "drtm", o->drtm_log, false);
 	} else if (!ret && o->quote_dir) {
-		ret = cli_path_in(path, o->quote_dir, "srtm.log");
+		ret = files_path_in(path, o->quote_dir, "srtm.log");
 		if (!ret)
 			ret = load_log(in, "srtm", path, true);
 		if (!ret)
-			ret = cli_path_in(path, o->quote_dir, "drtm.log");
+			ret = files_path_in(path, o->quote_dir, "drtm.log");
 		if (!ret)
 			ret = load_log(in, "drtm", path, true);
 	}
@@ -355,7 +358,7 @@ static int quote_live(struct verify_opts *o, char *dir, size_t dir_size,
 		return EXIT_KERNEL;
 	}
 	if (RAND_bytes(nonce, sizeof(nonce)) != 1 ||
-	    !(b64 = cli_base64(nonce, sizeof(nonce))))
+	    !(b64 = base64_encode(nonce, sizeof(nonce))))
 		return EXIT_KERNEL;
 	snprintf(nonce_b64, 64, "%s", b64);
 	free(b64);
@@ -381,11 +384,11 @@ static void remove_live(const char *dir)
 	static const char *const files[] = {"quote.msg",  "quote.sig",
 					    "quote.pcrs", "ak.pem",
 					    "srtm.log",	  "drtm.log"};
-	char path[CLI_PATH_MAX];
+	char path[FILES_PATH_MAX];
 	size_t i;
 
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (!cli_path_in(path, dir, files[i]))
+		if (!files_path_in(path, dir, files[i]))
 			unlink(path);
 	rmdir(dir);
 }

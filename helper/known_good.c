@@ -4,6 +4,7 @@
  * quote and its logs, and explaining, one line a difference, how a fresh
  * quote departs from one.
  */
+#include "encoding.h"
 #include "known_good.h"
 
 #include <ctype.h>
@@ -14,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
 #include "eventlog.h"
 
 #define DESC_MAX 160
@@ -122,7 +122,7 @@ static void data_sha256(const struct tcg_event *ev, char *out)
 	uint8_t md[SHA256_DIGEST_LENGTH];
 
 	SHA256(ev->data, ev->data_len, md);
-	cli_hex_to(md, sizeof(md), out);
+	hex_encode_to(md, sizeof(md), out);
 }
 
 /* The events of every log of @in, each with its place; -1 on a bad log. */
@@ -227,8 +227,8 @@ static struct json_object *event_entry(const struct kg_event *k)
 	for (i = 0; i < k->ev.digest_count; i++) {
 		struct json_object *a = json_object_new_array();
 
-		cli_hex_to(k->ev.digests[i].digest, k->ev.digests[i].size,
-			   hexbuf);
+		hex_encode_to(k->ev.digests[i].digest, k->ev.digests[i].size,
+			      hexbuf);
 		json_object_array_add(a, json_object_new_string(hexbuf));
 		json_object_object_add(
 		    digests,
@@ -274,7 +274,7 @@ struct json_object *known_good_record(const struct verify_input *in,
 			if (!(q->mask & (1U << pcr)))
 				continue;
 			a = json_object_new_array();
-			cli_hex_to(q->value[pcr], q->size, hexbuf);
+			hex_encode_to(q->value[pcr], q->size, hexbuf);
 			json_object_array_add(a,
 					      json_object_new_string(hexbuf));
 			snprintf(key, sizeof(key), "%u", pcr);
@@ -368,7 +368,7 @@ static int compare_pcrs(struct json_object *list,
 					return -ENOMEM;
 				continue;
 			}
-			cli_hex_to(q->value[pcr], q->size, hexbuf);
+			hex_encode_to(q->value[pcr], q->size, hexbuf);
 			if (accepted(values, hexbuf)) {
 				diffs--;
 				continue;
@@ -459,8 +459,8 @@ static int compare_event(const struct kg_event *f, const struct kg_event *k,
 		    eventlog_alg_name(f->ev.digests[i].alg, name, sizeof(name));
 		size_t used = strlen(banks);
 
-		cli_hex_to(f->ev.digests[i].digest, f->ev.digests[i].size,
-			   hexbuf);
+		hex_encode_to(f->ev.digests[i].digest, f->ev.digests[i].size,
+			      hexbuf);
 		values = NULL;
 		if (digests)
 			json_object_object_get_ex(digests, bank, &values);

@@ -28,6 +28,9 @@
 
 #include "../driver/compat.h"
 #include "cli.h"
+#include "encoding.h"
+#include "eventlog_load.h"
+#include "files.h"
 #include "tpm12.h"
 #include "tpm12_challenge.h"
 #include "tpm12_flows.h"
@@ -51,7 +54,8 @@ static int aik_read(struct aik *a, bool *present)
 {
 	uint8_t *data;
 	size_t len;
-	int err = cli_read_file(TPM12_AIK_PATH, TPM12_BLOB_MAX, &data, &len);
+	int err =
+	    files_read_bounded(TPM12_AIK_PATH, TPM12_BLOB_MAX, &data, &len);
 
 	*present = false;
 	if (err == -ENOENT)
@@ -105,8 +109,8 @@ static int aik_make(struct t12 *c, struct aik *a)
 		return t12_fail(c, "TPM_MakeIdentity", -EBADMSG);
 	aik_dir();
 	/* The blob is useless off this TPM, but it is no one else's. */
-	ret = cli_write_file_atomic(TPM12_AIK_PATH, a->blob.data, a->blob.len,
-				    0600);
+	ret =
+	    files_write_atomic(TPM12_AIK_PATH, a->blob.data, a->blob.len, 0600);
 	if (!ret)
 		a->created = true;
 	return ret;
@@ -219,7 +223,7 @@ static void pubkey_sha1_hex(const struct tpm12_key_info *k,
 		return;
 	}
 	EVP_Digest(pub.data, pub.len, md, NULL, EVP_sha1(), NULL);
-	cli_hex_to(md, TPM12_DIGEST_LEN, hex);
+	hex_encode_to(md, TPM12_DIGEST_LEN, hex);
 }
 
 int tpm12_ak(bool pem, const char *public_path, bool show_name)
@@ -249,8 +253,8 @@ int tpm12_ak(bool pem, const char *public_path, bool show_name)
 
 		ret = tpm12_key_to_pubkey(&a->info, &pub)
 			  ? EXIT_KERNEL
-			  : cli_write_file_atomic(public_path, pub.data,
-						  pub.len, 0644);
+			  : files_write_atomic(public_path, pub.data, pub.len,
+					       0644);
 		if (ret)
 			goto out;
 	}
@@ -289,21 +293,21 @@ struct quote12 {
 static int write_quote_dir(const char *dir, const struct quote12 *q,
 			   const struct aik *a)
 {
-	char path[CLI_PATH_MAX], *pem = NULL;
+	char path[FILES_PATH_MAX], *pem = NULL;
 	int ret;
 
-	ret = cli_out_dir(dir);
+	ret = files_make_out_dir(dir);
 	if (!ret)
-		ret = cli_path_in(path, dir, "quote.bin");
+		ret = files_path_in(path, dir, "quote.bin");
 	if (!ret)
-		ret = cli_write_file_atomic(path, q->blob, q->blob_len, 0644);
+		ret = files_write_atomic(path, q->blob, q->blob_len, 0644);
 	if (!ret)
-		ret = cli_path_in(path, dir, "aik.pem");
+		ret = files_path_in(path, dir, "aik.pem");
 	if (ret)
 		return ret;
 	if (tpm12_key_to_pem(&a->info, &pem))
 		return EXIT_KERNEL;
-	ret = cli_write_file_atomic(path, pem, strlen(pem), 0644);
+	ret = files_write_atomic(path, pem, strlen(pem), 0644);
 	free(pem);
 	if (!ret)
 		ret = eventlog_save_both_in(dir);
@@ -317,7 +321,7 @@ static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
 	struct json_object *o = json_object_new_object();
 	struct json_object *bank = json_object_new_object();
 	struct json_object *pcrs = json_object_new_object();
-	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8], path[CLI_PATH_MAX];
+	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8], path[FILES_PATH_MAX];
 	unsigned int i;
 
 	cli_json_add_b64(o, "nonce", nonce, nonce_len);
@@ -328,15 +332,15 @@ static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
 	json_object_object_add(o, "aik_pubkey_sha1",
 			       json_object_new_string(hex));
 	for (i = 0; i < q->pcrs.count; i++) {
-		cli_hex_to(q->pcrs.values[i], TPM12_DIGEST_LEN, hex);
+		hex_encode_to(q->pcrs.values[i], TPM12_DIGEST_LEN, hex);
 		snprintf(idx, sizeof(idx), "%u", q->pcrs.pcr_index[i]);
 		json_object_object_add(bank, idx, json_object_new_string(hex));
 	}
 	json_object_object_add(pcrs, "sha1", bank);
 	json_object_object_add(o, "pcrs", pcrs);
-	if (dir && !cli_path_in(path, dir, "srtm.log"))
+	if (dir && !files_path_in(path, dir, "srtm.log"))
 		cli_json_add_file_b64(o, "srtm_log", path);
-	if (dir && !cli_path_in(path, dir, "drtm.log"))
+	if (dir && !files_path_in(path, dir, "drtm.log"))
 		cli_json_add_file_b64(o, "drtm_log", path);
 	return o;
 }

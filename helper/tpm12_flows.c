@@ -18,6 +18,7 @@
 #include "../driver/compat.h"
 #include "../driver/tpm_cmd.h"
 #include "cli.h"
+#include "encoding.h"
 #include "owner_secret.h"
 #include "tpm12.h"
 #include "tpm12_flows.h"
@@ -480,7 +481,7 @@ int tpm12_ek(bool pem, bool cert)
 			goto out;
 		}
 		EVP_Digest(pubek.data, pubek.len, md, NULL, EVP_sha1(), NULL);
-		cli_hex_to(md, TPM12_DIGEST_LEN, hex);
+		hex_encode_to(md, TPM12_DIGEST_LEN, hex);
 		printf("ek: TPM 1.2 endorsement key, RSA-%u\n"
 		       "pubkey_sha1: %s\n",
 		       k.key_bits, hex);

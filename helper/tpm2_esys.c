@@ -12,7 +12,8 @@
 #include <tss2/tss2_tctildr.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "exit_codes.h"
+#include "files.h"
 #include "owner_secret.h"
 #include "verify.h"
 
@@ -549,5 +550,5 @@ int tpm2_write_pem_file(const TPM2B_PUBLIC *pub, const char *path)
 
 int xenmb_write_file(const char *path, const void *data, size_t len)
 {
-	return cli_write_file_atomic(path, data, len, 0644);
+	return files_write_atomic(path, data, len, 0644);
 }

@@ -24,7 +24,7 @@
 #include <string.h>
 #include <tss2/tss2_mu.h>
 
-#include "cli.h"
+#include "encoding.h"
 #include "eventlog.h"
 #include "known_good.h"
 #include "tpm12.h"
@@ -319,7 +319,7 @@ static uint8_t *get_b64(struct json_object *o, const char *path, size_t *len)
 {
 	const char *s = get_string(o, path);
 
-	return s ? cli_base64_decode(s, len) : NULL;
+	return s ? base64_decode(s, len) : NULL;
 }
 
 static int hex_decode(const char *s, uint8_t *out, size_t max, size_t *len)
@@ -472,7 +472,7 @@ int verify_load_xentpm_blob(struct verify_input *in, const char *base64,
 			    char *err, size_t size)
 {
 	size_t len = 0;
-	uint8_t *blob = cli_base64_decode(base64, &len);
+	uint8_t *blob = base64_decode(base64, &len);
 	int ret;
 
 	in->family = 1;
@@ -534,7 +534,7 @@ int verify_load_quote_json(struct verify_input *in, const char *json_text,
 	size_t i, len;
 
 	/* xentpm --tpm_quote and the plugin hand out its base64. */
-	if (!root && (decoded = cli_base64_decode(json_text, &len))) {
+	if (!root && (decoded = base64_decode(json_text, &len))) {
 		decoded[len] = '\0';
 		root = json_tokener_parse((char *)decoded);
 		free(decoded);
@@ -739,7 +739,7 @@ struct json_object *verify_result_json(const struct verify_result *res)
 
 static void hex(const uint8_t *data, size_t len, char *out)
 {
-	cli_hex_to(data, len, out);
+	hex_encode_to(data, len, out);
 }
 
 /* EVP_DigestVerify of @msg; @padding is an RSA padding or 0 (EC). */

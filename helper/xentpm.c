@@ -24,7 +24,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "encoding.h"
+#include "exit_codes.h"
+#include "files.h"
+#include "subcommands.h"
 #include "tpm12_flows.h"
 #include "tpm2_esys.h"
 
@@ -45,7 +48,7 @@ enum {
  * the option fails with XENTPM_E_UNAVAILABLE rather than pretend.
  */
 /* NOLINTBEGIN(readability-redundant-declaration): these add the weak
- * attribute to cli.h's declarations; they are not repeats. */
+ * attribute to subcommands.h's declarations; they are not repeats. */
 int cmd_owner(int argc, char **argv) __attribute__((weak));
 int cmd_asset_tag(int argc, char **argv) __attribute__((weak));
 int cmd_challenge(int argc, char **argv) __attribute__((weak));
@@ -238,7 +241,7 @@ static int print_base64(const uint8_t *data, size_t len)
 static bool is_base64(const char *text)
 {
 	size_t len;
-	uint8_t *bytes = cli_base64_decode(text, &len);
+	uint8_t *bytes = base64_decode(text, &len);
 
 	free(bytes);
 	return bytes != NULL;
@@ -308,8 +311,8 @@ static int do_ekcert(void)
 		return XENTPM_E_INTERNAL;
 	}
 	*end = '\0';
-	der = cli_base64_decode(begin + strlen("-----BEGIN CERTIFICATE-----\n"),
-				&len);
+	der = base64_decode(begin + strlen("-----BEGIN CERTIFICATE-----\n"),
+			    &len);
 	ret = der ? print_base64(der, len) : XENTPM_E_INTERNAL;
 	free(der);
 	output_free(&out);
@@ -355,7 +358,7 @@ static int run_print_file_base64(int (*cmd)(int, char **), char **argv,
 
 	ret = run(cmd, argv, &out);
 	output_free(&out);
-	if (!ret && cli_read_file(path, CLI_FILE_MAX, &blob, &len))
+	if (!ret && files_read_bounded(path, FILES_READ_MAX, &blob, &len))
 		ret = XENTPM_E_INTERNAL;
 	if (!ret) {
 		ret = print_base64(blob, len);
@@ -466,7 +469,7 @@ static int do_challenge(char *challenge)
 	ret = run(cmd_challenge, argv, &out);
 	if (ret)
 		return ret;
-	secret = cli_base64_decode(out.data, &len);
+	secret = base64_decode(out.data, &len);
 	ret = secret ? print_base64(secret, len) : XENTPM_E_INTERNAL;
 	free(secret);
 	output_free(&out);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helper/cli.h"
+#include "helper/encoding.h"
 #include "helper/known_good.h"
 #include "helper/verify.h"
 
@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			verify_and_record(&in);
 		break;
 	case 1:
-		b64 = cli_base64(data + 1, size - 1);
+		b64 = base64_encode(data + 1, size - 1);
 		if (b64 &&
 		    !verify_load_xentpm_blob(&in, b64, err, sizeof(err))) {
 			in.nonce = malloc(1);

@@ -34,8 +34,9 @@
 #include <sys/stat.h>
 #include <tss2/tss2_mu.h>
 
-#include "../../helper/cli.h"
+#include "../../helper/encoding.h"
 #include "../../helper/eventlog.h"
+#include "../../helper/files.h"
 #include "../../helper/known_good.h"
 #include "../../helper/verify.h"
 #include "tap.h"
@@ -56,7 +57,7 @@ static char *read_text(const char *file)
 	size_t len;
 
 	snprintf(path, sizeof(path), "%s/eventlogs/%s", data_dir, file);
-	if (cli_read_file(path, CLI_FILE_MAX, &buf, &len))
+	if (files_read_bounded(path, FILES_READ_MAX, &buf, &len))
 		return NULL;
 	buf[len] = '\0';
 	return (char *)buf;
@@ -351,7 +352,7 @@ static void run_tpm12_quote_json(const uint8_t *blob, size_t len,
 				 const struct verify_input *att)
 {
 	struct json_object *o = json_object_new_object();
-	char *quote = cli_base64(blob, len), *log = NULL, *b64 = NULL;
+	char *quote = base64_encode(blob, len), *log = NULL, *b64 = NULL;
 	char err[256], why[512];
 	const char *text, *forms[2];
 	struct verify_result res;
@@ -360,11 +361,11 @@ static void run_tpm12_quote_json(const uint8_t *blob, size_t len,
 	bool ok;
 
 	if (att->log_count)
-		log = cli_base64(att->logs[0].buf, att->logs[0].len);
+		log = base64_encode(att->logs[0].buf, att->logs[0].len);
 	json_object_object_add(o, "quote", json_object_new_string(quote));
 	json_object_object_add(o, "srtm_log", json_object_new_string(log));
 	text = json_object_to_json_string(o);
-	b64 = cli_base64((const uint8_t *)text, strlen(text));
+	b64 = base64_encode((const uint8_t *)text, strlen(text));
 	forms[0] = text;
 	forms[1] = b64;
 	for (i = 0; i < 2; i++) {
@@ -442,7 +443,7 @@ static void run_xentpm_blob(void)
 	len += att.sig_len;
 	run_tpm12_quote_json(blob, len, &att);
 
-	b64 = cli_base64(blob, len);
+	b64 = base64_encode(blob, len);
 	ok = b64 && !verify_load_xentpm_blob(&in, b64, err, sizeof(err));
 	free(b64);
 	in.ak = att.ak;
@@ -463,7 +464,7 @@ static void run_xentpm_blob(void)
 		struct verify_input f = {0};
 
 		blob[i] ^= 0x01;
-		b64 = cli_base64(blob, len);
+		b64 = base64_encode(blob, len);
 		/* A blob that no longer parses is rejected too. */
 		if (!b64 ||
 		    verify_load_xentpm_blob(&f, b64, err, sizeof(err))) {

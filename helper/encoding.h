@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Hex and base64, the text forms of the bytes the helper reads and prints.
+ */
+#ifndef XENMB_ENCODING_H
+#define XENMB_ENCODING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* @len bytes as a lower-case hex string; the caller frees it. NULL: no memory.
+ */
+char *hex_encode(const uint8_t *data, size_t len);
+
+/* The same into @out, which holds 2 * @len + 1 bytes. */
+void hex_encode_to(const uint8_t *data, size_t len, char *out);
+
+/*
+ * Strict base64: white space is skipped, every other character must be of
+ * the alphabet, '=' only as the final padding. Returns the bytes (freed by
+ * the caller; *@len their count, possibly 0) or NULL for bad input.
+ */
+uint8_t *base64_decode(const char *text, size_t *len);
+
+/* @len bytes as base64 on one line; the caller frees it. NULL: no memory. */
+char *base64_encode(const uint8_t *data, size_t len);
+
+#endif /* XENMB_ENCODING_H */
