@@ -2,8 +2,9 @@
 /*
  * The attestation verdict: whether a quote, its signature, its nonce, the
  * PCR values it vouches for, the event logs and (optionally) a known-good
- * list agree. Pure computation over bytes in memory (OpenSSL, tss2-mu,
- * json-c): no TPM, no files. Used by 'xenmb verify', 'xenmb known-good'
+ * list agree (known_good_compare(), which the caller adds). Pure
+ * computation over bytes in memory (OpenSSL, tss2-mu, json-c): no TPM,
+ * no files. Used by 'xenmb verify', 'xenmb known-good'
  * and the unit tests.
  *
  * TPM 2.0 input: TPMS_ATTEST (quote.msg), TPMT_SIGNATURE (quote.sig) and
@@ -139,18 +140,20 @@ struct verify_result {
 };
 
 /*
- * Verifies @in, and compares with @known_good when it is not NULL.
- * Fills @res (free it with verify_result_free()); returns 0, or -ENOMEM.
+ * Checks @in. Fills @res (free it with verify_result_free()); returns 0,
+ * or -ENOMEM.
  */
-int verify_run(const struct verify_input *in, struct json_object *known_good,
-	       struct verify_result *res);
+int verify_run(const struct verify_input *in, struct verify_result *res);
 
 void verify_result_free(struct verify_result *res);
 
 /* "signature", "nonce", "replay" ... */
 const char *verify_check_name(enum verify_check check);
 
-/* Adds a reason (@reason true) or a note to @res; -ENOMEM on failure. */
+/*
+ * Adds a reason (@reason true: @res is then untrusted) or a note to
+ * @res; -ENOMEM on failure.
+ */
 __attribute__((format(printf, 4, 5))) int verify_add(struct verify_result *res,
 						     bool reason,
 						     enum verify_check check,

@@ -21,12 +21,17 @@ static void verify_and_record(struct verify_input *in)
 	struct verify_result res;
 	char err[256];
 
-	if (verify_run(in, NULL, &res))
+	if (verify_run(in, &res))
 		return;
-	list = known_good_record(in, &res.quoted, err, sizeof(err));
+	list = known_good_record(in->family, in->logs, in->log_count,
+				 &res.quoted, err, sizeof(err));
 	verify_result_free(&res);
-	if (list && !verify_run(in, list, &res))
+	/* 'xenmb known-good diff': the checks again, then the comparison. */
+	if (list && !verify_run(in, &res)) {
+		known_good_compare(list, in->logs, in->log_count, &res.quoted,
+				   &res);
 		verify_result_free(&res);
+	}
 	json_object_put(list);
 }
 
