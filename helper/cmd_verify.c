@@ -2,9 +2,10 @@
 /*
  * xenmb verify: the attestation verdict over what a quote produced, and
  * xenmb known-good record | diff: the list of what a clean host measured,
- * and what changed since. The checks themselves are verify.c and
- * known_good.c; this file reads the input files, runs the checks and the
- * comparison, and prints.
+ * and what changed since. The loaders, checks and verdict are
+ * verify_load.c, verify.c and verdict.c, the comparison known_good.c;
+ * this file reads the input files, runs the checks and the comparison,
+ * and prints.
  */
 /* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 #define _GNU_SOURCE /* asprintf */
@@ -22,7 +23,9 @@
 #include "known_good.h"
 #include "subcommands.h"
 #include "tpm2_esys.h"
+#include "verdict.h"
 #include "verify.h"
+#include "verify_load.h"
 
 struct verify_opts {
 	const char *attestation, *quote_dir, *quote_json, *tpm12_quote;

@@ -19,7 +19,7 @@
 #ifndef XENMB_KNOWN_GOOD_H
 #define XENMB_KNOWN_GOOD_H
 
-#include "verify.h"
+#include "verdict.h"
 
 #define KNOWN_GOOD_FORMAT 1
 

@@ -13,7 +13,9 @@
 
 #include "helper/encoding.h"
 #include "helper/known_good.h"
+#include "helper/verdict.h"
 #include "helper/verify.h"
+#include "helper/verify_load.h"
 
 static void verify_and_record(struct verify_input *in)
 {

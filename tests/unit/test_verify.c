@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The attestation verdict (helper/verify.c, helper/known_good.c) on real
+ * The attestation verdict (helper/verify_load.c, verify.c, verdict.c,
+ * known_good.c) on real
  * attestations made by real TPMs ($XENMB_SHARED_DATA/eventlogs/ *.json:
  * a TPM 2.0 Windows VM and a TPM 1.2 Linux machine):
  *  - each verifies as it is, with and without the known-good list
@@ -38,7 +39,9 @@
 #include "../../helper/eventlog.h"
 #include "../../helper/files.h"
 #include "../../helper/known_good.h"
+#include "../../helper/verdict.h"
 #include "../../helper/verify.h"
+#include "../../helper/verify_load.h"
 #include "tap.h"
 
 /*
