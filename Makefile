@@ -47,7 +47,8 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/encoding.c helper/files.c \
 	helper/xentpm.c helper/tpm12_flows.c helper/tpm12_attest.c \
 	helper/tpm12_challenge.c helper/tpm2_parse.c \
 	$(PURE_SRCS)
-HELPER_SRCS += helper/verify.c helper/known_good.c helper/cmd_verify.c
+HELPER_SRCS += helper/verdict.c helper/verify_load.c helper/verify.c \
+	helper/known_good.c helper/cmd_verify.c
 HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
 
 # The TCTI: dlopen()ed by libtss2-tctildr, by its soname, from tctildr's own

@@ -2,8 +2,10 @@
 /*
  * xenmb verify: the attestation verdict over what a quote produced, and
  * xenmb known-good record | diff: the list of what a clean host measured,
- * and what changed since. The checks themselves are verify.c and
- * known_good.c; this file reads the inputs and prints.
+ * and what changed since. The loaders, checks and verdict are
+ * verify_load.c, verify.c and verdict.c, the comparison known_good.c;
+ * this file reads the input files, runs the checks and the comparison,
+ * and prints.
  */
 /* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 #define _GNU_SOURCE /* asprintf */
@@ -21,7 +23,9 @@
 #include "known_good.h"
 #include "subcommands.h"
 #include "tpm2_esys.h"
+#include "verdict.h"
 #include "verify.h"
+#include "verify_load.h"
 
 struct verify_opts {
 	const char *attestation, *quote_dir, *quote_json, *tpm12_quote;
@@ -265,6 +269,21 @@ static struct json_object *load_list(const char *path)
 	return list;
 }
 
+/* The checks, then the comparison with @list when there is one. */
+static int checks_and_list(const struct verify_input *in,
+			   struct json_object *list, struct verify_result *res)
+{
+	int ret = verify_run(in, res);
+
+	if (!ret && list) {
+		ret = known_good_compare(list, in->logs, in->log_count,
+					 &res->quoted, res);
+		if (ret < 0)
+			verify_result_free(res);
+	}
+	return ret < 0 ? ret : 0;
+}
+
 static void print_lines(const char *kind, const struct verify_line *lines,
 			size_t count, int only)
 {
@@ -295,7 +314,7 @@ int cmd_verify(int argc, char **argv)
 	ret = load_inputs(&o, &in);
 	if (!ret && o.known_good && !(list = load_list(o.known_good)))
 		ret = EXIT_USAGE;
-	if (!ret && verify_run(&in, list, &res))
+	if (!ret && checks_and_list(&in, list, &res))
 		ret = EXIT_KERNEL;
 	if (!ret && !o.ak &&
 	    verify_add(&res, false, VERIFY_SIGNATURE,
@@ -415,7 +434,7 @@ static int known_good_record_cmd(struct verify_opts *o)
 	ret = load_inputs(o, &in);
 	if (ret)
 		goto out;
-	if (verify_run(&in, NULL, &res)) {
+	if (verify_run(&in, &res)) {
 		ret = EXIT_KERNEL;
 		goto out;
 	}
@@ -427,7 +446,8 @@ static int known_good_record_cmd(struct verify_opts *o)
 		ret = EXIT_UNTRUSTED;
 		goto out;
 	}
-	list = known_good_record(&in, &res.quoted, err, sizeof(err));
+	list = known_good_record(in.family, in.logs, in.log_count, &res.quoted,
+				 err, sizeof(err));
 	verify_result_free(&res);
 	if (!list) {
 		fprintf(stderr, "xenmb: %s\n", err);
@@ -462,7 +482,7 @@ static int known_good_diff_cmd(struct verify_opts *o, const char *list_path)
 	if (!list)
 		return EXIT_USAGE;
 	ret = load_inputs(o, &in);
-	if (!ret && verify_run(&in, list, &res))
+	if (!ret && checks_and_list(&in, list, &res))
 		ret = EXIT_KERNEL;
 	if (!ret) {
 		for (i = 0; i < res.reason_count; i++)

@@ -125,17 +125,17 @@ static void data_sha256(const struct tcg_event *ev, char *out)
 	hex_encode_to(md, sizeof(md), out);
 }
 
-/* The events of every log of @in, each with its place; -1 on a bad log. */
-static int fresh_events(const struct verify_input *in, struct kg_events *out,
-			char *err, size_t size)
+/* The events of every log of @logs, each with its place; -1 on a bad log. */
+static int fresh_events(const struct verify_log *logs, unsigned int log_count,
+			struct kg_events *out, char *err, size_t size)
 {
 	unsigned int l;
 	size_t cap = 0;
 
 	out->e = NULL;
 	out->count = 0;
-	for (l = 0; l < in->log_count; l++) {
-		const struct verify_log *log = &in->logs[l];
+	for (l = 0; l < log_count; l++) {
+		const struct verify_log *log = &logs[l];
 		struct tcg_log_iter it;
 		struct tcg_event ev;
 		uint32_t seq = 0;
@@ -242,7 +242,8 @@ static struct json_object *event_entry(const struct kg_event *k)
 	return o;
 }
 
-struct json_object *known_good_record(const struct verify_input *in,
+struct json_object *known_good_record(int family, const struct verify_log *logs,
+				      unsigned int log_count,
 				      const struct verify_pcrs *quoted,
 				      char *err, size_t size)
 {
@@ -252,7 +253,7 @@ struct json_object *known_good_record(const struct verify_input *in,
 	uint32_t b, pcr;
 	size_t i;
 
-	if (fresh_events(in, &fresh, err, size)) {
+	if (fresh_events(logs, log_count, &fresh, err, size)) {
 		free(fresh.e);
 		return NULL;
 	}
@@ -262,8 +263,7 @@ struct json_object *known_good_record(const struct verify_input *in,
 	json_object_object_add(list, "xenmb_known_good",
 			       json_object_new_int(KNOWN_GOOD_FORMAT));
 	json_object_object_add(
-	    list, "tpm",
-	    json_object_new_string(in->family == 1 ? "1.2" : "2.0"));
+	    list, "tpm", json_object_new_string(family == 1 ? "1.2" : "2.0"));
 	for (b = 0; b < quoted->count; b++) {
 		const struct verify_bank *q = &quoted->banks[b];
 		struct json_object *bank = json_object_new_object();
@@ -525,7 +525,7 @@ static struct kg_event **index_groups(struct kg_events *known, size_t *start)
 }
 
 static int compare_events(struct json_object *list,
-			  const struct verify_input *in,
+			  const struct verify_log *logs, unsigned int log_count,
 			  struct verify_result *res)
 {
 	struct kg_events fresh = {0}, known = {0};
@@ -538,7 +538,7 @@ static int compare_events(struct json_object *list,
 	if (list_events(list, &known))
 		return -ENOMEM;
 	/* A log that cannot be read is a 'log' reason already; compare none. */
-	if (fresh_events(in, &fresh, err, sizeof(err)))
+	if (fresh_events(logs, log_count, &fresh, err, sizeof(err)))
 		goto out;
 	number(&fresh);
 	index = index_groups(&known, start);
@@ -620,13 +620,14 @@ out:
 	return ret ? ret : diffs;
 }
 
-int known_good_compare(struct json_object *list, const struct verify_input *in,
-		       const struct verify_pcrs *quoted,
+int known_good_compare(struct json_object *list, const struct verify_log *logs,
+		       unsigned int log_count, const struct verify_pcrs *quoted,
 		       struct verify_result *res)
 {
 	struct json_object *v;
 	int pcr_diffs, event_diffs;
 
+	res->ran[VERIFY_KNOWN_GOOD] = true;
 	if (!json_object_is_type(list, json_type_object) ||
 	    !json_object_object_get_ex(list, "xenmb_known_good", &v) ||
 	    json_object_get_int(v) != KNOWN_GOOD_FORMAT)
@@ -638,7 +639,7 @@ int known_good_compare(struct json_object *list, const struct verify_input *in,
 	pcr_diffs = compare_pcrs(list, quoted, res);
 	if (pcr_diffs < 0)
 		return pcr_diffs;
-	event_diffs = compare_events(list, in, res);
+	event_diffs = compare_events(list, logs, log_count, res);
 	if (event_diffs < 0)
 		return event_diffs;
 	return pcr_diffs + event_diffs;

@@ -19,25 +19,27 @@
 #ifndef XENMB_KNOWN_GOOD_H
 #define XENMB_KNOWN_GOOD_H
 
-#include "verify.h"
+#include "verdict.h"
 
 #define KNOWN_GOOD_FORMAT 1
 
 /*
- * The list for @in's logs and the PCR values in @quoted (what a verified
- * quote vouches for). NULL with a line in @err when a log cannot be read.
+ * The list for the TPM @family's (1: 1.2, 2: 2.0) @logs and the PCR
+ * values in @quoted (what a verified quote vouches for). NULL with a line
+ * in @err when a log cannot be read.
  */
-struct json_object *known_good_record(const struct verify_input *in,
+struct json_object *known_good_record(int family, const struct verify_log *logs,
+				      unsigned int log_count,
 				      const struct verify_pcrs *quoted,
 				      char *err, size_t size);
 
 /*
  * Adds one VERIFY_KNOWN_GOOD reason to @res per difference between @list
- * and (@in's logs, @quoted). Returns the number of differences, or
- * -ENOMEM.
+ * and (@logs, @quoted), which makes @res untrusted. Returns the number of
+ * differences, or -ENOMEM.
  */
-int known_good_compare(struct json_object *list, const struct verify_input *in,
-		       const struct verify_pcrs *quoted,
+int known_good_compare(struct json_object *list, const struct verify_log *logs,
+		       unsigned int log_count, const struct verify_pcrs *quoted,
 		       struct verify_result *res);
 
 /*

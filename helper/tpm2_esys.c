@@ -15,7 +15,7 @@
 #include "exit_codes.h"
 #include "files.h"
 #include "owner_secret.h"
-#include "verify.h"
+#include "verify_load.h"
 
 #ifdef XENMB_STATIC_TCTI
 /*

@@ -13,7 +13,9 @@
 
 #include "helper/encoding.h"
 #include "helper/known_good.h"
+#include "helper/verdict.h"
 #include "helper/verify.h"
+#include "helper/verify_load.h"
 
 static void verify_and_record(struct verify_input *in)
 {
@@ -21,12 +23,17 @@ static void verify_and_record(struct verify_input *in)
 	struct verify_result res;
 	char err[256];
 
-	if (verify_run(in, NULL, &res))
+	if (verify_run(in, &res))
 		return;
-	list = known_good_record(in, &res.quoted, err, sizeof(err));
+	list = known_good_record(in->family, in->logs, in->log_count,
+				 &res.quoted, err, sizeof(err));
 	verify_result_free(&res);
-	if (list && !verify_run(in, list, &res))
+	/* 'xenmb known-good diff': the checks again, then the comparison. */
+	if (list && !verify_run(in, &res)) {
+		known_good_compare(list, in->logs, in->log_count, &res.quoted,
+				   &res);
 		verify_result_free(&res);
+	}
 	json_object_put(list);
 }
 

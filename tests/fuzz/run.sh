@@ -30,7 +30,7 @@ declare -A extra=(
         -Wl,--wrap=xenmb_open,--wrap=xenmb_get_info,--wrap=xenmb_tpm_transmit"
 )
 harnesses=(txt_heap tcg_log policy owner_config tpm2_pcr_read tpm2_quote tpm2_cred tpm2_tcti)
-extra[verify]="helper/verify.c helper/known_good.c helper/eventlog.c helper/encoding.c helper/xenmb_dev.c driver/tcg_log.c helper/tpm12.c -ljson-c -ltss2-mu -lcrypto"
+extra[verify]="helper/verify_load.c helper/verify.c helper/verdict.c helper/known_good.c helper/eventlog.c helper/encoding.c helper/xenmb_dev.c driver/tcg_log.c helper/tpm12.c -ljson-c -ltss2-mu -lcrypto"
 harnesses+=(verify)
 # Built to accept any response HMAC, so authorized responses get parsed.
 extra[tpm12]="-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION helper/tpm12.c helper/xenmb_dev.c -lcrypto"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The attestation verdict (helper/verify.c, helper/known_good.c) on real
+ * The attestation verdict (helper/verify_load.c, verify.c, verdict.c,
+ * known_good.c) on real
  * attestations made by real TPMs ($XENMB_SHARED_DATA/eventlogs/ *.json:
  * a TPM 2.0 Windows VM and a TPM 1.2 Linux machine):
  *  - each verifies as it is, with and without the known-good list
@@ -38,7 +39,9 @@
 #include "../../helper/eventlog.h"
 #include "../../helper/files.h"
 #include "../../helper/known_good.h"
+#include "../../helper/verdict.h"
 #include "../../helper/verify.h"
+#include "../../helper/verify_load.h"
 #include "tap.h"
 
 /*
@@ -63,6 +66,23 @@ static char *read_text(const char *file)
 	return (char *)buf;
 }
 
+/*
+ * What 'xenmb verify' does: the checks, then the comparison with @list
+ * when there is one. 0, or -ENOMEM with @res freed.
+ */
+static int verdict_of(const struct verify_input *in, struct json_object *list,
+		      struct verify_result *res)
+{
+	if (verify_run(in, res))
+		return -ENOMEM;
+	if (list && known_good_compare(list, in->logs, in->log_count,
+				       &res->quoted, res) < 0) {
+		verify_result_free(res);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Runs the verification; true when untrusted with a reason of @check. */
 static bool untrusted_by(const struct verify_input *in,
 			 struct json_object *list, int check)
@@ -71,8 +91,8 @@ static bool untrusted_by(const struct verify_input *in,
 	bool hit = false;
 	size_t i;
 
-	if (verify_run(in, list, &res)) {
-		fprintf(stderr, "verify_run: out of memory\n");
+	if (verdict_of(in, list, &res)) {
+		fprintf(stderr, "verdict_of: out of memory\n");
 		exit(2);
 	}
 	for (i = 0; i < res.reason_count; i++)
@@ -89,7 +109,7 @@ static void first_reason(const struct verify_input *in,
 	struct verify_result res;
 
 	snprintf(out, size, "(none)");
-	if (verify_run(in, list, &res))
+	if (verdict_of(in, list, &res))
 		return;
 	if (res.reason_count)
 		snprintf(out, size, "%s: %s",
@@ -216,7 +236,7 @@ static void check_diff_names(const char *file, struct verify_input *in,
 		seq++;
 	}
 	log->buf[at] ^= 0x01;
-	if (!verify_run(in, list, &res)) {
+	if (!verdict_of(in, list, &res)) {
 		snprintf(want, sizeof(want), "PCR %u, srtm log event %u (", pcr,
 			 target);
 		for (i = 0; i < res.reason_count; i++)
@@ -253,14 +273,15 @@ static void run_attestation(const char *file, struct verify_input *tpm12_ak)
 
 	snprintf(desc, sizeof(desc), "%s: trusted as it is", file);
 	first_reason(&in, NULL, why, sizeof(why));
-	ret = verify_run(&in, NULL, &res);
+	ret = verify_run(&in, &res);
 	report(!ret && res.trusted && res.ran[VERIFY_SIGNATURE] &&
 		   res.ran[VERIFY_NONCE] && res.ran[VERIFY_PCR_DIGEST] &&
 		   res.ran[VERIFY_REPLAY],
 	       desc, "%s", why);
 	snprintf(err, sizeof(err), "%s", "cannot record");
-	list =
-	    ret ? NULL : known_good_record(&in, &res.quoted, err, sizeof(err));
+	list = ret ? NULL
+		   : known_good_record(in.family, in.logs, in.log_count,
+				       &res.quoted, err, sizeof(err));
 	snprintf(desc, sizeof(desc), "%s: known-good list recorded", file);
 	report(list != NULL, desc, "%s", err);
 	snprintf(desc, sizeof(desc), "%s: trusted against its own list", file);
@@ -289,7 +310,7 @@ static void run_attestation(const char *file, struct verify_input *tpm12_ak)
 				       json_object_new_string("drtm"));
 		json_object_object_add(extra, "pcr", json_object_new_int(17));
 		json_object_array_add(events, extra);
-		if (!verify_run(&in, list, &r2)) {
+		if (!verdict_of(&in, list, &r2)) {
 			for (i = 0; i < r2.reason_count; i++)
 				said |= strstr(r2.reasons[i].text,
 					       "no drtm log came") != NULL;
@@ -378,7 +399,7 @@ static void run_tpm12_quote_json(const uint8_t *blob, size_t len,
 		in.nonce_len = att->nonce_len;
 		in.has_nonce = true;
 		ok = ok && in.family == 1 && in.log_count == 1 &&
-		     !verify_run(&in, NULL, &res);
+		     !verify_run(&in, &res);
 		if (ok) {
 			ok = res.trusted && res.ran[VERIFY_REPLAY];
 			verify_result_free(&res);
