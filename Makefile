@@ -49,7 +49,15 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/encoding.c helper/files.c \
 	$(PURE_SRCS)
 HELPER_SRCS += helper/verdict.c helper/verify_load.c helper/verify.c \
 	helper/known_good.c helper/cmd_verify.c
-HELPER_HDRS := $(wildcard helper/*.h driver/*.h) uapi/linux/xenmb.h
+
+# Each source compiles to an object of its own, one directory a flag set
+# ($(BUILD)/obj/xenmb: the helper and the bench tool; xenmb-static; tcti),
+# and -MMD -MP writes beside it a .d of the headers it included: a
+# second make runs no compiler, a touched .c recompiles its object alone,
+# a touched header those that include it.
+OBJ := $(BUILD)/obj
+DEPFLAGS := -MMD -MP
+HELPER_OBJS := $(HELPER_SRCS:%.c=$(OBJ)/xenmb/%.o)
 
 # The TCTI: dlopen()ed by libtss2-tctildr, by its soname, from tctildr's own
 # libdir (pkg-config's, not -print-multiarch: that is empty on RHEL-like
@@ -66,6 +74,7 @@ TCTI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=hidden \
 	-Dexplicit_bzero=xenmb_explicit_bzero $(CFLAGS)
 TCTI_LDFLAGS := -shared -Wl,-soname,$(TCTI_SONAME) -Wl,--no-undefined \
 	-Wl,-z,relro,-z,now $(LDFLAGS)
+TCTI_OBJS := $(TCTI_SRCS:%.c=$(OBJ)/tcti/%.o)
 
 .PHONY: all module helper check demo install dkms-install dkms-remove \
 	clean module-clean format style deps fuzz tcti install-tcti \
@@ -78,9 +87,12 @@ module:
 
 helper: $(BUILD)/xenmb
 
-$(BUILD)/xenmb: $(HELPER_SRCS) $(HELPER_HDRS)
-	@mkdir -p $(BUILD)
-	$(CC) $(HELPER_CFLAGS) -o $@ $(HELPER_SRCS) $(HELPER_LIBS)
+$(BUILD)/xenmb: $(HELPER_OBJS)
+	$(CC) $(HELPER_CFLAGS) -o $@ $(HELPER_OBJS) $(HELPER_LIBS)
+
+$(OBJ)/xenmb/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HELPER_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # The static helper. Debian 12 has libcrypto.a, libjson-c.a, libkeyutils.a
 # and glibc's libc.a, but no static tpm2-tss: helper/tss-static.sh builds
@@ -104,7 +116,10 @@ TSS_SUITE ?= trixie
 STATIC_HELPER := $(BUILD)/xenmb-static
 # The TCTI, compiled in; static_init.c: OpenSSL never reads openssl.cnf.
 STATIC_SRCS := helper/tcti_xenmb.c helper/static_init.c
-STATIC_CFLAGS := $(HELPER_CFLAGS) -I$(TSS_STATIC)/include -DXENMB_STATIC_TCTI
+STATIC_CFLAGS := $(HELPER_CFLAGS) -I$(TSS_STATIC)/include -DXENMB_STATIC_TCTI \
+	-ffunction-sections -fdata-sections
+STATIC_OBJS := $(HELPER_SRCS:%.c=$(OBJ)/xenmb-static/%.o) \
+	$(STATIC_SRCS:%.c=$(OBJ)/xenmb-static/%.o)
 STATIC_LDFLAGS := -static -Wl,--gc-sections $(LDFLAGS)
 STATIC_LIBS := -L$(TSS_STATIC)/lib -ltss2-esys -ltss2-sys -ltss2-mu \
 	-ltss2-rc -ljson-c -lcrypto -lkeyutils -lpthread
@@ -118,20 +133,27 @@ $(TSS_STAMP): helper/tss-static.sh
 
 helper-static: $(STATIC_HELPER)
 
-$(STATIC_HELPER): $(HELPER_SRCS) $(STATIC_SRCS) $(HELPER_HDRS) $(TSS_STAMP)
-	@mkdir -p $(BUILD)
-	$(CC) $(STATIC_CFLAGS) -ffunction-sections -fdata-sections -o $@ \
-		$(HELPER_SRCS) $(STATIC_SRCS) $(STATIC_LDFLAGS) $(STATIC_LIBS) \
+$(STATIC_HELPER): $(STATIC_OBJS) $(TSS_STAMP)
+	$(CC) $(STATIC_CFLAGS) -o $@ \
+		$(STATIC_OBJS) $(STATIC_LDFLAGS) $(STATIC_LIBS) \
 		2>$(BUILD)/xenmb-static.link.log || { cat $(BUILD)/xenmb-static.link.log; exit 1; }
 	@cat $(BUILD)/xenmb-static.link.log >&2
 
+# tpm2-tss's headers first (order only: its .d names the ones it read).
+$(OBJ)/xenmb-static/%.o: %.c | $(TSS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(STATIC_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
 tcti: $(TCTI_LIB)
 
-$(TCTI_LIB): $(TCTI_SRCS) $(HELPER_HDRS)
-	@mkdir -p $(BUILD)
-	$(CC) $(TCTI_CFLAGS) $(TCTI_LDFLAGS) -o $@ $(TCTI_SRCS)
+$(TCTI_LIB): $(TCTI_OBJS)
+	$(CC) $(TCTI_CFLAGS) $(TCTI_LDFLAGS) -o $@ $(TCTI_OBJS)
 	ln -sf $(notdir $@) $(BUILD)/$(TCTI_SONAME)
 	ln -sf $(TCTI_SONAME) $(BUILD)/libtss2-tcti-xenmb.so
+
+$(OBJ)/tcti/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(TCTI_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 deps:
 	tests/deps.sh
@@ -191,7 +213,7 @@ module-clean:
 clean: module-clean
 	rm -rf $(BUILD)/xenmb $(BUILD)/test $(BUILD)/unit $(BUILD)/qemu \
 		$(BUILD)/xenmb-static $(BUILD)/xenmb-static.link.log $(TSS_STATIC) \
-		$(BUILD)/libtss2-tcti-xenmb.so*
+		$(BUILD)/libtss2-tcti-xenmb.so* $(OBJ)
 	rm -rf $(BUILD)/xenmb-bench $(BUILD)/bench
 	rm -rf $(BUILD)/rpm $(BUILD)/xenmb.iso $(BUILD)/xenmb.iso.md5
 
@@ -200,9 +222,9 @@ BENCH_SRCS := bench/xenmb-bench.c helper/files.c helper/xenmb_dev.c \
 	helper/eventlog.c driver/tcg_log.c
 .PHONY: bench bench-tool
 bench-tool: $(BUILD)/xenmb-bench
-$(BUILD)/xenmb-bench: $(BENCH_SRCS) $(HELPER_HDRS)
-	@mkdir -p $(BUILD)
-	$(CC) $(HELPER_CFLAGS) -o $@ $(BENCH_SRCS) -ljson-c -lcrypto
+BENCH_OBJS := $(BENCH_SRCS:%.c=$(OBJ)/xenmb/%.o)
+$(BUILD)/xenmb-bench: $(BENCH_OBJS)
+	$(CC) $(HELPER_CFLAGS) -o $@ $(BENCH_OBJS) -ljson-c -lcrypto
 # BENCH_NOTE: one line on the machine's load, written into RESULTS.md.
 bench:
 	python3 bench/run.py --note "$(BENCH_NOTE)"
@@ -235,3 +257,6 @@ supp-pack: rpm
 	packaging/supp-pack/build.py --output $(SUPP_PACK) --version $(VERSION) \
 		$(RPM_TOP)/RPMS/x86_64/xenmb-$(VERSION)-1.x86_64.rpm \
 		$(RPM_TOP)/RPMS/x86_64/xenmb-modules-$(KVER)-$(VERSION)-1.x86_64.rpm
+
+-include $(sort $(HELPER_OBJS:.o=.d) $(BENCH_OBJS:.o=.d) $(STATIC_OBJS:.o=.d) \
+	$(TCTI_OBJS:.o=.d))
