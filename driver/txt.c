@@ -93,7 +93,7 @@ static int heap_range_ok(const struct xenmb_txt_info *info)
 
 	if (info->heap_size >= 4 * (8 + 4) &&
 	    info->heap_size <= TXT_HEAP_MAX_SIZE)
-		ret = xenmb_phys_range_check(info->heap_base, info->heap_size);
+		ret = xenmb_phys_memory_check(info->heap_base, info->heap_size);
 	/* Hidden by Xen is how a tboot host is, not a fault to log. */
 	if (ret == -EBADMSG)
 		pr_warn_ratelimited("xenmb: TXT heap %#llx+%#llx is not a reserved range of sane size\n",
@@ -104,10 +104,10 @@ static int heap_range_ok(const struct xenmb_txt_info *info)
 /* A log's range must be readable; says so in the kernel log if not. */
 static int log_range_ok(u64 phys, u64 len)
 {
-	int ret = xenmb_phys_range_check(phys, len);
+	int ret = xenmb_phys_memory_check(phys, len);
 
 	if (ret == -EBADMSG)
-		pr_warn_ratelimited("xenmb: DRTM log %#llx+%#llx is not in reserved memory\n",
+		pr_warn_ratelimited("xenmb: DRTM log %#llx+%#llx is not reserved memory, or a driver claims it\n",
 				    phys, len);
 	return ret;
 }
