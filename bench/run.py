@@ -569,7 +569,7 @@ def write_results(path, rows, series, info, n, load_before, load_after, smoke, l
     if os.path.exists(analysis):
         with open(analysis) as f:
             out += [f.read().rstrip(), ""]
-    # The dated figures of earlier runs (README: "dated figures live in
+    # The dated figures of earlier runs ("dated figures live in
     # bench/RESULTS.md only") are carried over from the file replaced.
     if not smoke and os.path.exists(path):
         with open(path) as f:
