@@ -17,6 +17,8 @@ packages=(
     # strace for tests/static's check that it opens no library at run time.
     dpkg-dev autoconf automake libtool autoconf-archive libltdl-dev pkgconf
     strace
+    # tests/man: groff -ww on the man pages.
+    groff-base
 )
 
 missing=()
