@@ -8,7 +8,8 @@ TPM 2.0 (TIS), one boot:
     moments spread over one run (between Load/StartAuthSession and
     FlushContext for most of them);
   * tpm2_createprimary -T xenmb and tpm2_startauthsession -T xenmb, which
-    leave their object and session loaded on purpose when they exit;
+    leave their object and session loaded on purpose when they exit, and a
+    HashSequenceStart sent alone, whose sequence object nothing completes;
   * afterwards the TPM holds no transient object and no loaded or saved
     session (asked over /dev/xenmb and, independently, by tpm2_getcap on
     /dev/tpm0), the persistent EK and AK are still there, and a quote
@@ -40,6 +41,8 @@ XENTPM = "/opt/xensource/tpm/xentpm"
 TOOLS = ("tpm2_createprimary", "tpm2_startauthsession", "tpm2_getcap", "tpm2_quote",
          "tpm2_makecredential")
 SECRET = b"cleanup-secret-0123456789abcdef!"
+# TPM2_HashSequenceStart(auth: empty, SHA-256): a sequence object.
+HASH_SEQUENCE_START = struct.pack(">HII HH", 0x8001, 14, 0x186, 0, 0x000B)
 
 
 def tpm12_get_handles(rt):
@@ -95,9 +98,10 @@ def tpm2_steps():
         harness.Step("kill_xentpm_challenge",
                      f"kill_loop xentpm_challenge \"{XENTPM} --tpm_challenge $(cat /tmp/cred.b64)\""),
         harness.Step("challenge_after", "xenmb challenge --file /tmp/cred"),
-        # These two leave their handle loaded on exit, by design.
+        # These leave their handle loaded on exit, by design.
         harness.Step("primary", "tpm2_createprimary -T xenmb -C o -G ecc -c /tmp/p.ctx"),
         harness.Step("session", "tpm2_startauthsession -T xenmb -S /tmp/s.ctx"),
+        harness.Step("sequence", f"xenmb tpm send --locality 0 --json {HASH_SEQUENCE_START.hex()}"),
         harness.Step("transient", f"xenmb tpm send --locality 0 --json {get_handles(HR_TRANSIENT).hex()}"),
         harness.Step("loaded_sessions", f"xenmb tpm send --locality 0 --json {get_handles(HR_LOADED_SESSION).hex()}"),
         harness.Step("saved_sessions", f"xenmb tpm send --locality 0 --json {get_handles(0x03000000).hex()}"),
@@ -163,6 +167,10 @@ def check_tpm2(c, g):
            g.err("challenge_after"))
     expect(c, g.rc("primary"), 0, "tpm2_createprimary -T xenmb exits 0", g.err("primary"))
     expect(c, g.rc("session"), 0, "tpm2_startauthsession -T xenmb exits 0", g.err("session"))
+    seq = g.json("sequence") or {}
+    rsp = bytes.fromhex(seq.get("response", ""))
+    c.check(seq.get("tpm_rc") == 0 and len(rsp) >= 14 and rsp[10] == 0x80,
+            "HashSequenceStart over /dev/xenmb creates a sequence object (0x80...)", repr(seq))
     expect(c, handles_of(g, "transient"), [], "no transient object left in the TPM")
     expect(c, handles_of(g, "loaded_sessions"), [], "no loaded session left in the TPM")
     expect(c, handles_of(g, "saved_sessions"), [], "no saved session left in the TPM")
