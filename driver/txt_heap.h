@@ -15,7 +15,6 @@
 
 /* TXT public configuration space: registers (offsets from its base). */
 #define TXT_PUB_BASE		0xFED30000ULL
-#define TXT_PUB_SIZE		0x10000
 #define TXT_REG_STS		0x000
 #define TXT_REG_ESTS		0x008
 #define TXT_REG_ERRORCODE	0x030
