@@ -11,7 +11,7 @@ tpm_tis_core.c never sets TPM_CHIP_FLAG_IRQ, so its probe always ends in
 on 6.1. 6.12's tpm_tis takes interrupts only when asked
 (tpm_tis.interrupts=1, also on the command line; 6.1 ignores it, its
 default is on), and then runs in real IRQ mode: no fallback line, and
-/proc/interrupts counts IRQ 5 as "tpm0"'s line as the commands go (the
+/proc/interrupts counts IRQ 5 on the chip's "tpmN" line as the commands go (the
 kernel prints no line that says so; the counting line is the proof). The
 test asserts which of the two happened, and requires real IRQ mode on
 6.12 (tests/kernels runs this boot there). In the fallback, the register
