@@ -11,15 +11,16 @@ tpm_tis_core.c never sets TPM_CHIP_FLAG_IRQ, so its probe always ends in
 on 6.1. 6.12's tpm_tis takes interrupts only when asked
 (tpm_tis.interrupts=1, also on the command line; 6.1 ignores it, its
 default is on), and then runs in real IRQ mode: no fallback line, and
-/proc/interrupts counts IRQ 5 on the chip's "tpmN" line as the commands go (the
-kernel prints no line that says so; the counting line is the proof). The
-test asserts which of the two happened, and requires real IRQ mode on
+/proc/interrupts counts IRQ 5 on the chip's "tpmN" line as the commands go
+(the kernel prints no line that says so; the counting line is the proof).
+The test asserts which of the two happened, and requires real IRQ mode on
 6.12 (tests/kernels runs this boot there). In the fallback, the register
 state xenmb checks (INT_ENABLE(0) bit 31, global enable, no source bit) is
 set by the test-only tisirq.ko under the chip's ops. Either way: INFO lists
 locality 0 only, localities 1-3 get EOPNOTSUPP (exit 4), locality 0,
-/dev/tpmN, /dev/tpmrmN and /dev/hwrng work; cleared again, localities 1-3
-work again.
+/dev/tpmN, /dev/tpmrmN and /dev/hwrng work. In the fallback, with the bit
+cleared again, localities 1-3 work again; in real IRQ mode it stays set
+and they stay refused.
 
 Boots "mix" and "signals" (polling tpm_tis; tpmrelay.py in the data
 channel, boot.sh --faults; each ends with the checks of "afterwards"):
