@@ -19,6 +19,9 @@ packages=(
     strace
     # tests/man: groff -ww on the man pages.
     groff-base
+    # tests/kernels/param_flags.py reads the module's parameters (run by
+    # Debian's /usr/bin/python3).
+    python3-pyelftools
 )
 
 missing=()

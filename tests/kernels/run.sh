@@ -2,8 +2,9 @@
 # The kernel matrix (make check's "kernels" suite):
 #  1. the module builds with W=1 and sparse (C=1) against Debian's 5.10
 #     (bullseye), 6.1 (bookworm) and 6.12 (bookworm-backports), each from a
-#     clean copy of the sources, with not one warning, and the .ko's
-#     vermagic names that kernel;
+#     clean copy of the sources, with not one warning, the .ko's vermagic
+#     names that kernel, and txt_base is a hardware parameter (lockdown
+#     refuses it; param_flags.py reads the flag from the .ko);
 #  2. on 5.10 and 6.12 (6.1 runs every suite of make check already) the
 #     guest boots that kernel and runs test_foundation.py (all three modes),
 #     test_txt.py and test_quote.py, and on 6.12 test_localities.py irq
@@ -64,6 +65,11 @@ for s in "${series[@]}"; do
          { grep -E "^  (CC|CHECK)" "$log"; false; }'
     check "$s: the module's vermagic is $kver" \
         '[[ $(modinfo -F vermagic "$src/xenmb.ko" | cut -d" " -f1) == "$kver" ]]'
+    # A locked-down kernel refuses a hardware parameter; policy, which is
+    # not one, shows the reader tells them apart.
+    check "$s: txt_base is a hardware parameter (KERNEL_PARAM_FL_HWPARAM), policy is not" \
+        '[[ $(tests/kernels/param_flags.py "$src/xenmb.ko" txt_base policy | tr "\n" " ") == \
+            "txt_base 0x2 policy 0x0 " ]]'
 done
 [[ $build_only == no ]] || finish
 
