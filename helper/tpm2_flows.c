@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TPM 2.0 flows (tpm2_flows.h): quote. Each keeps what it loaded only
+ * as long as it runs; the keys it finds or makes stay persistent.
+ */
+#include "tpm2_flows.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tss2/tss2_mu.h>
+
+#include "exit_codes.h"
+#include "tpm2_parse.h"
+
+#define QUOTE_TRIES 3
+#define ALL_PCRS ((1U << XENMB_PCR_COUNT) - 1)
+
+static const struct {
+	const char *name;
+	TPMI_ALG_HASH alg;
+} banks_known[] = {
+    {"sha1", TPM2_ALG_SHA1},	   {"sha256", TPM2_ALG_SHA256},
+    {"sha384", TPM2_ALG_SHA384},   {"sha512", TPM2_ALG_SHA512},
+    {"sm3_256", TPM2_ALG_SM3_256},
+};
+
+const char *tpm2_bank_name(TPMI_ALG_HASH alg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(banks_known) / sizeof(banks_known[0]); i++)
+		if (banks_known[i].alg == alg)
+			return banks_known[i].name;
+	return "?";
+}
+
+/* Adds PCRs @mask of bank @alg to @sel, merging with an earlier entry. */
+static int sel_add(TPML_PCR_SELECTION *sel, TPMI_ALG_HASH alg, uint32_t mask)
+{
+	TPMS_PCR_SELECTION *s = NULL;
+	uint32_t i;
+
+	for (i = 0; i < sel->count; i++)
+		if (sel->pcrSelections[i].hash == alg)
+			s = &sel->pcrSelections[i];
+	if (!s) {
+		if (sel->count == TPM2_NUM_PCR_BANKS)
+			return -1;
+		s = &sel->pcrSelections[sel->count++];
+		s->hash = alg;
+		s->sizeofSelect = 3;
+	}
+	s->pcrSelect[0] |= (uint8_t)mask;
+	s->pcrSelect[1] |= (uint8_t)(mask >> 8);
+	s->pcrSelect[2] |= (uint8_t)(mask >> 16);
+	return 0;
+}
+
+int tpm2_pcr_selection_parse(const char *spec, TPML_PCR_SELECTION *sel)
+{
+	char *copy = strdup(spec), *save = NULL, *tok;
+	TPMI_ALG_HASH alg = 0;
+	int ret = 0;
+
+	if (!copy)
+		return -1;
+	memset(sel, 0, sizeof(*sel));
+	for (tok = strtok_r(copy, ",+", &save); tok && !ret;
+	     tok = strtok_r(NULL, ",+", &save)) {
+		char *colon = strchr(tok, ':'), *end;
+		unsigned long pcr;
+		uint32_t mask;
+		size_t i;
+
+		if (colon) {
+			*colon = '\0';
+			alg = 0;
+			for (i = 0;
+			     i < sizeof(banks_known) / sizeof(banks_known[0]);
+			     i++)
+				if (!strcmp(tok, banks_known[i].name))
+					alg = banks_known[i].alg;
+			tok = colon + 1;
+		}
+		if (!alg) {
+			ret = -1;
+			break;
+		}
+		if (!strcmp(tok, "all")) {
+			mask = ALL_PCRS;
+		} else {
+			errno = 0;
+			pcr = strtoul(tok, &end, 0);
+			if (errno || end == tok || *end ||
+			    pcr >= XENMB_PCR_COUNT) {
+				ret = -1;
+				break;
+			}
+			mask = 1U << pcr;
+		}
+		ret = sel_add(sel, alg, mask);
+	}
+	free(copy);
+	return ret || !sel->count ? -1 : 0;
+}
+
+/* Which banks the TPM has PCRs allocated in. */
+static int allocated_banks(struct tpm2_ctx *ctx, TPML_PCR_SELECTION *out)
+{
+	TPMS_CAPABILITY_DATA *cap = NULL;
+	TPMI_YES_NO more;
+	TSS2_RC rc;
+
+	rc = Esys_GetCapability(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				ESYS_TR_NONE, TPM2_CAP_PCRS, 0, 1, &more, &cap);
+	if (rc)
+		return tpm2_fail("TPM2_GetCapability(PCRs)", rc);
+	*out = cap->data.assignedPCR;
+	Esys_Free(cap);
+	return 0;
+}
+
+static bool bank_allocated(const TPML_PCR_SELECTION *alloc, TPMI_ALG_HASH alg)
+{
+	uint32_t i;
+
+	for (i = 0; i < alloc->count; i++)
+		if (alloc->pcrSelections[i].hash == alg)
+			return tpm2_selection_mask(&alloc->pcrSelections[i]) !=
+			       0;
+	return false;
+}
+
+/*
+ * @want, or the default, checked against the banks the TPM allocated:
+ * quoting a bank it has not would fail with a less helpful TPM error.
+ */
+static int choose_selection(struct tpm2_ctx *ctx,
+			    const TPML_PCR_SELECTION *want,
+			    TPML_PCR_SELECTION *sel)
+{
+	TPML_PCR_SELECTION alloc = {0};
+	uint32_t b;
+	int ret;
+
+	ret = allocated_banks(ctx, &alloc);
+	if (ret)
+		return ret;
+	memset(sel, 0, sizeof(*sel));
+	if (want) {
+		*sel = *want;
+	} else {
+		sel_add(sel, TPM2_ALG_SHA256, ALL_PCRS);
+		if (bank_allocated(&alloc, TPM2_ALG_SHA1))
+			sel_add(sel, TPM2_ALG_SHA1, ALL_PCRS);
+	}
+	for (b = 0; b < sel->count; b++) {
+		if (bank_allocated(&alloc, sel->pcrSelections[b].hash))
+			continue;
+		fprintf(stderr,
+			"xenmb: the TPM has no %s PCR bank allocated; choose "
+			"others with --pcrs\n",
+			tpm2_bank_name(sel->pcrSelections[b].hash));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * Reads every PCR of @sel into @vals. TPM2_PCR_Read returns at most eight
+ * digests a call and says which ones: ask again for the rest.
+ */
+static int read_pcrs(struct tpm2_ctx *ctx, const TPML_PCR_SELECTION *sel,
+		     struct tpm2_pcr_bank *vals)
+{
+	TPML_PCR_SELECTION want = *sel;
+	uint32_t b, i;
+	int pcr;
+
+	for (b = 0; b < sel->count; b++) {
+		vals[b].alg = sel->pcrSelections[b].hash;
+		vals[b].read = 0;
+	}
+	for (;;) {
+		TPML_PCR_SELECTION *got = NULL;
+		TPML_DIGEST *digests = NULL;
+		uint32_t counter, d = 0, progress = 0, left = 0;
+		TSS2_RC rc;
+
+		for (b = 0; b < want.count; b++)
+			left |= tpm2_selection_mask(&want.pcrSelections[b]);
+		if (!left)
+			return 0;
+		rc = Esys_PCR_Read(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &want, &counter, &got,
+				   &digests);
+		if (rc)
+			return tpm2_fail("TPM2_PCR_Read", rc);
+		for (i = 0; i < got->count; i++) {
+			uint32_t m =
+			    tpm2_selection_mask(&got->pcrSelections[i]);
+
+			for (b = 0; b < sel->count; b++)
+				if (vals[b].alg == got->pcrSelections[i].hash)
+					break;
+			for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
+				const TPM2B_DIGEST *dg;
+
+				if (!(m & (1U << pcr)))
+					continue;
+				if (b == sel->count || d >= digests->count ||
+				    digests->digests[d].size >
+					XENMB_DIGEST_MAX) {
+					Esys_Free(got);
+					Esys_Free(digests);
+					fprintf(stderr, "xenmb: TPM2_PCR_Read "
+							"answered what was not "
+							"asked\n");
+					return EXIT_TPM_ERROR;
+				}
+				dg = &digests->digests[d++];
+				vals[b].size = dg->size;
+				memcpy(vals[b].value[pcr], dg->buffer,
+				       dg->size);
+				vals[b].read |= 1U << pcr;
+				want.pcrSelections[b].pcrSelect[pcr / 8] &=
+				    (uint8_t) ~(1U << (pcr % 8));
+				progress++;
+			}
+		}
+		Esys_Free(got);
+		Esys_Free(digests);
+		if (!progress) {
+			fprintf(stderr,
+				"xenmb: the TPM returns no value for some "
+				"selected PCRs; is every bank allocated?\n");
+			return EXIT_TPM_ERROR;
+		}
+	}
+}
+
+/* H(PCR values in selection order), what the quote's pcrDigest holds. */
+static bool pcr_digest(const TPML_PCR_SELECTION *sel,
+		       const struct tpm2_pcr_bank *vals, uint8_t out[32])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	uint32_t b;
+	int pcr;
+
+	for (b = 0; ok && b < sel->count; b++)
+		for (pcr = 0; ok && pcr < XENMB_PCR_COUNT; pcr++)
+			if (tpm2_selection_mask(&sel->pcrSelections[b]) &
+			    (1U << pcr))
+				ok = EVP_DigestUpdate(md, vals[b].value[pcr],
+						      vals[b].size);
+	ok = ok && EVP_DigestFinal_ex(md, out, NULL);
+	EVP_MD_CTX_free(md);
+	return ok;
+}
+
+static void quote_release(struct tpm2_quote_result *q)
+{
+	Esys_Free(q->attest);
+	Esys_Free(q->sig);
+	q->attest = NULL;
+	q->sig = NULL;
+}
+
+/*
+ * Quotes, then reads the PCRs, and keeps the pair only when the values
+ * hash to the quote's pcrDigest: an extend in between (another process
+ * measuring something) would otherwise ship values the quote does not
+ * vouch for. Checks the nonce came back too.
+ */
+static int quote_once(struct tpm2_ctx *ctx, ESYS_TR ak, const TPM2B_DATA *nonce,
+		      struct tpm2_quote_result *q, bool *consistent)
+{
+	static const TPMT_SIG_SCHEME key_scheme = {.scheme = TPM2_ALG_NULL};
+	TPM2B_ATTEST *attest = NULL;
+	TPMT_SIGNATURE *sig = NULL;
+	uint8_t digest[32];
+	const char *why;
+	size_t off = 0;
+	TSS2_RC rc;
+	int ret;
+
+	rc = Esys_Quote(ctx->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+			ESYS_TR_NONE, nonce, &key_scheme, &q->sel, &attest,
+			&sig);
+	if (rc)
+		return tpm2_fail("TPM2_Quote", rc);
+	q->attest = attest;
+	q->sig = sig;
+	ret = read_pcrs(ctx, &q->sel, q->vals);
+	if (ret)
+		return ret;
+	if (!pcr_digest(&q->sel, q->vals, digest)) {
+		fprintf(stderr, "xenmb: cannot hash the PCR values\n");
+		return EXIT_KERNEL;
+	}
+	why = tpm2_quote_attest_check(attest->attestationData, attest->size,
+				      nonce, &q->sel, digest, consistent);
+	if (why) {
+		fprintf(stderr, "xenmb: the TPM's quote is malformed: %s\n",
+			why);
+		return EXIT_TPM_ERROR;
+	}
+	if (Tss2_MU_TPMT_SIGNATURE_Marshal(sig, q->sig_blob,
+					   sizeof(q->sig_blob), &off)) {
+		fprintf(stderr, "xenmb: cannot marshal the signature\n");
+		return EXIT_KERNEL;
+	}
+	q->sig_len = off;
+	return 0;
+}
+
+int tpm2_flow_quote(struct tpm2_ctx *ctx, const TPM2B_DATA *nonce,
+		    const TPML_PCR_SELECTION *want,
+		    struct tpm2_quote_result **out)
+{
+	struct tpm2_auth auth = {0};
+	struct tpm2_quote_result *q;
+	ESYS_TR ak = ESYS_TR_NONE;
+	bool created, consistent = false;
+	int ret, tries;
+
+	*out = NULL;
+	q = calloc(1, sizeof(*q));
+	if (!q)
+		return EXIT_KERNEL;
+	ret = choose_selection(ctx, want, &q->sel);
+	if (!ret)
+		ret = tpm2_ak_get(ctx, &auth, &ak, &created);
+	if (!ret)
+		ret = tpm2_read_public(ctx, ak, &q->ak_pub, &q->ak_name);
+	for (tries = 0; !ret && !consistent && tries < QUOTE_TRIES; tries++) {
+		quote_release(q);
+		ret = quote_once(ctx, ak, nonce, q, &consistent);
+	}
+	if (!ret && !consistent) {
+		fprintf(stderr, "xenmb: the PCRs kept changing while quoting; "
+				"try again\n");
+		ret = EXIT_TPM_ERROR;
+	}
+	tpm2_forget(ctx, &ak);
+	tpm2_auth_clear(&auth);
+	if (ret)
+		tpm2_quote_result_free(q);
+	else
+		*out = q;
+	return ret;
+}
+
+void tpm2_quote_result_free(struct tpm2_quote_result *q)
+{
+	if (!q)
+		return;
+	quote_release(q);
+	Esys_Free(q->ak_pub);
+	Esys_Free(q->ak_name);
+	free(q);
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The TPM 2.0 attestation flows as typed functions over an ESAPI context
+ * (tpm2_esys.h): the front ends (the cmd_*.c files, xentpm) parse their
+ * options, call one of these and print what it returns.
+ *
+ * A flow prints nothing on success. Its failures are reported the way
+ * tpm2_esys.c reports them (one "xenmb: ..." line on stderr, tpm2_fail),
+ * and it returns an exit code (exit_codes.h). Hierarchy auths come from
+ * the owner config file (tpm2_owner_config), never from the caller.
+ */
+#ifndef XENMB_TPM2_FLOWS_H
+#define XENMB_TPM2_FLOWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <tss2/tss2_esys.h>
+
+#include "pcr.h"
+#include "tpm2_esys.h"
+
+/* The longest nonce a quote takes (TPM2B_DATA: one digest of SHA-512). */
+#define TPM2_QUOTE_NONCE_MAX 64
+
+/* "sha256" for TPM2_ALG_SHA256, ...; "?" for a bank we do not know. */
+const char *tpm2_bank_name(TPMI_ALG_HASH alg);
+
+/*
+ * Parses a PCR selection, "sha256:all,sha1:0,1,2" or tpm2-tools'
+ * "sha1:0,1,2+sha256:all": a token with a colon starts a bank, a bare
+ * number adds to the current one. Returns 0, or -1 for a malformed one.
+ */
+int tpm2_pcr_selection_parse(const char *spec, TPML_PCR_SELECTION *sel);
+
+/* The PCR values of one bank, as read for a quote. */
+struct tpm2_pcr_bank {
+	TPMI_ALG_HASH alg;
+	uint16_t size;
+	uint32_t read; /* PCRs filled in */
+	uint8_t value[XENMB_PCR_COUNT][XENMB_DIGEST_MAX];
+};
+
+/* What tpm2_flow_quote() returns; release with tpm2_quote_result_free(). */
+struct tpm2_quote_result {
+	TPML_PCR_SELECTION sel; /* the PCRs quoted, in the quote's order */
+	TPM2B_ATTEST *attest;	/* the TPMS_ATTEST the TPM signed */
+	TPMT_SIGNATURE *sig;
+	uint8_t sig_blob[sizeof(TPMT_SIGNATURE)]; /* @sig marshaled */
+	size_t sig_len;
+	struct tpm2_pcr_bank vals[TPM2_NUM_PCR_BANKS]; /* per entry of @sel */
+	TPM2B_PUBLIC *ak_pub;
+	TPM2B_NAME *ak_name;
+};
+
+/*
+ * TPM2_Quote of @want (NULL: all PCRs of SHA-256, plus SHA-1 when that
+ * bank is allocated) with the AK, made first if there is none, over
+ * @nonce, and the PCR values that quote vouches for. A bank the TPM has
+ * not allocated is EXIT_USAGE. Returns 0 with *@out set, or an exit code.
+ */
+int tpm2_flow_quote(struct tpm2_ctx *ctx, const TPM2B_DATA *nonce,
+		    const TPML_PCR_SELECTION *want,
+		    struct tpm2_quote_result **out);
+void tpm2_quote_result_free(struct tpm2_quote_result *q);
+
+#endif /* XENMB_TPM2_FLOWS_H */
