@@ -9,13 +9,12 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <tss2/tss2_mu.h>
 
 #include "cli.h"
 #include "encoding.h"
 #include "subcommands.h"
 #include "tpm12_flows.h"
-#include "tpm2_esys.h"
+#include "tpm2_flows.h"
 
 int cmd_ak(int argc, char **argv)
 {
@@ -26,13 +25,10 @@ int cmd_ak(int argc, char **argv)
 	    TPM2_TCTI_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
-	struct tpm2_auth auth = {0};
-	bool pem = false, show_name = false, created;
+	bool pem = false, show_name = false;
 	const char *tcti = NULL, *public_path = NULL;
 	uint8_t blob[sizeof(TPM2B_PUBLIC)];
-	TPM2B_PUBLIC *pub = NULL;
-	TPM2B_NAME *name = NULL;
-	ESYS_TR ak = ESYS_TR_NONE;
+	struct tpm2_key ak = {0};
 	struct tpm2_ctx ctx;
 	char *hex = NULL;
 	size_t len = 0;
@@ -64,29 +60,22 @@ int cmd_ak(int argc, char **argv)
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)
 		return ret;
-	ret = tpm2_ak_get(&ctx, &auth, &ak, &created);
-	if (!ret)
-		ret = tpm2_read_public(&ctx, ak, &pub, &name);
+	ret = tpm2_flow_ak(&ctx, &ak);
 	if (ret)
 		goto out;
-	hex = hex_encode(name->name, name->size);
+	hex = hex_encode(ak.name->name, ak.name->size);
 	if (!hex) {
 		ret = EXIT_KERNEL;
 		goto out;
 	}
 	if (public_path) {
-		if (Tss2_MU_TPM2B_PUBLIC_Marshal(pub, blob, sizeof(blob),
-						 &len)) {
-			fprintf(stderr, "xenmb: cannot marshal the AK's "
-					"TPM2B_PUBLIC\n");
-			ret = EXIT_KERNEL;
-			goto out;
-		}
-		ret = xenmb_write_file(public_path, blob, len);
+		ret = tpm2_ak_public_blob(&ak, blob, sizeof(blob), &len);
+		if (!ret)
+			ret = xenmb_write_file(public_path, blob, len);
 		if (ret)
 			goto out;
 	}
-	if (pem && tpm2_write_pem(pub, stdout)) {
+	if (pem && tpm2_write_pem(ak.pub, stdout)) {
 		fprintf(stderr, "xenmb: cannot write the AK as PEM\n");
 		ret = EXIT_KERNEL;
 		goto out;
@@ -95,13 +84,10 @@ int cmd_ak(int argc, char **argv)
 		printf("%s\n", hex);
 	if (!pem && !show_name)
 		printf("ak: 0x%08x (%s)\nname: %s\n", TPM2_AK_HANDLE,
-		       created ? "created" : "found", hex);
+		       ak.created ? "created" : "found", hex);
 out:
 	free(hex);
-	Esys_Free(pub);
-	Esys_Free(name);
-	tpm2_forget(&ctx, &ak);
+	tpm2_key_release(&ak);
 	tpm2_close(&ctx);
-	tpm2_auth_clear(&auth);
 	return ret;
 }

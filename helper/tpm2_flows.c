@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The TPM 2.0 flows (tpm2_flows.h): quote. Each keeps what it loaded only
- * as long as it runs; the keys it finds or makes stay persistent.
+ * The TPM 2.0 flows (tpm2_flows.h): ek, ak, quote. Each keeps what it loaded
+ * only as long as it runs; the keys it finds or makes stay persistent.
  */
 #include "tpm2_flows.h"
 
@@ -18,6 +18,151 @@
 
 #define QUOTE_TRIES 3
 #define ALL_PCRS ((1U << XENMB_PCR_COUNT) - 1)
+
+void tpm2_key_release(struct tpm2_key *key)
+{
+	Esys_Free(key->pub);
+	Esys_Free(key->name);
+	key->pub = NULL;
+	key->name = NULL;
+}
+
+/* Finds or makes a key with @get, then reads its public part and name. */
+static int key_flow(struct tpm2_ctx *ctx,
+		    int (*get)(struct tpm2_ctx *, const struct tpm2_auth *,
+			       ESYS_TR *, bool *),
+		    struct tpm2_key *key)
+{
+	struct tpm2_auth auth = {0};
+	ESYS_TR tr = ESYS_TR_NONE;
+	int ret;
+
+	key->pub = NULL;
+	key->name = NULL;
+	key->created = false;
+	ret = get(ctx, &auth, &tr, &key->created);
+	if (!ret)
+		ret = tpm2_read_public(ctx, tr, &key->pub, &key->name);
+	if (ret)
+		tpm2_key_release(key);
+	tpm2_forget(ctx, &tr);
+	tpm2_auth_clear(&auth);
+	return ret;
+}
+
+int tpm2_flow_ek(struct tpm2_ctx *ctx, struct tpm2_key *ek)
+{
+	return key_flow(ctx, tpm2_ek_get, ek);
+}
+
+int tpm2_flow_ak(struct tpm2_ctx *ctx, struct tpm2_key *ak)
+{
+	return key_flow(ctx, tpm2_ak_get, ak);
+}
+
+int tpm2_ak_public_blob(const struct tpm2_key *ak, uint8_t *buf, size_t size,
+			size_t *len)
+{
+	*len = 0;
+	if (Tss2_MU_TPM2B_PUBLIC_Marshal(ak->pub, buf, size, len)) {
+		fprintf(stderr,
+			"xenmb: cannot marshal the AK's TPM2B_PUBLIC\n");
+		return EXIT_KERNEL;
+	}
+	return 0;
+}
+
+/* TPM2_PT_NV_BUFFER_MAX: how much one TPM2_NV_Read may return. */
+static int nv_buffer_max(struct tpm2_ctx *ctx, uint16_t *max)
+{
+	uint32_t value;
+	bool present;
+	int ret;
+
+	ret = tpm2_property(ctx, TPM2_PT_NV_BUFFER_MAX, &value, &present);
+	if (ret)
+		return ret;
+	*max = 512; /* the PC Client minimum, should the TPM not say */
+	if (present && value)
+		*max = (uint16_t)value;
+	if (*max > sizeof(((TPM2B_MAX_NV_BUFFER *)0)->buffer))
+		*max = sizeof(((TPM2B_MAX_NV_BUFFER *)0)->buffer);
+	return 0;
+}
+
+/* Reads the whole NV index @index, authorized by itself (AUTHREAD). */
+static int nv_read_all(struct tpm2_ctx *ctx, TPM2_HANDLE index, uint8_t **out,
+		       size_t *len)
+{
+	TPM2B_NV_PUBLIC *pub = NULL;
+	ESYS_TR nv = ESYS_TR_NONE;
+	uint16_t size, off = 0, chunk = 512;
+	uint8_t *buf = NULL;
+	TSS2_RC rc;
+	int ret;
+
+	ret = nv_buffer_max(ctx, &chunk);
+	if (ret)
+		return ret;
+	rc = Esys_TR_FromTPMPublic(ctx->esys, index, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &nv);
+	if (!rc)
+		rc = Esys_NV_ReadPublic(ctx->esys, nv, ESYS_TR_NONE,
+					ESYS_TR_NONE, ESYS_TR_NONE, &pub, NULL);
+	if (rc) {
+		ret = tpm2_fail("TPM2_NV_ReadPublic (EK certificate)", rc);
+		goto out;
+	}
+	size = pub->nvPublic.dataSize;
+	buf = malloc(size ? size : 1);
+	if (!buf) {
+		ret = EXIT_KERNEL;
+		goto out;
+	}
+	while (off < size) {
+		TPM2B_MAX_NV_BUFFER *data = NULL;
+		uint16_t n = size - off < chunk ? size - off : chunk;
+
+		rc = Esys_NV_Read(ctx->esys, nv, nv, ESYS_TR_PASSWORD,
+				  ESYS_TR_NONE, ESYS_TR_NONE, n, off, &data);
+		if (rc || data->size != n) {
+			Esys_Free(data);
+			ret = tpm2_fail("TPM2_NV_Read (EK certificate)",
+					rc ? rc
+					   : TSS2_ESYS_RC_MALFORMED_RESPONSE);
+			goto out;
+		}
+		memcpy(buf + off, data->buffer, n);
+		off += n;
+		Esys_Free(data);
+	}
+	*out = buf;
+	*len = size;
+	buf = NULL;
+out:
+	free(buf);
+	Esys_Free(pub);
+	tpm2_forget(ctx, &nv);
+	return ret;
+}
+
+int tpm2_flow_ek_cert(struct tpm2_ctx *ctx, uint8_t **der, size_t *len)
+{
+	bool exists;
+	int ret;
+
+	*der = NULL;
+	*len = 0;
+	ret = tpm2_handle_exists(ctx, TPM2_EK_CERT_RSA_NV, &exists);
+	if (ret)
+		return ret;
+	if (!exists) {
+		fprintf(stderr, "xenmb: no EK certificate in NV 0x%08X\n",
+			TPM2_EK_CERT_RSA_NV);
+		return EXIT_NO_EK_CERT;
+	}
+	return nv_read_all(ctx, TPM2_EK_CERT_RSA_NV, der, len);
+}
 
 static const struct {
 	const char *name;

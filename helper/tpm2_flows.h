@@ -12,12 +12,51 @@
 #ifndef XENMB_TPM2_FLOWS_H
 #define XENMB_TPM2_FLOWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <tss2/tss2_esys.h>
 
 #include "pcr.h"
 #include "tpm2_esys.h"
+
+/* The EK or the AK as tpm2_flow_ek() and tpm2_flow_ak() return it. */
+struct tpm2_key {
+	TPM2B_PUBLIC *pub;
+	TPM2B_NAME *name;
+	bool created; /* this run made it (and made it persistent) */
+};
+
+/* Releases what a struct tpm2_key holds; the key stays in the TPM. */
+void tpm2_key_release(struct tpm2_key *key);
+
+/*
+ * The EK at TPM2_EK_HANDLE, created from the TCG default RSA-2048
+ * template and made persistent when there is none. Returns 0 or an exit
+ * code.
+ */
+int tpm2_flow_ek(struct tpm2_ctx *ctx, struct tpm2_key *ek);
+
+/*
+ * The bytes of NV TPM2_EK_CERT_RSA_NV (a DER certificate, maybe padded),
+ * malloc()ed. Returns 0, EXIT_NO_EK_CERT when there is no such index, or
+ * another exit code. Needs no key, so makes none.
+ */
+int tpm2_flow_ek_cert(struct tpm2_ctx *ctx, uint8_t **der, size_t *len);
+
+/*
+ * The AK at TPM2_AK_HANDLE, created under the EK and made persistent when
+ * there is none. Returns 0 or an exit code.
+ */
+int tpm2_flow_ak(struct tpm2_ctx *ctx, struct tpm2_key *ak);
+
+/*
+ * The AK's public area marshaled as a TPM2B_PUBLIC (what tpm2_createak -u
+ * writes) into @buf of @size bytes, *@len its length. Returns 0 or
+ * EXIT_KERNEL.
+ */
+int tpm2_ak_public_blob(const struct tpm2_key *ak, uint8_t *buf, size_t size,
+			size_t *len);
 
 /* The longest nonce a quote takes (TPM2B_DATA: one digest of SHA-512). */
 #define TPM2_QUOTE_NONCE_MAX 64
