@@ -156,15 +156,32 @@ int tpm2_property(struct tpm2_ctx *ctx, TPM2_PT property, uint32_t *value,
 	return 0;
 }
 
+int tpm2_owner_auth(TPM2B_AUTH *auth, bool *from_default)
+{
+	uint8_t secret[OWNER_SECRET_LEN];
+	const char *why = "?";
+	int is_default = 0;
+
+	if (owner_secret_get(tpm2_owner_config, secret, &is_default, &why)) {
+		fprintf(stderr, "xenmb: owner config %s: %s\n",
+			tpm2_owner_config ?: OWNER_CONFIG_PATH, why);
+		return EXIT_BAD_AUTH;
+	}
+	auth->size = OWNER_SECRET_LEN;
+	memcpy(auth->buffer, secret, OWNER_SECRET_LEN);
+	owner_secret_wipe(secret);
+	if (from_default)
+		*from_default = is_default;
+	return 0;
+}
+
 int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
 			const TPM2B_AUTH *given)
 {
 	TPMA_PERMANENT perm, bit;
 	TPM2B_AUTH auth = {0};
-	uint8_t secret[OWNER_SECRET_LEN];
-	const char *why = "?";
-	int from_default, ret;
 	bool present;
+	int ret;
 	TSS2_RC rc;
 
 	if (given && given->size) {
@@ -183,16 +200,9 @@ int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
 	 * the empty auth, whatever the config file says.
 	 */
 	if (perm & bit) {
-		ret = owner_secret_get(tpm2_owner_config, secret, &from_default,
-				       &why);
-		if (ret) {
-			fprintf(stderr, "xenmb: owner config %s: %s\n",
-				tpm2_owner_config ?: OWNER_CONFIG_PATH, why);
-			return EXIT_BAD_AUTH;
-		}
-		auth.size = OWNER_SECRET_LEN;
-		memcpy(auth.buffer, secret, OWNER_SECRET_LEN);
-		owner_secret_wipe(secret);
+		ret = tpm2_owner_auth(&auth, NULL);
+		if (ret)
+			return ret;
 	}
 set:
 	/* ESAPI keeps its own copy in the ESYS_TR until Esys_Finalize. */

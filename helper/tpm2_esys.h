@@ -65,6 +65,14 @@ int tpm2_property(struct tpm2_ctx *ctx, TPM2_PT property, uint32_t *value,
 		  bool *present);
 
 /*
+ * The owner secret of tpm2_owner_config as the auth every hierarchy gets
+ * once owned; *@from_default (unless NULL): no config file, the default
+ * password. An unusable config file is said and EXIT_BAD_AUTH. Wipe
+ * @auth with explicit_bzero().
+ */
+int tpm2_owner_auth(TPM2B_AUTH *auth, bool *from_default);
+
+/*
  * Gives ESAPI the auth of @hierarchy (ESYS_TR_RH_OWNER, _ENDORSEMENT or
  * _LOCKOUT): @given when not empty, else the owner secret when the TPM
  * reports that auth as set, else the empty auth. Returns 0 or an exit code.

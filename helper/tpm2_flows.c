@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The TPM 2.0 flows (tpm2_flows.h): ek, ak, quote. Each keeps what it loaded
- * only as long as it runs; the keys it finds or makes stay persistent.
+ * The TPM 2.0 flows (tpm2_flows.h): owner, ek, ak, quote. Each keeps what it
+ * loaded only as long as it runs; the keys it finds or makes stay persistent.
  */
 #include "tpm2_flows.h"
 
@@ -14,10 +14,207 @@
 #include <tss2/tss2_mu.h>
 
 #include "exit_codes.h"
+#include "owner_secret.h"
 #include "tpm2_parse.h"
 
 #define QUOTE_TRIES 3
 #define ALL_PCRS ((1U << XENMB_PCR_COUNT) - 1)
+
+/*
+ * Ownership as the seed product understands it: the owner, endorsement
+ * and lockout auths all equal the owner secret. Dictionary-attack
+ * protection: the owner and endorsement auths are not DA-protected, the
+ * lockout auth is, and one wrong lockout auth locks the lockout hierarchy
+ * for lockoutRecovery seconds (often a day on real TPMs). So take and
+ * clear check the secret against the owner hierarchy first and only use
+ * the lockout auth once that one matched.
+ */
+#define AUTH_MASK                                                              \
+	(TPMA_PERMANENT_OWNERAUTHSET | TPMA_PERMANENT_ENDORSEMENTAUTHSET |     \
+	 TPMA_PERMANENT_LOCKOUTAUTHSET)
+
+bool tpm2_owner_state_owned(const struct tpm2_owner_state *st)
+{
+	return (st->perm & AUTH_MASK) == AUTH_MASK;
+}
+
+int tpm2_flow_owner_status(struct tpm2_ctx *ctx, struct tpm2_owner_state *st)
+{
+	TPMS_CAPABILITY_DATA *cap = NULL;
+	TPMI_YES_NO more;
+	TSS2_RC rc;
+	uint32_t i;
+
+	memset(st, 0, sizeof(*st));
+	/* PERMANENT .. LOCKOUT_RECOVERY are consecutive TPM_PT_VAR values. */
+	rc = Esys_GetCapability(
+	    ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+	    TPM2_CAP_TPM_PROPERTIES, TPM2_PT_PERMANENT,
+	    TPM2_PT_LOCKOUT_RECOVERY - TPM2_PT_PERMANENT + 1, &more, &cap);
+	if (rc)
+		return tpm2_fail("TPM2_GetCapability(TPM_PT_PERMANENT)", rc);
+	for (i = 0; i < cap->data.tpmProperties.count; i++) {
+		const TPMS_TAGGED_PROPERTY *p =
+		    &cap->data.tpmProperties.tpmProperty[i];
+
+		switch (p->property) {
+		case TPM2_PT_PERMANENT:
+			st->perm = p->value;
+			break;
+		case TPM2_PT_LOCKOUT_COUNTER:
+			st->lockout_counter = p->value;
+			break;
+		case TPM2_PT_MAX_AUTH_FAIL:
+			st->max_auth_fail = p->value;
+			break;
+		case TPM2_PT_LOCKOUT_INTERVAL:
+			st->lockout_interval = p->value;
+			break;
+		case TPM2_PT_LOCKOUT_RECOVERY:
+			st->lockout_recovery = p->value;
+			break;
+		}
+	}
+	Esys_Free(cap);
+	return 0;
+}
+
+static const char *hierarchy_name(ESYS_TR h)
+{
+	return h == ESYS_TR_RH_OWNER	     ? "owner"
+	       : h == ESYS_TR_RH_ENDORSEMENT ? "endorsement"
+					     : "lockout";
+}
+
+/*
+ * TPM2_HierarchyChangeAuth(@h) from @cur to @next, in a password session.
+ * With @cur == @next it changes nothing and proves @cur is the auth: the
+ * cheapest authorized command that needs no object and leaves no state.
+ */
+static TSS2_RC change_auth(struct tpm2_ctx *ctx, ESYS_TR h,
+			   const TPM2B_AUTH *cur, const TPM2B_AUTH *next)
+{
+	TSS2_RC rc = Esys_TR_SetAuth(ctx->esys, h, cur);
+
+	if (!rc)
+		rc = Esys_HierarchyChangeAuth(ctx->esys, h, ESYS_TR_PASSWORD,
+					      ESYS_TR_NONE, ESYS_TR_NONE, next);
+	return rc;
+}
+
+/* Explains TPM_RC_LOCKOUT: what the operator can do about it. */
+static int lockout_fail(const char *what, TSS2_RC rc)
+{
+	if (rc == TPM2_RC_LOCKOUT) {
+		fprintf(stderr,
+			"xenmb: %s: the TPM is in dictionary-attack lockout "
+			"after wrong passwords; wait for the lockout recovery "
+			"time ('xenmb owner status') and retry with the right "
+			"password\n",
+			what);
+		return EXIT_TPM_ERROR;
+	}
+	return tpm2_fail(what, rc);
+}
+
+int tpm2_flow_owner_take(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret,
+			 bool from_default, bool *changed)
+{
+	static const TPM2B_AUTH empty;
+	static const ESYS_TR order[] = {
+	    ESYS_TR_RH_OWNER, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_RH_LOCKOUT};
+	static const TPMA_PERMANENT bits[] = {TPMA_PERMANENT_OWNERAUTHSET,
+					      TPMA_PERMANENT_ENDORSEMENTAUTHSET,
+					      TPMA_PERMANENT_LOCKOUTAUTHSET};
+	struct tpm2_owner_state st;
+	char what[80];
+	TSS2_RC rc;
+	int ret, i;
+
+	*changed = false;
+	ret = tpm2_flow_owner_status(ctx, &st);
+	if (ret)
+		return ret;
+	/*
+	 * First prove every auth already set is our secret, changing none:
+	 * a TPM owned by someone else is left exactly as it was. Owner and
+	 * endorsement come before lockout, which alone is DA-protected.
+	 */
+	for (i = 0; i < 3; i++) {
+		if (!(st.perm & bits[i]))
+			continue;
+		rc = change_auth(ctx, order[i], secret, secret);
+		if (tpm2_rc_bad_auth(rc)) {
+			fprintf(stderr,
+				"xenmb: owner take: the TPM is owned with "
+				"another password (the %s auth is not the "
+				"secret of %s%s); wrong owner password: check "
+				"%s, or clear the TPM\n",
+				hierarchy_name(order[i]),
+				tpm2_owner_config ?: OWNER_CONFIG_PATH,
+				from_default ? ", absent: the default" : "",
+				tpm2_owner_config ?: OWNER_CONFIG_PATH);
+			return EXIT_BAD_AUTH;
+		}
+		if (rc) {
+			snprintf(what, sizeof(what),
+				 "TPM2_HierarchyChangeAuth(%s, check)",
+				 hierarchy_name(order[i]));
+			return lockout_fail(what, rc);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		if (st.perm & bits[i])
+			continue;
+		rc = change_auth(ctx, order[i], &empty, secret);
+		if (rc) {
+			snprintf(what, sizeof(what),
+				 "TPM2_HierarchyChangeAuth(%s)",
+				 hierarchy_name(order[i]));
+			return lockout_fail(what, rc);
+		}
+		*changed = true;
+	}
+	return 0;
+}
+
+int tpm2_flow_owner_clear(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret)
+{
+	static const TPM2B_AUTH empty;
+	struct tpm2_owner_state st;
+	TSS2_RC rc;
+	int ret;
+
+	ret = tpm2_flow_owner_status(ctx, &st);
+	if (ret)
+		return ret;
+	if (st.perm & TPMA_PERMANENT_DISABLECLEAR) {
+		fprintf(stderr, "xenmb: owner clear: TPM2_Clear is disabled "
+				"(disableClear); only the platform can clear "
+				"this TPM\n");
+		return EXIT_TPM_ERROR;
+	}
+	/*
+	 * A wrong password must not cost a lockout-hierarchy lockout: check
+	 * it against the owner auth (not DA-protected) first.
+	 */
+	if (st.perm & TPMA_PERMANENT_OWNERAUTHSET) {
+		rc = change_auth(ctx, ESYS_TR_RH_OWNER, secret, secret);
+		if (rc)
+			return lockout_fail("owner clear: checking the owner "
+					    "password",
+					    rc);
+	}
+	rc = Esys_TR_SetAuth(
+	    ctx->esys, ESYS_TR_RH_LOCKOUT,
+	    (st.perm & TPMA_PERMANENT_LOCKOUTAUTHSET) ? secret : &empty);
+	if (!rc)
+		rc = Esys_Clear(ctx->esys, ESYS_TR_RH_LOCKOUT, ESYS_TR_PASSWORD,
+				ESYS_TR_NONE, ESYS_TR_NONE);
+	if (rc)
+		return lockout_fail("TPM2_Clear (lockout authorization)", rc);
+	return 0;
+}
 
 void tpm2_key_release(struct tpm2_key *key)
 {

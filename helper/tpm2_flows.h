@@ -102,4 +102,34 @@ int tpm2_flow_quote(struct tpm2_ctx *ctx, const TPM2B_DATA *nonce,
 		    struct tpm2_quote_result **out);
 void tpm2_quote_result_free(struct tpm2_quote_result *q);
 
+/* What 'owner status' reports: TPM_PT_PERMANENT and the DA counters. */
+struct tpm2_owner_state {
+	TPMA_PERMANENT perm;
+	uint32_t lockout_counter;
+	uint32_t max_auth_fail;
+	uint32_t lockout_interval;
+	uint32_t lockout_recovery;
+};
+
+/* Owned, as the seed product means it: all three hierarchy auths set. */
+bool tpm2_owner_state_owned(const struct tpm2_owner_state *st);
+
+int tpm2_flow_owner_status(struct tpm2_ctx *ctx, struct tpm2_owner_state *st);
+
+/*
+ * Sets every hierarchy auth not yet set to @secret, once every auth
+ * already set is proven to be @secret (a TPM owned with another password
+ * is left as it was: EXIT_BAD_AUTH). *@changed says whether any auth was
+ * set; @from_default only words the error line. Returns 0 or an exit code.
+ */
+int tpm2_flow_owner_take(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret,
+			 bool from_default, bool *changed);
+
+/*
+ * TPM2_Clear with the lockout auth, @secret when set, once @secret has
+ * been proven against the owner auth (not DA-protected). Returns 0 or an
+ * exit code.
+ */
+int tpm2_flow_owner_clear(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret);
+
 #endif /* XENMB_TPM2_FLOWS_H */
