@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The TPM 2.0 flows (tpm2_flows.h): owner, ek, ak, quote. Each keeps what it
+ * The TPM 2.0 flows (tpm2_flows.h): owner, ek, ak, quote, challenge and
+ * asset tag. Each keeps what it
  * loaded only as long as it runs; the keys it finds or makes stay persistent.
  */
 #include "tpm2_flows.h"
@@ -706,4 +707,281 @@ void tpm2_quote_result_free(struct tpm2_quote_result *q)
 	Esys_Free(q->ak_pub);
 	Esys_Free(q->ak_name);
 	free(q);
+}
+
+/*
+ * Whether @rc is the TPM saying the credential does not fit these keys:
+ * TPM_RC_INTEGRITY on the credential blob (the HMAC binds it to the AK's
+ * name and to the seed), TPM_RC_VALUE on either parameter (the seed does
+ * not OAEP-decrypt with this EK, TPM 2.0 part 1 §24), TPM_RC_SIZE on the
+ * secret (it was encrypted to a key of another size).
+ */
+static bool wrong_keys(TSS2_RC rc)
+{
+	TSS2_RC err = rc & (TPM2_RC_FMT1 | 0x3f), n = rc & 0xf00;
+
+	if ((rc & TSS2_RC_LAYER_MASK) != TSS2_TPM_RC_LAYER ||
+	    !(rc & TPM2_RC_FMT1) || !(rc & TPM2_RC_P))
+		return false;
+	if (n != TPM2_RC_1 && n != TPM2_RC_2)
+		return false;
+	return err == TPM2_RC_INTEGRITY || err == TPM2_RC_VALUE ||
+	       (err == TPM2_RC_SIZE && n == TPM2_RC_2);
+}
+
+/*
+ * libtpms before 0.10 (Debian 12 has 0.9.2) answers TPM_RC_FAILURE, not
+ * TPM_RC_VALUE, when the seed does not decrypt with the EK: a credential
+ * for another EK (libtpms pull request 445). A TPM really in failure mode
+ * answers TPM_RC_FAILURE to everything but a few capabilities, so a
+ * TPM2_ReadPublic of the EK that still works tells the two apart.
+ */
+static bool seed_not_ours(struct tpm2_ctx *ctx, ESYS_TR ek, TSS2_RC rc)
+{
+	TPM2B_PUBLIC *pub = NULL;
+
+	if (rc != TPM2_RC_FAILURE)
+		return false;
+	rc = Esys_ReadPublic(ctx->esys, ek, ESYS_TR_NONE, ESYS_TR_NONE,
+			     ESYS_TR_NONE, &pub, NULL, NULL);
+	Esys_Free(pub);
+	return rc == TPM2_RC_SUCCESS;
+}
+
+/* A persistent key for use here; a missing one means no such key yet. */
+static int find_key(struct tpm2_ctx *ctx, TPM2_HANDLE handle, const char *what,
+		    ESYS_TR *out)
+{
+	bool exists;
+	TSS2_RC rc;
+	int ret;
+
+	ret = tpm2_handle_exists(ctx, handle, &exists);
+	if (ret)
+		return ret;
+	/*
+	 * Creating one now could never help: a new key has a name no server
+	 * has seen, so no challenge can be for it.
+	 */
+	if (!exists) {
+		fprintf(stderr,
+			"xenmb: the challenge was not made for this host's EK "
+			"and AK: there is no %s at 0x%08x (run 'xenmb ak')\n",
+			what, handle);
+		return EXIT_NOT_FOR_US;
+	}
+	rc = Esys_TR_FromTPMPublic(ctx->esys, handle, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, out);
+	if (rc)
+		return tpm2_fail(what, rc);
+	return 0;
+}
+
+int tpm2_flow_challenge(struct tpm2_ctx *ctx, const TPM2B_ID_OBJECT *blob,
+			const TPM2B_ENCRYPTED_SECRET *secret,
+			TPM2B_DIGEST *recovered)
+{
+	struct tpm2_auth auth = {0};
+	TPM2B_DIGEST *cert = NULL;
+	ESYS_TR ek = ESYS_TR_NONE, ak = ESYS_TR_NONE, session = ESYS_TR_NONE;
+	TSS2_RC rc;
+	int ret;
+
+	ret = find_key(ctx, TPM2_EK_HANDLE, "EK", &ek);
+	if (!ret)
+		ret = find_key(ctx, TPM2_AK_HANDLE, "AK", &ak);
+	/* The EK's policy, PolicySecret(endorsement), authorizes its use. */
+	if (!ret)
+		ret = tpm2_ek_session(ctx, &auth, &session);
+	if (ret)
+		goto out;
+	/*
+	 * The AK is the object the credential names (its auth, empty, by
+	 * password); the EK decrypts the seed (the policy session).
+	 */
+	rc =
+	    Esys_ActivateCredential(ctx->esys, ak, ek, ESYS_TR_PASSWORD,
+				    session, ESYS_TR_NONE, blob, secret, &cert);
+	if (rc && (wrong_keys(rc) || seed_not_ours(ctx, ek, rc))) {
+		fprintf(stderr, "xenmb: the challenge was not made for this "
+				"host's EK and AK\n");
+		ret = EXIT_NOT_FOR_US;
+	} else if (rc) {
+		ret = tpm2_fail("TPM2_ActivateCredential", rc);
+	} else {
+		*recovered = *cert;
+		/* The recovered secret is a credential: leave no copy. */
+		explicit_bzero(cert->buffer, cert->size);
+	}
+	Esys_Free(cert);
+out:
+	/* No resource manager: the session stays loaded unless flushed. */
+	tpm2_flush(ctx, &session);
+	tpm2_forget(ctx, &ak);
+	tpm2_forget(ctx, &ek);
+	tpm2_auth_clear(&auth);
+	return ret;
+}
+
+static const TPMA_NV asset_tag_attrs =
+    TPMA_NV_OWNERWRITE | TPMA_NV_OWNERREAD | TPMA_NV_AUTHREAD | TPMA_NV_NO_DA;
+
+/* The index's ESYS_TR if it exists (*nv NONE if not); 0 or an exit code. */
+static int open_index(struct tpm2_ctx *ctx, ESYS_TR *nv)
+{
+	TPM2B_NV_PUBLIC *pub = NULL;
+	bool exists;
+	TSS2_RC rc;
+	int ret;
+
+	*nv = ESYS_TR_NONE;
+	ret = tpm2_handle_exists(ctx, TPM2_ASSET_TAG_NV, &exists);
+	if (ret || !exists)
+		return ret;
+	rc = Esys_TR_FromTPMPublic(ctx->esys, TPM2_ASSET_TAG_NV, ESYS_TR_NONE,
+				   ESYS_TR_NONE, ESYS_TR_NONE, nv);
+	if (!rc)
+		rc = Esys_NV_ReadPublic(ctx->esys, *nv, ESYS_TR_NONE,
+					ESYS_TR_NONE, ESYS_TR_NONE, &pub, NULL);
+	if (rc) {
+		tpm2_forget(ctx, nv);
+		return tpm2_fail("TPM2_NV_ReadPublic (asset tag)", rc);
+	}
+	/* Someone else's index there: neither overwrite nor trust it. */
+	if (pub->nvPublic.dataSize != TPM2_ASSET_TAG_SIZE ||
+	    (pub->nvPublic.attributes & TPMA_NV_TPM2_NT_MASK) !=
+		(TPM2_NT_ORDINARY << TPMA_NV_TPM2_NT_SHIFT)) {
+		fprintf(stderr,
+			"xenmb: NV 0x%08X exists but is not a 32-byte ordinary "
+			"index; undefine it (tpm2_nvundefine) first\n",
+			TPM2_ASSET_TAG_NV);
+		tpm2_forget(ctx, nv);
+		ret = EXIT_TPM_ERROR;
+	}
+	Esys_Free(pub);
+	return ret;
+}
+
+/* Reads the tag with the index's own empty auth, as the launch does. */
+static int read_tag(struct tpm2_ctx *ctx, ESYS_TR nv,
+		    uint8_t tag[TPM2_ASSET_TAG_SIZE], bool *written)
+{
+	TPM2B_MAX_NV_BUFFER *data = NULL;
+	TSS2_RC rc;
+
+	*written = false;
+	rc = Esys_NV_Read(ctx->esys, nv, nv, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+			  ESYS_TR_NONE, TPM2_ASSET_TAG_SIZE, 0, &data);
+	if (rc == TPM2_RC_NV_UNINITIALIZED)
+		return 0;
+	if (rc || data->size != TPM2_ASSET_TAG_SIZE) {
+		Esys_Free(data);
+		return tpm2_fail("TPM2_NV_Read (asset tag)",
+				 rc ?: TSS2_ESYS_RC_MALFORMED_RESPONSE);
+	}
+	memcpy(tag, data->buffer, TPM2_ASSET_TAG_SIZE);
+	Esys_Free(data);
+	*written = true;
+	return 0;
+}
+
+int tpm2_flow_asset_tag_set(struct tpm2_ctx *ctx,
+			    const uint8_t tag[TPM2_ASSET_TAG_SIZE])
+{
+	static const TPM2B_AUTH empty;
+	TPM2B_NV_PUBLIC pub = {
+	    .nvPublic =
+		{
+		    .nvIndex = TPM2_ASSET_TAG_NV,
+		    .nameAlg = TPM2_ALG_SHA256,
+		    .attributes = asset_tag_attrs,
+		    .dataSize = TPM2_ASSET_TAG_SIZE,
+		},
+	};
+	TPM2B_MAX_NV_BUFFER data = {.size = TPM2_ASSET_TAG_SIZE};
+	ESYS_TR nv;
+	bool defined = false;
+	TSS2_RC rc;
+	int ret;
+
+	memcpy(data.buffer, tag, TPM2_ASSET_TAG_SIZE);
+	ret = open_index(ctx, &nv);
+	if (ret)
+		return ret;
+	ret = tpm2_hierarchy_auth(ctx, ESYS_TR_RH_OWNER, NULL);
+	if (ret)
+		goto out;
+	if (nv == ESYS_TR_NONE) {
+		rc = Esys_NV_DefineSpace(ctx->esys, ESYS_TR_RH_OWNER,
+					 ESYS_TR_PASSWORD, ESYS_TR_NONE,
+					 ESYS_TR_NONE, &empty, &pub, &nv);
+		if (rc) {
+			nv = ESYS_TR_NONE;
+			ret = tpm2_fail("TPM2_NV_DefineSpace (asset tag; owner "
+					"authorization)",
+					rc);
+			goto out;
+		}
+		defined = true;
+	}
+	/* One NV_Write of all 32 bytes: the TPM applies it whole or not. */
+	rc = Esys_NV_Write(ctx->esys, ESYS_TR_RH_OWNER, nv, ESYS_TR_PASSWORD,
+			   ESYS_TR_NONE, ESYS_TR_NONE, &data, 0);
+	if (rc) {
+		ret = tpm2_fail("TPM2_NV_Write (asset tag; owner "
+				"authorization)",
+				rc);
+		/* A new index never written would be a half-set tag. */
+		if (defined &&
+		    !Esys_NV_UndefineSpace(ctx->esys, ESYS_TR_RH_OWNER, nv,
+					   ESYS_TR_PASSWORD, ESYS_TR_NONE,
+					   ESYS_TR_NONE))
+			nv = ESYS_TR_NONE;
+		goto out;
+	}
+out:
+	tpm2_forget(ctx, &nv);
+	return ret;
+}
+
+int tpm2_flow_asset_tag_clear(struct tpm2_ctx *ctx, bool *was_set)
+{
+	ESYS_TR nv;
+	TSS2_RC rc;
+	int ret;
+
+	*was_set = false;
+	ret = open_index(ctx, &nv);
+	if (ret || nv == ESYS_TR_NONE)
+		return ret;
+	*was_set = true;
+	/* Undefined, not zeroed: the launch then extends nothing. */
+	ret = tpm2_hierarchy_auth(ctx, ESYS_TR_RH_OWNER, NULL);
+	if (!ret) {
+		rc = Esys_NV_UndefineSpace(ctx->esys, ESYS_TR_RH_OWNER, nv,
+					   ESYS_TR_PASSWORD, ESYS_TR_NONE,
+					   ESYS_TR_NONE);
+		if (rc)
+			ret = tpm2_fail("TPM2_NV_UndefineSpace (asset tag; "
+					"owner authorization)",
+					rc);
+		else
+			nv = ESYS_TR_NONE; /* ESAPI dropped it */
+	}
+	tpm2_forget(ctx, &nv);
+	return ret;
+}
+
+int tpm2_flow_asset_tag_show(struct tpm2_ctx *ctx,
+			     uint8_t tag[TPM2_ASSET_TAG_SIZE], bool *present)
+{
+	ESYS_TR nv;
+	int ret;
+
+	*present = false;
+	ret = open_index(ctx, &nv);
+	if (!ret && nv != ESYS_TR_NONE)
+		ret = read_tag(ctx, nv, tag, present);
+	tpm2_forget(ctx, &nv);
+	return ret;
 }

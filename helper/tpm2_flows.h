@@ -132,4 +132,39 @@ int tpm2_flow_owner_take(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret,
  */
 int tpm2_flow_owner_clear(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret);
 
+/*
+ * TPM2_ActivateCredential with the EK and the AK at their persistent
+ * handles: the secret a server sealed with tpm2_makecredential to this
+ * host's EK and AK name, into *@recovered (wipe it after use). A
+ * credential for other keys, or no EK or AK yet, is EXIT_NOT_FOR_US.
+ * Returns 0 or an exit code.
+ */
+int tpm2_flow_challenge(struct tpm2_ctx *ctx, const TPM2B_ID_OBJECT *blob,
+			const TPM2B_ENCRYPTED_SECRET *secret,
+			TPM2B_DIGEST *recovered);
+
+/*
+ * The asset tag: NV index TPM2_ASSET_TAG_NV, TPM2_ASSET_TAG_SIZE bytes,
+ * OWNERWRITE | OWNERREAD | AUTHREAD | NO_DA with an empty index auth, so
+ * the measured launch reads it without a password and extends it into
+ * PCR 22.
+ */
+#define TPM2_ASSET_TAG_NV 0x01C10110U
+#define TPM2_ASSET_TAG_SIZE 32
+
+/*
+ * Defines the index when missing and writes @tag with one TPM2_NV_Write
+ * (owner authorization): all or nothing; a new index whose write fails is
+ * undefined again. Returns 0 or an exit code.
+ */
+int tpm2_flow_asset_tag_set(struct tpm2_ctx *ctx,
+			    const uint8_t tag[TPM2_ASSET_TAG_SIZE]);
+
+/* Undefines the index; *@was_set says whether there was one. */
+int tpm2_flow_asset_tag_clear(struct tpm2_ctx *ctx, bool *was_set);
+
+/* Reads the tag with the index's own auth; *@present: one is written. */
+int tpm2_flow_asset_tag_show(struct tpm2_ctx *ctx,
+			     uint8_t tag[TPM2_ASSET_TAG_SIZE], bool *present);
+
 #endif /* XENMB_TPM2_FLOWS_H */
