@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "encoding.h"
 #include "subcommands.h"
+#include "tpm12_attest.h"
 #include "tpm12_flows.h"
 #include "tpm2_flows.h"
 

@@ -21,6 +21,7 @@
 #include "encoding.h"
 #include "files.h"
 #include "subcommands.h"
+#include "tpm12_attest.h"
 #include "tpm12_flows.h"
 #include "tpm2_flows.h"
 #include "tpm2_parse.h"

@@ -15,6 +15,7 @@
 #include "eventlog_load.h"
 #include "files.h"
 #include "subcommands.h"
+#include "tpm12_attest.h"
 #include "tpm12_flows.h"
 #include "tpm2_flows.h"
 #include "tpm2_parse.h"

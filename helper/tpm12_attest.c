@@ -33,6 +33,7 @@
 #include "files.h"
 #include "tpm12.h"
 #include "tpm12_challenge.h"
+#include "tpm12_attest.h"
 #include "tpm12_flows.h"
 #include "tpm12_internal.h"
 
