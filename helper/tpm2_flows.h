@@ -4,10 +4,14 @@
  * (tpm2_esys.h): the front ends (the cmd_*.c files, xentpm) parse their
  * options, call one of these and print what it returns.
  *
- * A flow prints nothing on success. Its failures are reported the way
- * tpm2_esys.c reports them (one "xenmb: ..." line on stderr, tpm2_fail),
- * and it returns an exit code (exit_codes.h). Hierarchy auths come from
- * the owner config file (tpm2_owner_config), never from the caller.
+ * A flow prints nothing on success. Its failures are still reported the
+ * way tpm2_esys.c reports them (one "xenmb: ..." line on stderr,
+ * tpm2_fail), and it returns an exit code (exit_codes.h). The flows take
+ * the hierarchy auths they need from the owner config file
+ * (tpm2_owner_config), never from argv or the environment; owner take and
+ * clear are handed the secret instead, which their front end reads
+ * (tpm2_owner_auth) before the TPM is touched, so that a bad config file
+ * changes nothing.
  */
 #ifndef XENMB_TPM2_FLOWS_H
 #define XENMB_TPM2_FLOWS_H
