@@ -59,6 +59,46 @@ static int parse_tag(const char *text, uint8_t tag[TPM2_ASSET_TAG_SIZE],
 	return ret;
 }
 
+/* asset-tag set|clear|show on a TPM 1.2, through tpm12_flows.h. */
+static int asset_tag12(const char *op, const uint8_t *tag, size_t tag_len,
+		       bool json)
+{
+	uint8_t current[TPM12_ASSET_TAG_SIZE];
+	bool was_set, present;
+	struct t12 *c;
+	int ret;
+
+	if (!strcmp(op, "set") && tag_len != TPM12_ASSET_TAG_SIZE)
+		return cli_usage_error("a TPM 1.2 asset tag is 20 bytes "
+				       "(SHA-1), as hex or base64");
+	ret = tpm12_open(&c, tpm2_owner_config);
+	if (ret)
+		return ret;
+	if (!strcmp(op, "set")) {
+		ret = tpm12_flow_asset_tag_set(c, tag);
+		if (!ret)
+			printf(
+			    "asset tag: set (NV 0x%08X; extended into PCR 22 "
+			    "at the next measured launch)\n",
+			    TPM12_NV_INDEX_ASSET_TAG);
+	} else if (!strcmp(op, "clear")) {
+		ret = tpm12_flow_asset_tag_clear(c, &was_set);
+		if (!ret && was_set)
+			printf("asset tag: cleared (PCR 22 stays zero from the "
+			       "next measured launch)\n");
+		else if (!ret)
+			printf("no asset tag\n");
+	} else {
+		ret = tpm12_flow_asset_tag_show(c, current, &present);
+		if (!ret)
+			ret =
+			    cli_print_asset_tag("0x40000010", present, current,
+						TPM12_ASSET_TAG_SIZE, json);
+	}
+	tpm12_close(c);
+	return ret;
+}
+
 int cmd_asset_tag(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -108,8 +148,7 @@ int cmd_asset_tag(int argc, char **argv)
 				       "show");
 	}
 	if (!tcti && tpm12_is_family())
-		return tpm12_asset_tag(op, tag, tag_len, json,
-				       tpm2_owner_config);
+		return asset_tag12(op, tag, tag_len, json);
 	setenv("TSS2_LOG", "all+NONE", 0);
 
 	ret = tpm2_open(&ctx, tcti);

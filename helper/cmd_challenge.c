@@ -73,7 +73,7 @@ static long read_file(const char *path, uint8_t *buf, size_t size)
 }
 
 /*
- * TPM 1.2: the challenge the original servers build (tpm12_flows.h), from
+ * TPM 1.2: the challenge the original servers build (tpm12_attest.h), from
  * @path or base64 @text; its credential may be a certificate, larger than
  * any TPM 2.0 one.
  */

@@ -47,6 +47,77 @@ static int print_ek_cert(struct tpm2_ctx *ctx)
 	return ret;
 }
 
+/* The TPM 1.2 EK certificate as PEM. */
+static int print_ek_cert12(struct t12 *c)
+{
+	const unsigned char *p;
+	uint8_t *der = NULL;
+	X509 *cert;
+	size_t len = 0;
+	int ret;
+
+	ret = tpm12_flow_ek_cert(c, &der, &len);
+	if (ret)
+		return ret;
+	p = der;
+	cert = d2i_X509(NULL, &p, (long)len);
+	if (!cert) {
+		fprintf(stderr,
+			"xenmb: NV 0x%08X: the EK certificate is not "
+			"DER X.509\n",
+			TPM12_NV_INDEX_EK_CERT);
+		ret = EXIT_NO_EK_CERT;
+	} else {
+		ret = PEM_write_X509(stdout, cert) ? 0 : EXIT_KERNEL;
+	}
+	X509_free(cert);
+	free(der);
+	return ret;
+}
+
+/* ek [--pem] [--cert] on a TPM 1.2, through tpm12_flows.h. */
+static int ek12(bool pem, bool cert)
+{
+	uint8_t sha1[TPM12_DIGEST_LEN];
+	char hex[2 * TPM12_DIGEST_LEN + 1], *text = NULL;
+	struct tpm12_key_info k;
+	struct t12 *c;
+	int ret;
+
+	ret = tpm12_open(&c, NULL);
+	if (ret)
+		return ret;
+	/* --cert alone only reads NV, as for TPM 2.0. */
+	if (cert && !pem) {
+		ret = print_ek_cert12(c);
+		goto out;
+	}
+	ret = tpm12_flow_ek(c, &k);
+	if (ret)
+		goto out;
+	if (pem) {
+		if (tpm12_key_to_pem(&k, &text) || fputs(text, stdout) < 0) {
+			fprintf(stderr, "xenmb: cannot write the EK as PEM\n");
+			ret = EXIT_KERNEL;
+		}
+	} else {
+		if (tpm12_key_pubkey_sha1(&k, sha1)) {
+			ret = EXIT_KERNEL;
+			goto out;
+		}
+		hex_encode_to(sha1, TPM12_DIGEST_LEN, hex);
+		printf("ek: TPM 1.2 endorsement key, RSA-%u\n"
+		       "pubkey_sha1: %s\n",
+		       k.key_bits, hex);
+	}
+	if (!ret && cert)
+		ret = print_ek_cert12(c);
+out:
+	free(text);
+	tpm12_close(c);
+	return ret;
+}
+
 int cmd_ek(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -80,7 +151,7 @@ int cmd_ek(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error("'ek' takes no arguments");
 	if (!tcti && tpm12_is_family())
-		return tpm12_ek(pem, cert);
+		return ek12(pem, cert);
 
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)

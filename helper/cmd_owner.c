@@ -60,6 +60,100 @@ static void print_state(const struct tpm2_owner_state *st, bool json)
 	       st->lockout_recovery);
 }
 
+/* 'owner status' of a TPM 1.2: its flags, the owner, the version. */
+static void print_state12(const struct tpm12_owner_state *st, bool json)
+{
+	const struct tpm12_flags *f = &st->flags;
+	const struct tpm12_version *v = &st->version;
+
+	if (json) {
+		struct json_object *o = json_object_new_object();
+
+#define ADD_BOOL(k, val)                                                       \
+	json_object_object_add(o, k, json_object_new_boolean(val))
+		json_object_object_add(o, "tpm", json_object_new_string("1.2"));
+		ADD_BOOL("owned", st->owned);
+		ADD_BOOL("enabled", !f->disabled);
+		ADD_BOOL("active", !f->deactivated && !f->volatile_deactivated);
+		ADD_BOOL("ownership_allowed", f->ownership_allowed);
+		ADD_BOOL("read_pubek", f->read_pubek);
+		ADD_BOOL("nv_locked", f->nv_locked);
+		ADD_BOOL("physical_presence_lock", f->physical_presence_lock);
+#undef ADD_BOOL
+		json_object_object_add(o, "vendor",
+				       json_object_new_string(v->vendor));
+		cli_print_json(o);
+		return;
+	}
+	printf("owned: %s\n", yes_no(st->owned));
+	printf("enabled: %s\n", yes_no(!f->disabled));
+	printf("active: %s\n",
+	       yes_no(!f->deactivated && !f->volatile_deactivated));
+	printf("ownership_allowed: %s\n", yes_no(f->ownership_allowed));
+	printf("read_pubek: %s\n", yes_no(f->read_pubek));
+	printf("nv_locked: %s\n", yes_no(f->nv_locked));
+	printf("tpm: 1.2 (TPM_CAP_VERSION_VAL %u.%u rev %u.%u, vendor %s)\n",
+	       v->major, v->minor, v->rev_major, v->rev_minor,
+	       v->vendor[0] ? v->vendor : "?");
+}
+
+/* owner status|take|clear on a TPM 1.2, through tpm12_flows.h. */
+static int owner12(const char *op, bool json)
+{
+	struct tpm12_owner_state st;
+	struct tpm12_flags f;
+	bool done = false;
+	struct t12 *c;
+	int ret;
+
+	ret = tpm12_open(&c, tpm2_owner_config);
+	if (ret)
+		return ret;
+	if (!strcmp(op, "status")) {
+		ret = tpm12_flow_owner_status(c, &st);
+		if (!ret)
+			print_state12(&st, json);
+		goto out;
+	}
+	if (!strcmp(op, "take")) {
+		ret = tpm12_flow_owner_take(c, &done);
+		if (!ret && !json && done)
+			printf("owner: taken (owner auth from %s%s; SRK with "
+			       "the well-known auth)\n",
+			       tpm12_config_path(c),
+			       tpm12_secret_from_default(c)
+				   ? ": absent, the default password"
+				   : "");
+		else if (!ret && !json)
+			printf("owner: already owned with this password\n");
+	} else {
+		ret = tpm12_flow_owner_clear(c, &done);
+		if (!ret && !json && !done)
+			printf("owner: not owned, nothing to clear\n");
+		if (!ret && !json && done) {
+			printf("owner: cleared (owner, SRK, the AIK and the NV "
+			       "spaces gone)\n");
+			/* TPM_OwnerClear leaves a TPM 1.2 disabled and
+			 * deactivated. */
+			if (!tpm12_flow_flags(c, &f) &&
+			    (f.disabled || f.deactivated ||
+			     f.volatile_deactivated))
+				printf("owner: the TPM is now %s: %s it in the "
+				       "firmware (BIOS) setup before taking "
+				       "ownership again\n",
+				       f.disabled ? "disabled and deactivated"
+						  : "deactivated",
+				       f.disabled ? "enable and activate"
+						  : "activate");
+		}
+	}
+	if (!ret && json && !(ret = tpm12_flow_owner_status(c, &st)))
+		print_state12(&st, true);
+out:
+	tpm12_close(c);
+	return ret;
+}
+
 int cmd_owner(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -98,7 +192,7 @@ int cmd_owner(int argc, char **argv)
 		return cli_usage_error("'owner' takes one of status, take, "
 				       "clear");
 	if (!tcti && tpm12_is_family())
-		return tpm12_owner(op, json, tpm2_owner_config);
+		return owner12(op, json);
 	/* ESAPI's own error lines would repeat ours; ours say what to do. */
 	setenv("TSS2_LOG", "all+NONE", 0);
 
