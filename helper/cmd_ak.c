@@ -9,13 +9,64 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "encoding.h"
+#include "files.h"
 #include "subcommands.h"
 #include "tpm12_attest.h"
 #include "tpm12_flows.h"
 #include "tpm2_flows.h"
+
+/* ak [--pem] [--public FILE] [--name] on a TPM 1.2 (tpm12_attest.h). */
+static int ak12(bool pem, const char *public_path, bool show_name)
+{
+	char hex[2 * TPM12_DIGEST_LEN + 1], *text = NULL;
+	struct tpm12_aik *aik = calloc(1, sizeof(*aik));
+	struct tpm12_blob pub;
+	struct t12 *c;
+	int ret;
+
+	if (!aik)
+		return EXIT_KERNEL;
+	ret = tpm12_open(&c, NULL);
+	if (ret) {
+		free(aik);
+		return ret;
+	}
+	ret = tpm12_flow_ak(c, aik);
+	if (ret)
+		goto out;
+	tpm12_key_pubkey_sha1_hex(&aik->info, hex);
+	/* The TCPA blob: the TPM_PUBKEY, as the original exported. */
+	if (public_path) {
+		ret = tpm12_aik_pubkey(aik, &pub);
+		if (!ret)
+			ret = files_write_atomic(public_path, pub.data, pub.len,
+						 0644);
+		if (ret)
+			goto out;
+	}
+	if (pem &&
+	    (tpm12_key_to_pem(&aik->info, &text) || fputs(text, stdout) < 0)) {
+		fprintf(stderr, "xenmb: cannot write the AIK as PEM\n");
+		ret = EXIT_KERNEL;
+		goto out;
+	}
+	if (show_name)
+		printf("%s\n", hex);
+	if (!pem && !show_name)
+		printf("ak: TPM 1.2 AIK, RSA-%u, %s (%s)\npubkey_sha1: %s\n",
+		       aik->info.key_bits, TPM12_AIK_PATH,
+		       aik->created ? "created" : "found", hex);
+out:
+	free(text);
+	tpm12_close(c);
+	explicit_bzero(aik, sizeof(*aik));
+	free(aik);
+	return ret;
+}
 
 int cmd_ak(int argc, char **argv)
 {
@@ -56,7 +107,7 @@ int cmd_ak(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error("'ak' takes no arguments");
 	if (!tcti && tpm12_is_family())
-		return tpm12_ak(pem, public_path, show_name);
+		return ak12(pem, public_path, show_name);
 
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)

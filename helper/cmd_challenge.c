@@ -22,6 +22,7 @@
 #include "files.h"
 #include "subcommands.h"
 #include "tpm12_attest.h"
+#include "tpm12_challenge.h"
 #include "tpm12_flows.h"
 #include "tpm2_flows.h"
 #include "tpm2_parse.h"
@@ -72,6 +73,39 @@ static long read_file(const char *path, uint8_t *buf, size_t size)
 	return (long)n;
 }
 
+/* The secret of the TPM 1.2 identity challenge @buf, printed. */
+static int activate12(const uint8_t *buf, size_t len, bool raw, bool json)
+{
+	struct tpm12_challenge ch;
+	uint8_t *secret = NULL;
+	size_t secret_len = 0;
+	const char *why;
+	struct t12 *c;
+	int ret;
+
+	/* Checked before the TPM is asked, as the TPM 2.0 credential is. */
+	why = tpm12_challenge_parse(buf, len, &ch);
+	if (why) {
+		fprintf(stderr,
+			"xenmb: the challenge is not a TPM 1.2 identity "
+			"challenge: %s; see 'xenmb --help'\n",
+			why);
+		return EXIT_BAD_CRED;
+	}
+	ret = tpm12_open(&c, NULL);
+	if (ret)
+		return ret;
+	ret = tpm12_flow_challenge(c, &ch, &secret, &secret_len);
+	tpm12_close(c);
+	if (!ret)
+		ret = cli_print_secret(secret, secret_len, raw, json);
+	/* The recovered secret is a credential: do not leave it around. */
+	if (secret)
+		explicit_bzero(secret, secret_len);
+	free(secret);
+	return ret;
+}
+
 /*
  * TPM 1.2: the challenge the original servers build (tpm12_attest.h), from
  * @path or base64 @text; its credential may be a certificate, larger than
@@ -98,7 +132,7 @@ static int challenge12(const char *path, const char *text, bool raw, bool json)
 					       "a TPM 1.2 identity challenge");
 		}
 	}
-	ret = tpm12_challenge_cmd(buf, len, raw, json);
+	ret = activate12(buf, len, raw, json);
 	free(buf);
 	return ret;
 }

@@ -173,6 +173,85 @@ static int write_dir(const char *dir, const struct tpm2_quote_result *q)
 	return ret;
 }
 
+/* TPM 1.2: the original's blob, the AIK and the event logs into @dir. */
+static int write_dir12(const char *dir, const struct tpm12_quote_result *q)
+{
+	char path[FILES_PATH_MAX], *pem = NULL;
+	int ret;
+
+	ret = files_make_out_dir(dir);
+	if (!ret)
+		ret = files_path_in(path, dir, "quote.bin");
+	if (!ret)
+		ret = files_write_atomic(path, q->blob, q->blob_len, 0644);
+	if (!ret)
+		ret = files_path_in(path, dir, "aik.pem");
+	if (ret)
+		return ret;
+	if (tpm12_key_to_pem(&q->aik.info, &pem))
+		return EXIT_KERNEL;
+	ret = files_write_atomic(path, pem, strlen(pem), 0644);
+	free(pem);
+	if (!ret)
+		ret = eventlog_save_both_in(dir);
+	return ret;
+}
+
+static struct json_object *quote_json12(const TPM2B_DATA *nonce,
+					const struct tpm12_quote_result *q,
+					const char *dir)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *bank = json_object_new_object();
+	struct json_object *pcrs = json_object_new_object();
+	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8], path[FILES_PATH_MAX];
+	unsigned int i;
+
+	cli_json_add_b64(o, "nonce", nonce->buffer, nonce->size);
+	cli_json_add_b64(o, "quote", q->blob, q->blob_len);
+	cli_json_add_b64(o, "composite", q->composite.data, q->composite.len);
+	cli_json_add_b64(o, "signature", q->signature.data, q->signature.len);
+	tpm12_key_pubkey_sha1_hex(&q->aik.info, hex);
+	json_object_object_add(o, "aik_pubkey_sha1",
+			       json_object_new_string(hex));
+	for (i = 0; i < q->pcrs.count; i++) {
+		hex_encode_to(q->pcrs.values[i], TPM12_DIGEST_LEN, hex);
+		snprintf(idx, sizeof(idx), "%u", q->pcrs.pcr_index[i]);
+		json_object_object_add(bank, idx, json_object_new_string(hex));
+	}
+	json_object_object_add(pcrs, "sha1", bank);
+	json_object_object_add(o, "pcrs", pcrs);
+	if (dir && !files_path_in(path, dir, "srtm.log"))
+		cli_json_add_file_b64(o, "srtm_log", path);
+	if (dir && !files_path_in(path, dir, "drtm.log"))
+		cli_json_add_file_b64(o, "drtm_log", path);
+	return o;
+}
+
+/* quote on a TPM 1.2 (tpm12_attest.h): every PCR of its one bank. */
+static int quote12(const TPM2B_DATA *nonce, const char *dir, bool json)
+{
+	struct tpm12_quote_result *q = calloc(1, sizeof(*q));
+	struct t12 *c;
+	int ret;
+
+	if (!q)
+		return EXIT_KERNEL;
+	ret = tpm12_open(&c, NULL);
+	if (ret)
+		goto out;
+	ret = tpm12_flow_quote(c, nonce->buffer, nonce->size, q);
+	if (!ret && dir)
+		ret = write_dir12(dir, q);
+	if (!ret && (json || !dir))
+		cli_print_json(quote_json12(nonce, q, dir));
+	tpm12_close(c);
+out:
+	explicit_bzero(q, sizeof(*q));
+	free(q);
+	return ret;
+}
+
 int cmd_quote(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -228,7 +307,7 @@ int cmd_quote(int argc, char **argv)
 		/* A TPM 1.2 quote covers every PCR of its one bank. */
 		if (spec && strcmp(spec, "sha1:all"))
 			return cli_usage_error("a TPM 1.2 quotes sha1:all");
-		return tpm12_quote_cmd(nonce.buffer, nonce.size, dir, json);
+		return quote12(&nonce, dir, json);
 	}
 	if (spec && tpm2_pcr_selection_parse(spec, &sel))
 		return cli_usage_error(

@@ -15,6 +15,7 @@
 #include "../driver/compat.h"
 #include "../driver/tpm_cmd.h"
 #include "cli.h"
+#include "encoding.h"
 #include "owner_secret.h"
 #include "tpm12.h"
 #include "tpm12_flows.h"
@@ -422,6 +423,17 @@ int tpm12_key_pubkey_sha1(const struct tpm12_key_info *k,
 		return -1;
 	EVP_Digest(pubkey.data, pubkey.len, sha1, NULL, EVP_sha1(), NULL);
 	return 0;
+}
+
+void tpm12_key_pubkey_sha1_hex(const struct tpm12_key_info *k,
+			       char hex[2 * TPM12_DIGEST_LEN + 1])
+{
+	uint8_t sha1[TPM12_DIGEST_LEN];
+
+	if (tpm12_key_pubkey_sha1(k, sha1))
+		memcpy(hex, "?", sizeof("?"));
+	else
+		hex_encode_to(sha1, TPM12_DIGEST_LEN, hex);
 }
 
 /* ---- asset tag ---- */

@@ -88,6 +88,10 @@ int tpm12_flow_ek(struct t12 *c, struct tpm12_key_info *ek);
 int tpm12_key_pubkey_sha1(const struct tpm12_key_info *k,
 			  uint8_t sha1[TPM12_DIGEST_LEN]);
 
+/* The same in hex, or "?": the AIK's name, the idDigest of a challenge. */
+void tpm12_key_pubkey_sha1_hex(const struct tpm12_key_info *k,
+			       char hex[2 * TPM12_DIGEST_LEN + 1]);
+
 /*
  * The DER of the EK certificate in NV TPM12_NV_INDEX_EK_CERT, out of its
  * TCG_PCCLIENT_STORED_CERT envelope, malloc()ed. EXIT_NO_EK_CERT when
