@@ -209,7 +209,7 @@ int cmd_owner(int argc, char **argv)
 		ret = tpm2_flow_owner_status(&ctx, &st);
 		if (!ret)
 			print_state(&st, json);
-		goto close;
+		goto out_close;
 	}
 	if (!strcmp(op, "take")) {
 		ret =
@@ -231,7 +231,7 @@ int cmd_owner(int argc, char **argv)
 	/* With --json, take and clear print the status after instead. */
 	if (!ret && json && !(ret = tpm2_flow_owner_status(&ctx, &st)))
 		print_state(&st, true);
-close:
+out_close:
 	tpm2_close(&ctx);
 out:
 	explicit_bzero(&secret, sizeof(secret));
