@@ -17,6 +17,7 @@
 #                        bench/RESULTS.md; bench/run.py --smoke: small N
 #   make install         module (kbuild modules_install) + helper + TCTI,
 #                        xentpm (the helper by that name) + xapi plugin tpm
+#                        + the man pages (install-man, into MANDIR)
 #   make install-tcti    the TCTI alone, into tpm2-tss's libdir
 #   make dkms-install    register and build the module with DKMS
 #   make rpm             RPMs for XenServer / XCP-ng (KVER=, KDIR=: the kernel)
@@ -25,6 +26,10 @@
 VERSION := 0.1.0
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PREFIX ?= /usr
+# xenmb(8), xentpm(8), tss2-tcti-xenmb(7): man/, installed by make install.
+MANDIR ?= $(PREFIX)/share/man
+MAN8 := man/xenmb.8 man/xentpm.8
+MAN7 := man/tss2-tcti-xenmb.7
 BUILD := build
 
 CC ?= cc
@@ -78,7 +83,7 @@ TCTI_OBJS := $(TCTI_SRCS:%.c=$(OBJ)/tcti/%.o)
 
 .PHONY: all module helper check demo install dkms-install dkms-remove \
 	clean module-clean format style deps fuzz tcti install-tcti \
-	helper-static tss-static
+	helper-static tss-static install-man
 
 all: module helper tcti
 
@@ -178,13 +183,18 @@ style:
 format:
 	clang-format -i helper/*.c helper/*.h tests/unit/*.c tests/fuzz/*.c
 
-install: helper install-tcti
+install: helper install-tcti install-man
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)$(PREFIX)/bin/xenmb
 	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)/opt/xensource/tpm/xentpm
 	install -D -m 0755 plugin/tpm $(DESTDIR)/etc/xapi.d/plugins/tpm
 	install -D -m 0644 uapi/linux/xenmb.h \
 		$(DESTDIR)$(PREFIX)/include/linux/xenmb.h
+
+install-man:
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man7
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 
 install-tcti: tcti
 	install -D -m 0644 $(TCTI_LIB) $(DESTDIR)$(LIBDIR)/$(notdir $(TCTI_LIB))
@@ -244,7 +254,7 @@ SUPP_PACK ?= $(BUILD)/xenmb.iso
 .PHONY: rpm rpm-source supp-pack
 rpm-source:
 	rm -rf $(RPM_TOP)/stage && mkdir -p $(RPM_TOP)/stage/xenmb-$(VERSION) $(RPM_TOP)/SOURCES
-	cp -r Kbuild Makefile dkms.conf driver helper uapi plugin packaging \
+	cp -r Kbuild Makefile dkms.conf driver helper uapi plugin packaging man \
 		$(RPM_TOP)/stage/xenmb-$(VERSION)/
 	tar -C $(RPM_TOP)/stage --owner=0 --group=0 -czf $(RPM_SRC) xenmb-$(VERSION)
 	rm -rf $(RPM_TOP)/stage

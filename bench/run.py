@@ -516,6 +516,10 @@ def side_by_side(bare_rows, xen_rows, clients):
     return lines
 
 
+# Where RESULTS.md's dated figures of earlier runs begin.
+DATED_HEADING = "## Dated figures"
+
+
 def write_results(path, rows, series, info, n, load_before, load_after, smoke, log_info,
                   audited, note, xen):
     """@xen: the Xen dom0 boot's rows, series, hypervisor and audited."""
@@ -524,7 +528,7 @@ def write_results(path, rows, series, info, n, load_before, load_after, smoke, l
     out = [
         "# xenmb benchmarks" + (" (smoke run: small N, not for reading)" if smoke else ""),
         "",
-        "Written by `make bench` (bench/run.py); see README, Benchmarks.",
+        "Written by `make bench` (bench/run.py); see bench/README.md.",
         "",
         "## Machine",
         "",
@@ -565,16 +569,27 @@ def write_results(path, rows, series, info, n, load_before, load_after, smoke, l
     if os.path.exists(analysis):
         with open(analysis) as f:
             out += [f.read().rstrip(), ""]
+    # The dated figures of earlier runs ("dated figures live in
+    # bench/RESULTS.md only") are carried over from the file replaced.
+    if not smoke and os.path.exists(path):
+        with open(path) as f:
+            old = f.read()
+        at = old.find("\n" + DATED_HEADING + "\n")
+        if at >= 0:
+            out += [old[at + 1:].rstrip(), ""]
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         f.write("\n".join(out))
 
 
 def md_tables(path):
-    """The file's tables: lists of their lines, in order."""
+    """The file's tables, up to the dated figures of earlier runs: lists
+    of their lines, in order."""
     tables, cur = [], []
     with open(path) as f:
         for ln in f.read().splitlines():
+            if ln == DATED_HEADING:
+                break
             if ln.startswith("|"):
                 cur.append(ln)
             elif cur:

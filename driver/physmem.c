@@ -16,6 +16,14 @@
  *  - The kernel's E820 (memmap= applied) must not call any part of it
  *    unusable (-EACCES), or RAM, ACPI or NVS memory (-EBADMSG).
  *  - No busy resource may overlap it: System RAM, a driver's claim.
+ *  - Memory the launch left (the heap, the DRTM logs) must be reserved, every
+ *    byte of it, in the E820 this kernel booted with (the "Reserved" lines
+ *    of /proc/iomem): firmware reserves the TXT heap, and a hole in the map
+ *    is MMIO space, where a forged pointer could make us read a device's
+ *    registers. In a PV dom0 that E820 is Xen's machine map, less dom0's
+ *    RAM, plus any memmap= of dom0's own; what the machine map says of the
+ *    range was checked above. (The public space, at txt_base, is chipset
+ *    MMIO that no E820 need list: it gets the checks above only.)
  *
  * Even then every read goes through copy_from_kernel_nofault(), so a range
  * that faults anyway answers -EACCES instead of an oops, and no caller ever
@@ -101,20 +109,66 @@ static int xen_machine_range_ok(u64 start, u64 end)
 	return 0;
 }
 
+struct busy_walk {
+	u64 end;
+	bool busy;
+};
+
 static int found_busy(struct resource *res, void *arg)
 {
-	*(bool *)arg = true;
+	struct busy_walk *walk = arg;
+
+	/* The walk went one byte past the range (below): not ours. */
+	if (res->start >= walk->end)
+		return 0;
+	walk->busy = true;
 	return 1;
 }
 
+/*
+ * The walk's end is inclusive, and it never looks at a last byte on its
+ * own (a one-byte range would be skipped): it is given @end, one past the
+ * range, and found_busy() ignores what starts there.
+ */
 static bool range_is_busy(u64 start, u64 end)
 {
-	bool busy = false;
+	struct busy_walk walk = { .end = end };
 
 	/* Walks nested resources too: a driver's claim sits below a bus. */
 	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM | IORESOURCE_BUSY,
-			    start, end - 1, &busy, found_busy);
-	return busy;
+			    start, end, &walk, found_busy);
+	return walk.busy;
+}
+
+/* Moves *@covered_to past @res, or stops the walk at a gap before it. */
+static int extend_reserved(struct resource *res, void *arg)
+{
+	u64 *covered_to = arg;
+
+	if (res->start > *covered_to)
+		return 1;
+	*covered_to = max_t(u64, *covered_to, (u64)res->end + 1);
+	return 0;
+}
+
+/*
+ * Whether the resource tree's "Reserved" entries cover all of [start, end).
+ * Those are the E820's reserved entries at and above 1 MiB (below, they are
+ * busy and refused already), inserted when PCI is set up: without PCI
+ * there are none and every range is refused, which fails safe. (An entry
+ * that partly overlapped a resource already in the tree was widened over
+ * it: we take what the tree calls reserved.) The walk meets matching
+ * resources in address order (the tree is nested, visited depth-first), so
+ * a gap is seen as soon as it is passed. As in range_is_busy(), the walk is
+ * given @end, one past the range; what lies there only extends the cover.
+ */
+static bool range_is_reserved(u64 start, u64 end)
+{
+	u64 covered_to = start;
+
+	walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM, start, end,
+			    &covered_to, extend_reserved);
+	return covered_to >= end;
 }
 
 int xenmb_phys_range_check(u64 phys, u64 len)
@@ -139,14 +193,21 @@ int xenmb_phys_range_check(u64 phys, u64 len)
 	return 0;
 }
 
-int xenmb_phys_copy(u64 phys, size_t len, void *dst)
+int xenmb_phys_memory_check(u64 phys, u64 len)
+{
+	int ret = xenmb_phys_range_check(phys, len);
+
+	if (!ret && !range_is_reserved(phys, phys + len))
+		ret = -EBADMSG;
+	return ret;
+}
+
+/* A copy of a range already checked. */
+static int copy_checked(u64 phys, size_t len, void *dst)
 {
 	void *map;
 	int ret;
 
-	ret = xenmb_phys_range_check(phys, len);
-	if (ret)
-		return ret;
 	map = memremap(phys, len, MEMREMAP_WB);
 	if (!map)
 		return -ENOMEM;
@@ -155,13 +216,19 @@ int xenmb_phys_copy(u64 phys, size_t len, void *dst)
 	return ret;
 }
 
+int xenmb_phys_copy(u64 phys, size_t len, void *dst)
+{
+	return xenmb_phys_memory_check(phys, len) ?:
+	       copy_checked(phys, len, dst);
+}
+
 int xenmb_phys_copy_to_user(u64 phys, size_t len, void __user *dst)
 {
 	size_t done, chunk;
 	void *bounce;
 	int ret = 0;
 
-	ret = xenmb_phys_range_check(phys, len);
+	ret = xenmb_phys_memory_check(phys, len);
 	if (ret)
 		return ret;
 	bounce = kmalloc(PAGE_SIZE, GFP_KERNEL);
@@ -170,7 +237,7 @@ int xenmb_phys_copy_to_user(u64 phys, size_t len, void __user *dst)
 	/* A bounce page: copy_to_user() must never fault on its source. */
 	for (done = 0; !ret && done < len; done += chunk) {
 		chunk = min_t(size_t, len - done, PAGE_SIZE);
-		ret = xenmb_phys_copy(phys + done, chunk, bounce);
+		ret = copy_checked(phys + done, chunk, bounce);
 		if (!ret && copy_to_user(dst + done, bounce, chunk))
 			ret = -EFAULT;
 	}

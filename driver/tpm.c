@@ -17,6 +17,7 @@
 
 #include "../uapi/linux/xenmb.h"
 #include "policy.h"
+#include "tis.h"
 #include "tpm_handles.h"
 #include "xenmb.h"
 
@@ -35,26 +36,6 @@
  * count, and tpm_tis requests it afresh at its next command. The count
  * stays balanced whatever the TPM does.
  */
-#define TIS_LOCALITY_STRIDE		0x1000
-#define TIS_ACCESS(l)			((l) * TIS_LOCALITY_STRIDE + 0x00)
-#define TIS_INT_ENABLE(l)		((l) * TIS_LOCALITY_STRIDE + 0x08)
-#define TIS_STS(l)			((l) * TIS_LOCALITY_STRIDE + 0x18)
-#define TIS_DATA_FIFO(l)		((l) * TIS_LOCALITY_STRIDE + 0x24)
-#define TIS_DID_VID			0xF00
-#define TIS_VID_INTEL			0x8086
-
-#define TIS_ACCESS_VALID		0x80
-#define TIS_ACCESS_ACTIVE		0x20
-#define TIS_ACCESS_SEIZED		0x10
-#define TIS_ACCESS_REQUEST_USE		0x02
-#define TIS_GRANTED			(TIS_ACCESS_VALID | TIS_ACCESS_ACTIVE)
-#define TIS_INT_GLOBAL_ENABLE		BIT(31)
-#define TIS_STS_VALID			0x80
-#define TIS_STS_COMMAND_READY		0x40
-#define TIS_STS_GO			0x20
-#define TIS_STS_DATA_AVAIL		0x10
-#define TIS_STS_EXPECT			0x08
-#define TIS_STS_BURST(sts)		(((sts) >> 8) & 0xFFFF)
 
 /* tpm_tis polls every millisecond; half that keeps our latency close. */
 #define TIS_POLL_MIN_US			250
@@ -135,14 +116,6 @@ static bool tis_irq_mode(void)
 	return ioread32(tis_window + TIS_INT_ENABLE(0)) & TIS_INT_GLOBAL_ENABLE;
 }
 
-/* A locality the chipset answers for reads valid; a closed one, all ones. */
-static bool tis_locality_answers(u32 l)
-{
-	u8 access = ioread8(tis_window + TIS_ACCESS(l));
-
-	return (access & TIS_ACCESS_VALID) && access != 0xFF;
-}
-
 /*
  * Call with the chip's ops held (tpm_try_get_ops). @txt_open: the
  * localities above 0 TXT leaves to software, read before the ops were
@@ -161,7 +134,9 @@ static void describe_chip(struct tpm_chip *chip, struct xenmb_chip_info *info,
 	if (txt_open && info->interface == XENMB_IFACE_TIS &&
 	    tis_window_map(chip) && !tis_irq_mode())
 		for (l = 1; l <= XENMB_LOCALITY_MAX; l++)
-			if ((txt_open & BIT(l)) && tis_locality_answers(l))
+			if ((txt_open & BIT(l)) &&
+			    tis_access_answers(ioread8(tis_window +
+						       TIS_ACCESS(l))))
 				info->iface_localities |= BIT(l);
 	strscpy(info->name, dev_name(&chip->dev), sizeof(info->name));
 }

@@ -14,16 +14,21 @@
 
 /* TPM 2.0 command codes (Library part 2, TPM_CC). */
 #define CC_CREATE_PRIMARY	0x131
+#define CC_SEQUENCE_COMPLETE	0x13E
+#define CC_HMAC_START		0x15B	/* also MAC_Start's code */
 #define CC_LOAD			0x157
 #define CC_CONTEXT_LOAD		0x161
 #define CC_FLUSH_CONTEXT	0x165
 #define CC_LOAD_EXTERNAL	0x167
 #define CC_START_AUTH_SESSION	0x176
+#define CC_EVENT_SEQUENCE_COMPLETE 0x185
+#define CC_HASH_SEQUENCE_START	0x186
 #define CC_CREATE_LOADED	0x191
 
 /* TPM 1.2 ordinals (Main part 2, 17). */
 #define ORD_OIAP		0x0A
 #define ORD_OSAP		0x0B
+#define ORD_DSAP		0x11
 #define ORD_LOAD_KEY2		0x41
 #define ORD_TERMINATE_HANDLE	0x96
 #define ORD_FLUSH_SPECIFIC	0xBA
@@ -47,6 +52,18 @@ static void plan_end(struct tpm_handle_plan *plan, u8 kind, u32 handle)
 		plan->ended_kind[plan->n_ended] = kind;
 		plan->ended[plan->n_ended++] = handle;
 	}
+}
+
+/* Ends the handle in slot @slot of the handle area (right after the header). */
+static int plan_end_handle_at(struct tpm_handle_plan *plan, const u8 *cmd,
+			      u32 len, u32 slot)
+{
+	u32 at = TPM_HEADER_LEN + 4 * slot;
+
+	if (len < at + 4)
+		return -EINVAL;
+	plan_end(plan, TPM_HANDLE_TPM2, xenmb_get_be32(cmd + at));
+	return 0;
 }
 
 /* The sessions of a TPM 2.0 authorization area not continued. */
@@ -85,6 +102,7 @@ static int tpm2_plan(const u8 *cmd, u32 len, int cmd_handles,
 		     struct tpm_handle_plan *plan)
 {
 	u32 code = xenmb_get_be32(cmd + 6);
+	int ret = 0;
 
 	switch (code) {
 	case CC_CREATE_PRIMARY:
@@ -93,16 +111,25 @@ static int tpm2_plan(const u8 *cmd, u32 len, int cmd_handles,
 	case CC_CREATE_LOADED:
 	case CC_START_AUTH_SESSION:
 	case CC_CONTEXT_LOAD:
+	case CC_HMAC_START:
+	case CC_HASH_SEQUENCE_START:
 		plan->creates = TPM_HANDLE_TPM2;
 		break;
 	case CC_FLUSH_CONTEXT:
-		/* Its handle is a parameter, not in the handle area. */
-		if (len < TPM_HEADER_LEN + 4)
-			return -EINVAL;
-		plan_end(plan, TPM_HANDLE_TPM2,
-			 xenmb_get_be32(cmd + TPM_HEADER_LEN));
+		/* Its handle is a parameter, where a handle area would be. */
+		ret = plan_end_handle_at(plan, cmd, len, 0);
+		break;
+	case CC_SEQUENCE_COMPLETE:
+		/* The sequence object is flushed when it completes. */
+		ret = plan_end_handle_at(plan, cmd, len, 0);
+		break;
+	case CC_EVENT_SEQUENCE_COMPLETE:
+		/* Handles: the PCR, then the sequence object. */
+		ret = plan_end_handle_at(plan, cmd, len, 1);
 		break;
 	}
+	if (ret)
+		return ret;
 	if (xenmb_get_be16(cmd) != TPM2_TAG_SESSIONS || cmd_handles < 0)
 		return 0;
 	return tpm2_plan_sessions(cmd, len, TPM_HEADER_LEN + 4 * cmd_handles,
@@ -118,6 +145,7 @@ static int tpm12_plan(const u8 *cmd, u32 len, struct tpm_handle_plan *plan)
 	switch (code) {
 	case ORD_OIAP:
 	case ORD_OSAP:
+	case ORD_DSAP:
 		plan->creates = TPM_HANDLE_TPM12_AUTH;
 		break;
 	case ORD_LOAD_KEY2:

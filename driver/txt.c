@@ -93,7 +93,7 @@ static int heap_range_ok(const struct xenmb_txt_info *info)
 
 	if (info->heap_size >= 4 * (8 + 4) &&
 	    info->heap_size <= TXT_HEAP_MAX_SIZE)
-		ret = xenmb_phys_range_check(info->heap_base, info->heap_size);
+		ret = xenmb_phys_memory_check(info->heap_base, info->heap_size);
 	/* Hidden by Xen is how a tboot host is, not a fault to log. */
 	if (ret == -EBADMSG)
 		pr_warn_ratelimited("xenmb: TXT heap %#llx+%#llx is not a reserved range of sane size\n",
@@ -104,10 +104,10 @@ static int heap_range_ok(const struct xenmb_txt_info *info)
 /* A log's range must be readable; says so in the kernel log if not. */
 static int log_range_ok(u64 phys, u64 len)
 {
-	int ret = xenmb_phys_range_check(phys, len);
+	int ret = xenmb_phys_memory_check(phys, len);
 
 	if (ret == -EBADMSG)
-		pr_warn_ratelimited("xenmb: DRTM log %#llx+%#llx is not in reserved memory\n",
+		pr_warn_ratelimited("xenmb: DRTM log %#llx+%#llx is not reserved memory, or a driver claims it\n",
 				    phys, len);
 	return ret;
 }
@@ -251,12 +251,9 @@ static void check_logs(struct xenmb_txt_info *info,
 }
 
 /*
- * Localities 1-3 as far as TXT lets software use them. Where TXT is
- * present, the chipset decodes localities 1 and 2 only while TXT.STS shows
- * them open (the MLE opens them after SENTER with TXT.CMD.OPEN.LOCALITYn,
- * and closes them before SEXIT). Locality 3 is the SINIT ACM's and has no
- * bit: whether it answers is left to its ACCESS register, as it is for all
- * three where no TXT public space can be read.
+ * Localities 1-3 as far as TXT lets software use them (see
+ * txt_sts_open_localities()); all three where no TXT public space can be
+ * read, leaving it to each one's ACCESS register.
  */
 u32 xenmb_txt_open_localities(void)
 {
@@ -271,12 +268,8 @@ u32 xenmb_txt_open_localities(void)
 		return open;
 	if (!xenmb_phys_read64(pub, TXT_REG_DIDVID, &didvid) &&
 	    txt_didvid_valid(didvid) &&
-	    !xenmb_phys_read64(pub, TXT_REG_STS, &sts)) {
-		if (!(sts & TXT_STS_LOCALITY1_OPEN))
-			open &= ~BIT(1);
-		if (!(sts & TXT_STS_LOCALITY2_OPEN))
-			open &= ~BIT(2);
-	}
+	    !xenmb_phys_read64(pub, TXT_REG_STS, &sts))
+		open = txt_sts_open_localities(sts);
 	iounmap(pub);
 	return open;
 }

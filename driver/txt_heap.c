@@ -234,3 +234,14 @@ int txt_event_container_parse(const u8 *hdr, u32 len, struct txt_log_ref *ref)
 	*ref = tmp;
 	return 0;
 }
+
+u32 txt_sts_open_localities(u64 sts)
+{
+	u32 open = 1U << 3;
+
+	if (sts & TXT_STS_LOCALITY1_OPEN)
+		open |= 1U << 1;
+	if (sts & TXT_STS_LOCALITY2_OPEN)
+		open |= 1U << 2;
+	return open;
+}

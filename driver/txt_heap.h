@@ -15,7 +15,6 @@
 
 /* TXT public configuration space: registers (offsets from its base). */
 #define TXT_PUB_BASE		0xFED30000ULL
-#define TXT_PUB_SIZE		0x10000
 #define TXT_REG_STS		0x000
 #define TXT_REG_ESTS		0x008
 #define TXT_REG_ERRORCODE	0x030
@@ -32,6 +31,14 @@
 #define TXT_STS_LOCALITY1_OPEN	BIT_ULL(15)
 #define TXT_STS_LOCALITY2_OPEN	BIT_ULL(16)
 #define TXT_ESTS_TXT_RESET	BIT_ULL(0)
+
+/*
+ * Localities 1-3 (bit N) that a TXT.STS value leaves to software: 1 and 2
+ * while their OPEN bits are set (the MLE opens them after SENTER with
+ * TXT.CMD.OPEN.LOCALITYn and closes them before SEXIT); 3, the SINIT ACM's,
+ * has no bit, and its ACCESS register alone decides.
+ */
+u32 txt_sts_open_localities(u64 sts);
 
 /* Extended data element types (OsSinitData version 6 and later). */
 #define TXT_ELT_END			0

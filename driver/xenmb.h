@@ -114,7 +114,16 @@ void xenmb_physmem_exit(void);
  */
 int xenmb_phys_range_check(u64 phys, u64 len);
 
-/* Checked, fault-tolerant copies: 0, an error above, -EACCES on a fault. */
+/*
+ * The same for memory a launch left (heap, logs), which must also be E820
+ * reserved, every byte: -EBADMSG if not.
+ */
+int xenmb_phys_memory_check(u64 phys, u64 len);
+
+/*
+ * Copies of such memory, checked with xenmb_phys_memory_check() and fault
+ * tolerant: 0, an error above, -EACCES on a fault.
+ */
 int xenmb_phys_copy(u64 phys, size_t len, void *dst);
 int xenmb_phys_copy_to_user(u64 phys, size_t len, void __user *dst);
 int xenmb_phys_read64(const void __iomem *base, unsigned long offset,

@@ -133,6 +133,8 @@ tests/qemu/setup.sh || { echo "check: cannot prepare the QEMU guest"; echo "0 pa
 # cores, or times itself (bench), runs alone, before or after them.
 suites=(
     "style:tests/style.sh"
+    # The man pages: groff -ww clean, xenmb.8 and xentpm.8 against --help.
+    "man:tests/man/test_man.sh"
     "unit:make -s -C tests/unit check"
     "static:tests/static/test_static.sh"
     "dkms:tests/dkms/test_dkms.sh"

@@ -15,6 +15,7 @@
 
 #include "../driver/compat.h"
 #include "../driver/tcg_log.h"
+#include "../driver/tis.h"
 #include "../driver/txt_heap.h"
 #include "txt_bytes.h"
 
@@ -564,9 +565,55 @@ static const struct log_case log_cases[] = {
 	  .reason = TCG_LOG_ERR_BAD_ARG },
 };
 
+/* ---- Localities the chipset answers for -------------------------------- */
+
+/* txt_sts_open_localities(@sts): which of localities 1-3 TXT leaves open. */
+struct sts_locality_case {
+	const char *desc;
+	u64 sts;
+	u32 open;
+};
+
+#define TC_L(n) (1U << (n))
+
+static const struct sts_locality_case sts_locality_cases[] = {
+	{ "TXT.STS after SENTER, 1 and 2 open: 1, 2, 3",
+	  TXT_STS_SENTER_DONE | TXT_STS_MEM_CONFIG_LOCK | TXT_STS_PRIVATE_OPEN |
+	  TXT_STS_LOCALITY1_OPEN | TXT_STS_LOCALITY2_OPEN,
+	  TC_L(1) | TC_L(2) | TC_L(3) },
+	{ "TXT.STS with locality 2 closed: 1, 3",
+	  TXT_STS_SENTER_DONE | TXT_STS_LOCALITY1_OPEN, TC_L(1) | TC_L(3) },
+	{ "TXT.STS with locality 1 closed: 2, 3",
+	  TXT_STS_SENTER_DONE | TXT_STS_LOCALITY2_OPEN, TC_L(2) | TC_L(3) },
+	{ "TXT.STS with both closed: 3 only (it has no bit)", TXT_STS_SENTER_DONE,
+	  TC_L(3) },
+	{ "TXT.STS zero (no launch): 3 only", 0, TC_L(3) },
+	{ "TXT.STS all ones: 1, 2, 3", ~0ULL, TC_L(1) | TC_L(2) | TC_L(3) },
+};
+
+/* tis_access_answers(@access): whether the chipset decodes the locality. */
+struct access_case {
+	const char *desc;
+	u8 access;
+	bool answers;
+};
+
+static const struct access_case access_cases[] = {
+	{ "ACCESS all ones (a locality not decoded): no", 0xFF, false },
+	{ "ACCESS zero (tpmRegValidSts clear): no", 0x00, false },
+	{ "ACCESS 0x7F (every bit but tpmRegValidSts): no", 0x7F, false },
+	{ "ACCESS 0x81 (valid, idle, establishment clear): yes", 0x81, true },
+	{ "ACCESS 0x80 (valid, establishment set): yes", 0x80, true },
+	{ "ACCESS 0xA1 (valid, active locality): yes", 0xA1, true },
+	{ "ACCESS 0x85 (valid, another locality requests use): yes", 0x85, true },
+	{ "ACCESS 0x91 (valid, seized): yes", 0x91, true },
+};
+
 /* Every vector above, each run as one test by both suites. */
 #define TC_VECTOR_COUNT (ARRAY_SIZE(heap_cases) + \
 			 ARRAY_SIZE(container_cases) + \
-			 ARRAY_SIZE(log_cases))
+			 ARRAY_SIZE(log_cases) + \
+			 ARRAY_SIZE(sts_locality_cases) + \
+			 ARRAY_SIZE(access_cases))
 
 #endif /* XENMB_TESTS_TXT_CASES_H */

@@ -4,8 +4,10 @@
 
   reports.py --since EPOCH [--skip NAME]...
 
-As a program: asserts that every boot under build/qemu/ whose console log
-is newer than EPOCH (the boots of one run of tests/debugkernel/run.sh) has
+As a program: asserts that every boot of the debug kernel under build/qemu/
+whose console log is newer than EPOCH (the boots of one run of
+tests/debugkernel/run.sh; a boot of another kernel meanwhile, by a suite
+run beside it, is not this run's) has
 no report of any kind below, an empty kmemleak scan after the module's
 unload, lockdep still on, and that the unload worked. selfcheck.py imports
 it to prove on real reports that each pattern matches.
@@ -91,8 +93,17 @@ def check_boot(c, name, out):
             "lockdep turns itself off after its first report" if m else "no lockdep_stats.txt")
 
 
+DEBUG_KERNEL_BANNER = re.compile(r"Linux version \S+-xenmb-debug ")
+
+
+def debug_kernel_booted(log):
+    with open(log, errors="replace") as f:
+        return bool(DEBUG_KERNEL_BANNER.search(f.read()))
+
+
 def boots_since(since, skip=()):
-    """(name, out dir) of the harness boots whose console log is newer."""
+    """(name, out dir) of the debug kernel's boots whose console log is
+    newer."""
     top = os.path.join(harness.BUILD, "qemu")
     boots = []
     for name in sorted(os.listdir(top)) if os.path.isdir(top) else []:
@@ -100,7 +111,7 @@ def boots_since(since, skip=()):
         log = os.path.join(out, "console.log")
         if name in skip or not os.path.exists(log):
             continue
-        if os.path.getmtime(log) >= since:
+        if os.path.getmtime(log) >= since and debug_kernel_booted(log):
             boots.append((name, out))
     return boots
 

@@ -2,12 +2,14 @@
 # The kernel matrix (make check's "kernels" suite):
 #  1. the module builds with W=1 and sparse (C=1) against Debian's 5.10
 #     (bullseye), 6.1 (bookworm) and 6.12 (bookworm-backports), each from a
-#     clean copy of the sources, with not one warning, and the .ko's
-#     vermagic names that kernel;
+#     clean copy of the sources, with not one warning, the .ko's vermagic
+#     names that kernel, and txt_base is a hardware parameter (lockdown
+#     refuses it; param_flags.py reads the flag from the .ko);
 #  2. on 5.10 and 6.12 (6.1 runs every suite of make check already) the
 #     guest boots that kernel and runs test_foundation.py (all three modes),
-#     test_txt.py and test_quote.py; every guest's kernel log must name the
-#     kernel it was meant to boot.
+#     test_txt.py and test_quote.py, and on 6.12 test_localities.py irq
+#     (real IRQ mode); every guest's kernel log must name the kernel it was
+#     meant to boot.
 # The QEMU programs print their own assertions; their tallies are added to
 # this script's. Usage: tests/kernels/run.sh [--build-only] [SERIES...]
 # shellcheck disable=SC2016 # check() evals its single-quoted condition
@@ -63,6 +65,11 @@ for s in "${series[@]}"; do
          { grep -E "^  (CC|CHECK)" "$log"; false; }'
     check "$s: the module's vermagic is $kver" \
         '[[ $(modinfo -F vermagic "$src/xenmb.ko" | cut -d" " -f1) == "$kver" ]]'
+    # A locked-down kernel refuses a hardware parameter; policy, which is
+    # not one, shows the reader tells them apart.
+    check "$s: txt_base is a hardware parameter (KERNEL_PARAM_FL_HWPARAM), policy is not" \
+        '[[ $(tests/kernels/param_flags.py "$src/xenmb.ko" txt_base policy | tr "\n" " ") == \
+            "txt_base 0x2 policy 0x0 " ]]'
 done
 [[ $build_only == no ]] || finish
 
@@ -71,10 +78,15 @@ for s in "${others[@]}"; do
     kver=''
     eval "$(XENMB_GUEST=$s bash -c '. tests/qemu/env.sh; printf "kver=%q\n" "$KVER"')"
     rm -rf build/qemu/*@"$s"
-    for t in test_foundation test_txt test_quote; do
+    programs=(test_foundation test_txt test_quote)
+    # 6.12's tpm_tis reaches real IRQ mode, which 6.1's cannot.
+    [[ $s != 6.12 ]] || programs+=("test_localities irq")
+    for t in "${programs[@]}"; do
         start=$SECONDS
-        log=$work/$s-$t.log
-        XENMB_GUEST=$s python3 "tests/qemu/$t.py" 2>&1 | tee "$log" | sed "s/^/[$s] /"
+        log=$work/$s-${t// /-}.log
+        read -ra cmd <<<"$t"   # the program, then its arguments
+        XENMB_GUEST=$s python3 "tests/qemu/${cmd[0]}.py" "${cmd[@]:1}" 2>&1 | tee "$log" |
+            sed "s/^/[$s] /"
         # shellcheck disable=SC2034 # read by check's eval
         rc=${PIPESTATUS[0]}
         tally=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
@@ -82,7 +94,7 @@ for s in "${others[@]}"; do
             p=${tally%% passed*} f=${tally#*, }
             passed=$((passed + p)) failed=$((failed + ${f%% failed*}))
         fi
-        check "$s: $t.py ran to its tally and exit 0 ($((SECONDS - start)) s)" \
+        check "$s: ${cmd[0]}.py${cmd[1]:+ ${cmd[*]:1}} ran to its tally and exit 0 ($((SECONDS - start)) s)" \
             '[[ -n $tally && $rc == 0 ]]'
     done
     # Each guest that ran must have been that kernel.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit run of the shared vectors (tests/policy_cases.h, tests/txt_cases.h)
- * against driver/policy.c, tpm_cmd.c, txt_heap.c and tcg_log.c built as
- * kernel code. One parameterised case per table, one result per vector;
- * tests/kunit/run.sh builds it into a UML kernel.
+ * against driver/policy.c, tpm_cmd.c, txt_heap.c, tcg_log.c and tis.h
+ * built as kernel code. One parameterised case per table, one result per
+ * vector; tests/kunit/run.sh builds it into a UML kernel.
  *
  * Inputs are copied into kmalloc() buffers of their exact size, so that
  * KASAN (when enabled) reports any read past what the code was given.
@@ -311,6 +311,35 @@ static void tcg_log_walk_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tcg_log_next(&it, &ev), c->ret);
 }
 
+static void sts_locality_case_desc(const struct sts_locality_case *c,
+				   char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sts_locality, sts_locality_cases, sts_locality_case_desc);
+
+static void txt_sts_open_localities_test(struct kunit *test)
+{
+	const struct sts_locality_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, txt_sts_open_localities(c->sts), c->open);
+}
+
+static void access_case_desc(const struct access_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(access, access_cases, access_case_desc);
+
+static void tis_access_answers_test(struct kunit *test)
+{
+	const struct access_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, tis_access_answers(c->access), c->answers);
+}
+
 static struct kunit_case xenmb_test_cases[] = {
 	KUNIT_CASE_PARAM(xenmb_policy_check_test, policy_gen_params),
 	KUNIT_CASE_PARAM(tpm_cmd_name_test, cmd_name_gen_params),
@@ -323,6 +352,8 @@ static struct kunit_case xenmb_test_cases[] = {
 	KUNIT_CASE_PARAM(txt_heap_walk_test, heap_gen_params),
 	KUNIT_CASE_PARAM(txt_event_container_parse_test, container_gen_params),
 	KUNIT_CASE_PARAM(tcg_log_walk_test, log_gen_params),
+	KUNIT_CASE_PARAM(txt_sts_open_localities_test, sts_locality_gen_params),
+	KUNIT_CASE_PARAM(tis_access_answers_test, access_gen_params),
 	{}
 };
 

@@ -7,8 +7,8 @@
 # bare Linux with a TPM 1.2 (TPM 1.2 in Xen's dom0 is the xen-tpm12 suite).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-out=$(mktemp)
-trap 'rm -f "$out" "$out.xen" "$out.bare"' EXIT
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 passed=0 failed=0
 check() { # check OK DESCRIPTION
     if [[ $1 == 1 ]]; then
@@ -32,15 +32,15 @@ verdicts() {
 
 # Both at once, a guest per core: they share no file (their own launch
 # directories, TPM states and work directories; builds take the lock).
-make -s -C "$repo" demo >"$out.xen" 2>&1 &
+make -s -C "$repo" demo >"$logs/xen" 2>&1 &
 xen_pid=$!
-make -s -C "$repo" demo XEN=0 TPM=1.2 >"$out.bare" 2>&1 &
+make -s -C "$repo" demo XEN=0 TPM=1.2 >"$logs/bare" 2>&1 &
 bare_pid=$!
 wait "$xen_pid"; xen_rc=$?
 wait "$bare_pid"; bare_rc=$?
-echo "=== make demo"; cat "$out.xen"
-echo "=== make demo XEN=0 TPM=1.2"; cat "$out.bare"
-verdicts "make demo" 'xen 4\.17.*' SHA256 "$out.xen" "$xen_rc"
-verdicts "make demo XEN=0 TPM=1.2" 'none' SHA1 "$out.bare" "$bare_rc"
+echo "=== make demo"; cat "$logs/xen"
+echo "=== make demo XEN=0 TPM=1.2"; cat "$logs/bare"
+verdicts "make demo" 'xen 4\.17.*' SHA256 "$logs/xen" "$xen_rc"
+verdicts "make demo XEN=0 TPM=1.2" 'none' SHA1 "$logs/bare" "$bare_rc"
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -69,7 +69,9 @@ OTHER_KERNEL = GUEST in ("5.10", "6.12")
 # where the module's records go to the kernel log ("xenmb: record: ...")
 # and the tracepoint; its work directories and module are kept apart too.
 NOAUDIT_GUEST = GUEST == "noaudit"
-OWN_WORK = OTHER_KERNEL or NOAUDIT_GUEST
+# The debug kernel's too: a bare-Linux run beside it must not overwrite
+# the boots tests/debugkernel/reports.py then judges.
+OWN_WORK = OTHER_KERNEL or NOAUDIT_GUEST or DEBUG_GUEST
 # Which guests have tracefs and so xenmb's tracepoint: every one but the
 # debug kernel, whose tinyconfig leaves tracing out.
 GUEST_TRACES = not DEBUG_GUEST

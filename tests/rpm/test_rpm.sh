@@ -58,8 +58,12 @@ check "config example -rw------- root, %config(noreplace)" \
     'has -rw------- root:root /opt/xensource/tpm/config.example cn'
 check "module in /lib/modules/$KVER/updates/, -rw-r--r--" \
     "has -rw-r--r-- root:root /lib/modules/$KVER/updates/xenmb.ko"
+check "man pages xenmb.8, xentpm.8 (man8) and tss2-tcti-xenmb.7 (man7), gzipped, -rw-r--r--, %doc" \
+    'has -rw-r--r-- root:root /usr/share/man/man8/xenmb.8.gz d &&
+     has -rw-r--r-- root:root /usr/share/man/man8/xentpm.8.gz d &&
+     has -rw-r--r-- root:root /usr/share/man/man7/tss2-tcti-xenmb.7.gz d'
 check "no file outside those (no .build-id links, no headers)" \
-    '(($(wc -l <"$work/files") == 11)) || { cat "$work/files"; false; }'
+    '(($(wc -l <"$work/files") == 14)) || { cat "$work/files"; false; }'
 check "module package requires kernel-uname-r = ${KVER//-/_}" \
     'rpm -qp --requires "$kmod_rpm" | grep -qx "kernel-uname-r = ${KVER//-/_}"'
 check "module package is a kernel driver (group */Kernel) and provides xenmb-modules" \
@@ -78,6 +82,7 @@ check "the packaged module is for $KVER" \
 skeleton() { # root with_kernel
     local r=$1
     mkdir -p "$r"/{bin,sbin,usr/bin,usr/lib64,usr/lib/modules-load.d,etc/modprobe.d} \
+        "$r"/usr/share/man/{man7,man8} \
         "$r"/{etc/xapi.d/plugins,opt/xensource,var/lib/rpm,var/tmp,tmp} \
         "$r/lib/modules/$KVER"
     cp "$(command -v busybox)" "$r/bin/busybox"
@@ -121,6 +126,14 @@ check "TCTI: libtss2-tcti-xenmb.so.0 resolves to a library of that soname" \
     '[[ -f $root/usr/lib64/libtss2-tcti-xenmb.so.0 ]] &&
      readelf -d "$root/usr/lib64/libtss2-tcti-xenmb.so.0" | grep -q "SONAME.*\[libtss2-tcti-xenmb.so.0\]"'
 check "modules-load.d names xenmb" 'grep -qx xenmb "$root/usr/lib/modules-load.d/xenmb.conf"'
+man_pages() { # the installed pages are the source's, and man finds them
+    local p
+    for p in man8/xenmb.8 man8/xentpm.8 man7/tss2-tcti-xenmb.7; do
+        zcat "$root/usr/share/man/$p.gz" | cmp -s - "man/${p#*/}" || { echo "$p differs"; return 1; }
+    done
+    MANPATH=$root/usr/share/man man -w xenmb xentpm tss2-tcti-xenmb >/dev/null
+}
+check "man pages in the root are the source's, and man finds xenmb(8), xentpm(8), tss2-tcti-xenmb(7)" man_pages
 check "module in /lib/modules/$KVER/updates/xenmb.ko" '[[ -f $root/lib/modules/$KVER/updates/xenmb.ko ]]'
 check "%post ran depmod: modules.dep lists updates/xenmb.ko" \
     'grep -q "^updates/xenmb.ko:" "$root/lib/modules/$KVER/modules.dep" ||

@@ -77,6 +77,22 @@ static void run_container_case(const struct container_case *c)
 	       ref.allocated, ref.first, ref.next, c->ret);
 }
 
+static void run_sts_locality_case(const struct sts_locality_case *c)
+{
+	u32 open = txt_sts_open_localities(c->sts);
+
+	report(open == c->open, c->desc, "localities 0x%x, expected 0x%x", open,
+	       c->open);
+}
+
+static void run_access_case(const struct access_case *c)
+{
+	bool answers = tis_access_answers(c->access);
+
+	report(answers == c->answers, c->desc, "answers %d, expected %d",
+	       answers, c->answers);
+}
+
 /*
  * Walks a log to its end; checks that the records tile the buffer and
  * that every pointer stays inside it. Returns the last tcg_log_next().
@@ -243,6 +259,10 @@ int main(void)
 		run_container_case(&container_cases[i]);
 	for (i = 0; i < ARRAY_SIZE(log_cases); i++)
 		run_log_case(&log_cases[i]);
+	for (i = 0; i < ARRAY_SIZE(sts_locality_cases); i++)
+		run_sts_locality_case(&sts_locality_cases[i]);
+	for (i = 0; i < ARRAY_SIZE(access_cases); i++)
+		run_access_case(&access_cases[i]);
 	run_count_bound();
 	run_names();
 	return tally() || passed != TC_VECTOR_COUNT + 5;
