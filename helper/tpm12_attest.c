@@ -28,6 +28,7 @@
 #include "../driver/compat.h"
 #include "exit_codes.h"
 #include "files.h"
+#include "report.h"
 #include "tpm12.h"
 #include "tpm12_challenge.h"
 #include "tpm12_attest.h"
@@ -53,8 +54,8 @@ static int aik_read(struct tpm12_aik *a, bool *present)
 	if (err == -ENOENT)
 		return 0;
 	if (err) {
-		fprintf(stderr, "xenmb: cannot read the AIK %s: %s\n",
-			TPM12_AIK_PATH, strerror(-err));
+		xenmb_error("xenmb: cannot read the AIK %s: %s\n",
+			    TPM12_AIK_PATH, strerror(-err));
 		return EXIT_KERNEL;
 	}
 	memcpy(a->blob.data, data, len);
@@ -62,10 +63,9 @@ static int aik_read(struct tpm12_aik *a, bool *present)
 	free(data);
 	if (tpm12_key_parse(a->blob.data, a->blob.len, &a->info, NULL) ||
 	    a->info.key_usage != TPM12_KEY_IDENTITY) {
-		fprintf(stderr,
-			"xenmb: %s is not a TPM 1.2 identity key blob; "
-			"making a new AIK\n",
-			TPM12_AIK_PATH);
+		xenmb_error("xenmb: %s is not a TPM 1.2 identity key blob; "
+			    "making a new AIK\n",
+			    TPM12_AIK_PATH);
 		return 0;
 	}
 	*present = true;
@@ -142,9 +142,8 @@ static int aik_load_locked(struct t12 *c, struct tpm12_aik *a, bool may_make,
 		return ret;
 	if (!present) {
 		if (!may_make) {
-			fprintf(stderr,
-				"xenmb: no AIK in %s (run 'xenmb ak')\n",
-				TPM12_AIK_PATH);
+			xenmb_error("xenmb: no AIK in %s (run 'xenmb ak')\n",
+				    TPM12_AIK_PATH);
 			return EXIT_NOT_FOR_US;
 		}
 		ret = aik_make(c, a);
@@ -154,10 +153,9 @@ static int aik_load_locked(struct t12 *c, struct tpm12_aik *a, bool may_make,
 	rc = tpm12_load_key2(&c->t, TPM12_KH_SRK, TPM12_WELL_KNOWN_AUTH,
 			     a->blob.data, a->blob.len, handle);
 	if (rc && present && may_make && not_our_key(rc)) {
-		fprintf(stderr,
-			"xenmb: the AIK in %s does not load (TPM 0x%x: the "
-			"TPM was cleared since); making a new one\n",
-			TPM12_AIK_PATH, rc);
+		xenmb_error("xenmb: the AIK in %s does not load (TPM 0x%x: the "
+			    "TPM was cleared since); making a new one\n",
+			    TPM12_AIK_PATH, rc);
 		ret = aik_make(c, a);
 		if (ret)
 			return ret;
@@ -323,10 +321,10 @@ static int activate(struct t12 *c, const struct tpm12_challenge *ch,
 	 */
 	if (rc == TPM12_DECRYPT_ERROR || rc == TPM12_BAD_PARAMETER) {
 		tpm12_last_rc = (uint32_t)rc;
-		fprintf(stderr,
-			"xenmb: the challenge was not made for this host's EK "
-			"and AIK (TPM_ActivateIdentity: 0x%x)\n",
-			rc);
+		xenmb_error(
+		    "xenmb: the challenge was not made for this host's EK "
+		    "and AIK (TPM_ActivateIdentity: 0x%x)\n",
+		    rc);
 		ret = EXIT_NOT_FOR_US;
 	} else if (rc) {
 		ret = t12_fail(c, "TPM_ActivateIdentity", rc);
@@ -348,11 +346,11 @@ int tpm12_flow_challenge(struct t12 *c, const struct tpm12_challenge *ch,
 	*secret_len = 0;
 	ret = activate(c, ch, &key);
 	if (!ret && decrypt_credential(&key, ch, secret, &len)) {
-		fprintf(stderr,
-			"xenmb: the challenge's credential does not decrypt "
-			"with its session key (algorithm 0x%x, scheme 0x%x, "
-			"%u bytes)\n",
-			key.alg_id, key.enc_scheme, key.size);
+		xenmb_error(
+		    "xenmb: the challenge's credential does not decrypt "
+		    "with its session key (algorithm 0x%x, scheme 0x%x, "
+		    "%u bytes)\n",
+		    key.alg_id, key.enc_scheme, key.size);
 		ret = EXIT_BAD_CRED;
 	}
 	if (!ret)

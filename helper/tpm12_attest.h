@@ -7,7 +7,8 @@
  * cmd_*.c files call them when /dev/xenmb reports a TPM 1.2 (and no
  * --tcti was given) and print in the formats of the seed product's TPM 1.2
  * tool, which attestation servers parse. A flow prints nothing on
- * success; its failures are said on stderr (t12_fail).
+ * success; its failures are said through xenmb_error() (report.h;
+ * t12_fail).
  */
 #ifndef XENMB_TPM12_ATTEST_H
 #define XENMB_TPM12_ATTEST_H

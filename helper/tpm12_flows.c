@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "encoding.h"
 #include "owner_secret.h"
+#include "report.h"
 #include "tpm12.h"
 #include "tpm12_flows.h"
 #include "tpm12_internal.h"
@@ -63,8 +64,8 @@ int t12_load_secret(struct t12 *c)
 		return 0;
 	ret = owner_secret_get(c->config, c->secret, &c->from_default, &why);
 	if (ret) {
-		fprintf(stderr, "xenmb: owner config %s: %s\n",
-			t12_config_path(c), why);
+		xenmb_error("xenmb: owner config %s: %s\n", t12_config_path(c),
+			    why);
 		return EXIT_BAD_AUTH;
 	}
 	c->have_secret = true;
@@ -90,51 +91,49 @@ int t12_fail(const struct t12 *c, const char *what, int rc)
 	char name[64];
 
 	if (rc < 0) {
-		fprintf(stderr, "xenmb: %s: %s\n", what,
-			rc == -EBADMSG ? "the TPM's answer is malformed or its "
-					 "authorization does not verify"
-				       : xenmb_cmd_strerror(rc, 0));
+		xenmb_error("xenmb: %s: %s\n", what,
+			    rc == -EBADMSG
+				? "the TPM's answer is malformed or its "
+				  "authorization does not verify"
+				: xenmb_cmd_strerror(rc, 0));
 		return EXIT_KERNEL;
 	}
 	tpm12_last_rc = (uint32_t)rc;
 	switch (rc) {
 	case TPM12_AUTHFAIL:
 	case TPM12_AUTH2FAIL:
-		fprintf(stderr,
-			"xenmb: %s: wrong owner password: check %s (the TPM "
-			"refused the owner authorization)\n",
-			what, t12_config_path(c));
+		xenmb_error(
+		    "xenmb: %s: wrong owner password: check %s (the TPM "
+		    "refused the owner authorization)\n",
+		    what, t12_config_path(c));
 		return EXIT_BAD_AUTH;
 	case TPM12_DEACTIVATED:
-		fprintf(stderr,
-			"xenmb: %s: the TPM is deactivated: activate it in "
-			"the firmware (BIOS) setup\n",
-			what);
+		xenmb_error("xenmb: %s: the TPM is deactivated: activate it in "
+			    "the firmware (BIOS) setup\n",
+			    what);
 		return EXIT_TPM_ERROR;
 	case TPM12_DISABLED:
-		fprintf(stderr,
-			"xenmb: %s: the TPM is disabled: enable it in the "
-			"firmware (BIOS) setup\n",
-			what);
+		xenmb_error("xenmb: %s: the TPM is disabled: enable it in the "
+			    "firmware (BIOS) setup\n",
+			    what);
 		return EXIT_TPM_ERROR;
 	case TPM12_NOSRK:
-		fprintf(stderr,
-			"xenmb: %s: the TPM has no owner: run 'xenmb owner "
-			"take' first\n",
-			what);
+		xenmb_error("xenmb: %s: the TPM has no owner: run 'xenmb owner "
+			    "take' first\n",
+			    what);
 		return EXIT_TPM_ERROR;
 	case TPM12_DEFEND_LOCK_RUNNING:
-		fprintf(stderr,
-			"xenmb: %s: the TPM is in dictionary-attack lockout "
-			"after wrong passwords; wait, then retry with the "
-			"right password\n",
-			what);
+		xenmb_error(
+		    "xenmb: %s: the TPM is in dictionary-attack lockout "
+		    "after wrong passwords; wait, then retry with the "
+		    "right password\n",
+		    what);
 		return EXIT_TPM_ERROR;
 	default:
 		tpm_rc_describe(XENMB_TPM_FAMILY_1_2, (u32)rc, name,
 				sizeof(name));
-		fprintf(stderr, "xenmb: %s: the TPM answered 0x%x %s\n", what,
-			rc, name);
+		xenmb_error("xenmb: %s: the TPM answered 0x%x %s\n", what, rc,
+			    name);
 		return EXIT_TPM_ERROR;
 	}
 }
@@ -219,8 +218,8 @@ int tpm12_flow_flags(struct t12 *c, struct tpm12_flags *f)
 static void forget_aik(void)
 {
 	if (unlink(TPM12_AIK_PATH) && errno != ENOENT)
-		fprintf(stderr, "xenmb: cannot remove the old AIK %s: %s\n",
-			TPM12_AIK_PATH, strerror(errno));
+		xenmb_error("xenmb: cannot remove the old AIK %s: %s\n",
+			    TPM12_AIK_PATH, strerror(errno));
 }
 
 int tpm12_flow_owner_take(struct t12 *c, bool *taken)
@@ -248,14 +247,14 @@ int tpm12_flow_owner_take(struct t12 *c, bool *taken)
 		rc = tpm12_owner_read_pubek(&c->t, c->secret, &pubek);
 		if (rc == TPM12_AUTHFAIL) {
 			tpm12_last_rc = (uint32_t)rc;
-			fprintf(stderr,
-				"xenmb: owner take: the TPM is owned with "
-				"another password (not the secret of %s%s); "
-				"wrong owner password: check %s, or clear the "
-				"TPM\n",
-				t12_config_path(c),
-				c->from_default ? ", absent: the default" : "",
-				t12_config_path(c));
+			xenmb_error(
+			    "xenmb: owner take: the TPM is owned with "
+			    "another password (not the secret of %s%s); "
+			    "wrong owner password: check %s, or clear the "
+			    "TPM\n",
+			    t12_config_path(c),
+			    c->from_default ? ", absent: the default" : "",
+			    t12_config_path(c));
 			return EXIT_BAD_AUTH;
 		}
 		if (rc)
@@ -264,9 +263,9 @@ int tpm12_flow_owner_take(struct t12 *c, bool *taken)
 		return 0;
 	}
 	if (!f.ownership_allowed) {
-		fprintf(stderr, "xenmb: owner take: the TPM does not allow "
-				"taking ownership (TPM_SetOwnerInstall): allow "
-				"it in the firmware (BIOS) setup\n");
+		xenmb_error("xenmb: owner take: the TPM does not allow "
+			    "taking ownership (TPM_SetOwnerInstall): allow "
+			    "it in the firmware (BIOS) setup\n");
 		return EXIT_TPM_ERROR;
 	}
 	rc = tpm12_take_ownership(&c->t, c->secret, NULL);
@@ -368,8 +367,8 @@ int tpm12_flow_ek_cert(struct t12 *c, uint8_t **der, size_t *len)
 	*len = 0;
 	rc = tpm12_nv_get_size(&c->t, TPM12_NV_INDEX_EK_CERT, &size);
 	if (rc == TPM12_BADINDEX || (!rc && !size)) {
-		fprintf(stderr, "xenmb: no EK certificate in NV 0x%08X\n",
-			TPM12_NV_INDEX_EK_CERT);
+		xenmb_error("xenmb: no EK certificate in NV 0x%08X\n",
+			    TPM12_NV_INDEX_EK_CERT);
 		return EXIT_NO_EK_CERT;
 	}
 	if (rc)
@@ -384,10 +383,9 @@ int tpm12_flow_ek_cert(struct t12 *c, uint8_t **der, size_t *len)
 	if (size < 7 || xenmb_get_be16(nv) != STORED_CERT_TAG || nv[2] != 0 ||
 	    cert_size < 2 || cert_size > size - 5 ||
 	    xenmb_get_be16(nv + 5) != FULL_CERT_TAG) {
-		fprintf(stderr,
-			"xenmb: NV 0x%08X does not hold a TCG full EK "
-			"certificate (TCG_PCCLIENT_STORED_CERT)\n",
-			TPM12_NV_INDEX_EK_CERT);
+		xenmb_error("xenmb: NV 0x%08X does not hold a TCG full EK "
+			    "certificate (TCG_PCCLIENT_STORED_CERT)\n",
+			    TPM12_NV_INDEX_EK_CERT);
 		ret = EXIT_NO_EK_CERT;
 		goto out;
 	}
@@ -452,10 +450,10 @@ int tpm12_flow_asset_tag_set(struct t12 *c,
 	if (rc && rc != TPM12_BADINDEX)
 		return t12_fail(c, "TPM_GetCapability(TPM_CAP_NV_INDEX)", rc);
 	if (!rc && size != TPM12_ASSET_TAG_SIZE) {
-		fprintf(stderr,
-			"xenmb: NV 0x%08X exists but is not 20 bytes; clear "
-			"it ('xenmb asset-tag clear') first\n",
-			TPM12_NV_INDEX_ASSET_TAG);
+		xenmb_error(
+		    "xenmb: NV 0x%08X exists but is not 20 bytes; clear "
+		    "it ('xenmb asset-tag clear') first\n",
+		    TPM12_NV_INDEX_ASSET_TAG);
 		return EXIT_TPM_ERROR;
 	}
 	if (rc == TPM12_BADINDEX) {

@@ -6,7 +6,8 @@
  * cmd_*.c files parse the options, call these when /dev/xenmb reports a
  * TPM 1.2 (and no --tcti was given) and print, in the formats of the seed
  * product's TPM 1.2 tool, which attestation servers parse. A flow prints
- * nothing on success; its failures are said on stderr (t12_fail).
+ * nothing on success; its failures are said through xenmb_error()
+ * (report.h; t12_fail).
  *
  * Keys and secrets: the owner auth is the owner secret (owner_secret.h);
  * the SRK and the AIK have the well-known auth (20 zero bytes), as is

@@ -84,8 +84,9 @@ int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
 bool tpm2_rc_bad_auth(TSS2_RC rc);
 
 /*
- * Prints "xenmb: WHAT: <decoded rc>" and returns the exit code for @rc,
- * which it keeps in tpm2_last_rc (xentpm reports it as its error code).
+ * Says "xenmb: WHAT: <decoded rc>" (xenmb_error, report.h) and returns
+ * the exit code for @rc, which it keeps in tpm2_last_rc (xentpm reports
+ * it as its error code).
  */
 int tpm2_fail(const char *what, TSS2_RC rc);
 extern TSS2_RC tpm2_last_rc;

@@ -16,6 +16,7 @@
 
 #include "exit_codes.h"
 #include "owner_secret.h"
+#include "report.h"
 #include "tpm2_parse.h"
 
 #define QUOTE_TRIES 3
@@ -107,12 +108,12 @@ static TSS2_RC change_auth(struct tpm2_ctx *ctx, ESYS_TR h,
 static int lockout_fail(const char *what, TSS2_RC rc)
 {
 	if (rc == TPM2_RC_LOCKOUT) {
-		fprintf(stderr,
-			"xenmb: %s: the TPM is in dictionary-attack lockout "
-			"after wrong passwords; wait for the lockout recovery "
-			"time ('xenmb owner status') and retry with the right "
-			"password\n",
-			what);
+		xenmb_error(
+		    "xenmb: %s: the TPM is in dictionary-attack lockout "
+		    "after wrong passwords; wait for the lockout recovery "
+		    "time ('xenmb owner status') and retry with the right "
+		    "password\n",
+		    what);
 		return EXIT_TPM_ERROR;
 	}
 	return tpm2_fail(what, rc);
@@ -146,15 +147,15 @@ int tpm2_flow_owner_take(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret,
 			continue;
 		rc = change_auth(ctx, order[i], secret, secret);
 		if (tpm2_rc_bad_auth(rc)) {
-			fprintf(stderr,
-				"xenmb: owner take: the TPM is owned with "
-				"another password (the %s auth is not the "
-				"secret of %s%s); wrong owner password: check "
-				"%s, or clear the TPM\n",
-				hierarchy_name(order[i]),
-				tpm2_owner_config ?: OWNER_CONFIG_PATH,
-				from_default ? ", absent: the default" : "",
-				tpm2_owner_config ?: OWNER_CONFIG_PATH);
+			xenmb_error(
+			    "xenmb: owner take: the TPM is owned with "
+			    "another password (the %s auth is not the "
+			    "secret of %s%s); wrong owner password: check "
+			    "%s, or clear the TPM\n",
+			    hierarchy_name(order[i]),
+			    tpm2_owner_config ?: OWNER_CONFIG_PATH,
+			    from_default ? ", absent: the default" : "",
+			    tpm2_owner_config ?: OWNER_CONFIG_PATH);
 			return EXIT_BAD_AUTH;
 		}
 		if (rc) {
@@ -190,9 +191,9 @@ int tpm2_flow_owner_clear(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret)
 	if (ret)
 		return ret;
 	if (st.perm & TPMA_PERMANENT_DISABLECLEAR) {
-		fprintf(stderr, "xenmb: owner clear: TPM2_Clear is disabled "
-				"(disableClear); only the platform can clear "
-				"this TPM\n");
+		xenmb_error("xenmb: owner clear: TPM2_Clear is disabled "
+			    "(disableClear); only the platform can clear "
+			    "this TPM\n");
 		return EXIT_TPM_ERROR;
 	}
 	/*
@@ -263,8 +264,7 @@ int tpm2_ak_public_blob(const struct tpm2_key *ak, uint8_t *buf, size_t size,
 {
 	*len = 0;
 	if (Tss2_MU_TPM2B_PUBLIC_Marshal(ak->pub, buf, size, len)) {
-		fprintf(stderr,
-			"xenmb: cannot marshal the AK's TPM2B_PUBLIC\n");
+		xenmb_error("xenmb: cannot marshal the AK's TPM2B_PUBLIC\n");
 		return EXIT_KERNEL;
 	}
 	return 0;
@@ -355,8 +355,8 @@ int tpm2_flow_ek_cert(struct tpm2_ctx *ctx, uint8_t **der, size_t *len)
 	if (ret)
 		return ret;
 	if (!exists) {
-		fprintf(stderr, "xenmb: no EK certificate in NV 0x%08X\n",
-			TPM2_EK_CERT_RSA_NV);
+		xenmb_error("xenmb: no EK certificate in NV 0x%08X\n",
+			    TPM2_EK_CERT_RSA_NV);
 		return EXIT_NO_EK_CERT;
 	}
 	return nv_read_all(ctx, TPM2_EK_CERT_RSA_NV, der, len);
@@ -504,10 +504,10 @@ static int choose_selection(struct tpm2_ctx *ctx,
 	for (b = 0; b < sel->count; b++) {
 		if (bank_allocated(&alloc, sel->pcrSelections[b].hash))
 			continue;
-		fprintf(stderr,
-			"xenmb: the TPM has no %s PCR bank allocated; choose "
-			"others with --pcrs\n",
-			tpm2_bank_name(sel->pcrSelections[b].hash));
+		xenmb_error(
+		    "xenmb: the TPM has no %s PCR bank allocated; choose "
+		    "others with --pcrs\n",
+		    tpm2_bank_name(sel->pcrSelections[b].hash));
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -560,9 +560,9 @@ static int read_pcrs(struct tpm2_ctx *ctx, const TPML_PCR_SELECTION *sel,
 					XENMB_DIGEST_MAX) {
 					Esys_Free(got);
 					Esys_Free(digests);
-					fprintf(stderr, "xenmb: TPM2_PCR_Read "
-							"answered what was not "
-							"asked\n");
+					xenmb_error("xenmb: TPM2_PCR_Read "
+						    "answered what was not "
+						    "asked\n");
 					return EXIT_TPM_ERROR;
 				}
 				dg = &digests->digests[d++];
@@ -578,9 +578,9 @@ static int read_pcrs(struct tpm2_ctx *ctx, const TPML_PCR_SELECTION *sel,
 		Esys_Free(got);
 		Esys_Free(digests);
 		if (!progress) {
-			fprintf(stderr,
-				"xenmb: the TPM returns no value for some "
-				"selected PCRs; is every bank allocated?\n");
+			xenmb_error(
+			    "xenmb: the TPM returns no value for some "
+			    "selected PCRs; is every bank allocated?\n");
 			return EXIT_TPM_ERROR;
 		}
 	}
@@ -643,19 +643,18 @@ static int quote_once(struct tpm2_ctx *ctx, ESYS_TR ak, const TPM2B_DATA *nonce,
 	if (ret)
 		return ret;
 	if (!pcr_digest(&q->sel, q->vals, digest)) {
-		fprintf(stderr, "xenmb: cannot hash the PCR values\n");
+		xenmb_error("xenmb: cannot hash the PCR values\n");
 		return EXIT_KERNEL;
 	}
 	why = tpm2_quote_attest_check(attest->attestationData, attest->size,
 				      nonce, &q->sel, digest, consistent);
 	if (why) {
-		fprintf(stderr, "xenmb: the TPM's quote is malformed: %s\n",
-			why);
+		xenmb_error("xenmb: the TPM's quote is malformed: %s\n", why);
 		return EXIT_TPM_ERROR;
 	}
 	if (Tss2_MU_TPMT_SIGNATURE_Marshal(sig, q->sig_blob,
 					   sizeof(q->sig_blob), &off)) {
-		fprintf(stderr, "xenmb: cannot marshal the signature\n");
+		xenmb_error("xenmb: cannot marshal the signature\n");
 		return EXIT_KERNEL;
 	}
 	q->sig_len = off;
@@ -686,8 +685,8 @@ int tpm2_flow_quote(struct tpm2_ctx *ctx, const TPM2B_DATA *nonce,
 		ret = quote_once(ctx, ak, nonce, q, &consistent);
 	}
 	if (!ret && !consistent) {
-		fprintf(stderr, "xenmb: the PCRs kept changing while quoting; "
-				"try again\n");
+		xenmb_error("xenmb: the PCRs kept changing while quoting; "
+			    "try again\n");
 		ret = EXIT_TPM_ERROR;
 	}
 	tpm2_forget(ctx, &ak);
@@ -764,10 +763,10 @@ static int find_key(struct tpm2_ctx *ctx, TPM2_HANDLE handle, const char *what,
 	 * has seen, so no challenge can be for it.
 	 */
 	if (!exists) {
-		fprintf(stderr,
-			"xenmb: the challenge was not made for this host's EK "
-			"and AK: there is no %s at 0x%08x (run 'xenmb ak')\n",
-			what, handle);
+		xenmb_error(
+		    "xenmb: the challenge was not made for this host's EK "
+		    "and AK: there is no %s at 0x%08x (run 'xenmb ak')\n",
+		    what, handle);
 		return EXIT_NOT_FOR_US;
 	}
 	rc = Esys_TR_FromTPMPublic(ctx->esys, handle, ESYS_TR_NONE,
@@ -803,8 +802,8 @@ int tpm2_flow_challenge(struct tpm2_ctx *ctx, const TPM2B_ID_OBJECT *blob,
 	    Esys_ActivateCredential(ctx->esys, ak, ek, ESYS_TR_PASSWORD,
 				    session, ESYS_TR_NONE, blob, secret, &cert);
 	if (rc && (wrong_keys(rc) || seed_not_ours(ctx, ek, rc))) {
-		fprintf(stderr, "xenmb: the challenge was not made for this "
-				"host's EK and AK\n");
+		xenmb_error("xenmb: the challenge was not made for this "
+			    "host's EK and AK\n");
 		ret = EXIT_NOT_FOR_US;
 	} else if (rc) {
 		ret = tpm2_fail("TPM2_ActivateCredential", rc);
@@ -851,10 +850,10 @@ static int open_index(struct tpm2_ctx *ctx, ESYS_TR *nv)
 	if (pub->nvPublic.dataSize != TPM2_ASSET_TAG_SIZE ||
 	    (pub->nvPublic.attributes & TPMA_NV_TPM2_NT_MASK) !=
 		(TPM2_NT_ORDINARY << TPMA_NV_TPM2_NT_SHIFT)) {
-		fprintf(stderr,
-			"xenmb: NV 0x%08X exists but is not a 32-byte ordinary "
-			"index; undefine it (tpm2_nvundefine) first\n",
-			TPM2_ASSET_TAG_NV);
+		xenmb_error(
+		    "xenmb: NV 0x%08X exists but is not a 32-byte ordinary "
+		    "index; undefine it (tpm2_nvundefine) first\n",
+		    TPM2_ASSET_TAG_NV);
 		tpm2_forget(ctx, nv);
 		ret = EXIT_TPM_ERROR;
 	}

@@ -4,9 +4,10 @@
  * (tpm2_esys.h): the front ends (the cmd_*.c files, xentpm) parse their
  * options, call one of these and print what it returns.
  *
- * A flow prints nothing on success. Its failures are still reported the
- * way tpm2_esys.c reports them (one "xenmb: ..." line on stderr,
- * tpm2_fail), and it returns an exit code (exit_codes.h). The flows take
+ * A flow prints nothing on success. Its failures are reported the way
+ * tpm2_esys.c reports them (one "xenmb: ..." line to xenmb_error(),
+ * report.h: stderr unless the front end set a handler; tpm2_fail), and it
+ * returns an exit code (exit_codes.h). The flows take
  * the hierarchy auths they need from the owner config file
  * (tpm2_owner_config), never from argv or the environment; owner take and
  * clear are handed the secret instead, which their front end reads
