@@ -229,8 +229,8 @@ clean: module-clean
 	rm -rf $(BUILD)/rpm $(BUILD)/xenmb.iso $(BUILD)/xenmb.iso.md5
 
 # The benchmarks (bench/run.py): make bench writes bench/RESULTS.md.
-BENCH_SRCS := bench/xenmb-bench.c helper/files.c helper/xenmb_dev.c \
-	helper/eventlog.c driver/tcg_log.c
+BENCH_SRCS := bench/xenmb-bench.c helper/files.c helper/report.c \
+	helper/xenmb_dev.c helper/eventlog.c driver/tcg_log.c
 .PHONY: bench bench-tool
 bench-tool: $(BUILD)/xenmb-bench
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(OBJ)/xenmb/%.o)
