@@ -50,7 +50,8 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/encoding.c helper/files.c \
 	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \
 	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \
 	helper/xentpm.c helper/tpm12_flows.c helper/tpm12_attest.c \
-	helper/tpm12_challenge.c helper/tpm2_parse.c \
+	helper/tpm12_challenge.c helper/tpm2_parse.c helper/tpm2_flows.c \
+	helper/report.c \
 	$(PURE_SRCS)
 HELPER_SRCS += helper/verdict.c helper/verify_load.c helper/verify.c \
 	helper/known_good.c helper/cmd_verify.c
@@ -228,8 +229,8 @@ clean: module-clean
 	rm -rf $(BUILD)/rpm $(BUILD)/xenmb.iso $(BUILD)/xenmb.iso.md5
 
 # The benchmarks (bench/run.py): make bench writes bench/RESULTS.md.
-BENCH_SRCS := bench/xenmb-bench.c helper/files.c helper/xenmb_dev.c \
-	helper/eventlog.c driver/tcg_log.c
+BENCH_SRCS := bench/xenmb-bench.c helper/files.c helper/report.c \
+	helper/xenmb_dev.c helper/eventlog.c driver/tcg_log.c
 .PHONY: bench bench-tool
 bench-tool: $(BUILD)/xenmb-bench
 BENCH_OBJS := $(BENCH_SRCS:%.c=$(OBJ)/xenmb/%.o)

@@ -9,13 +9,64 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <tss2/tss2_mu.h>
+#include <string.h>
 
 #include "cli.h"
 #include "encoding.h"
+#include "files.h"
 #include "subcommands.h"
+#include "tpm12_attest.h"
 #include "tpm12_flows.h"
-#include "tpm2_esys.h"
+#include "tpm2_flows.h"
+
+/* ak [--pem] [--public FILE] [--name] on a TPM 1.2 (tpm12_attest.h). */
+static int ak12(bool pem, const char *public_path, bool show_name)
+{
+	char hex[2 * TPM12_DIGEST_LEN + 1], *text = NULL;
+	struct tpm12_aik *aik = calloc(1, sizeof(*aik));
+	struct tpm12_blob pub;
+	struct t12 *c;
+	int ret;
+
+	if (!aik)
+		return EXIT_KERNEL;
+	ret = tpm12_open(&c, NULL);
+	if (ret) {
+		free(aik);
+		return ret;
+	}
+	ret = tpm12_flow_ak(c, aik);
+	if (ret)
+		goto out;
+	tpm12_key_pubkey_sha1_hex(&aik->info, hex);
+	/* The TCPA blob: the TPM_PUBKEY, as the original exported. */
+	if (public_path) {
+		ret = tpm12_aik_pubkey(aik, &pub);
+		if (!ret)
+			ret = files_write_atomic(public_path, pub.data, pub.len,
+						 0644);
+		if (ret)
+			goto out;
+	}
+	if (pem &&
+	    (tpm12_key_to_pem(&aik->info, &text) || fputs(text, stdout) < 0)) {
+		fprintf(stderr, "xenmb: cannot write the AIK as PEM\n");
+		ret = EXIT_KERNEL;
+		goto out;
+	}
+	if (show_name)
+		printf("%s\n", hex);
+	if (!pem && !show_name)
+		printf("ak: TPM 1.2 AIK, RSA-%u, %s (%s)\npubkey_sha1: %s\n",
+		       aik->info.key_bits, TPM12_AIK_PATH,
+		       aik->created ? "created" : "found", hex);
+out:
+	free(text);
+	tpm12_close(c);
+	explicit_bzero(aik, sizeof(*aik));
+	free(aik);
+	return ret;
+}
 
 int cmd_ak(int argc, char **argv)
 {
@@ -26,13 +77,10 @@ int cmd_ak(int argc, char **argv)
 	    TPM2_TCTI_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
-	struct tpm2_auth auth = {0};
-	bool pem = false, show_name = false, created;
+	bool pem = false, show_name = false;
 	const char *tcti = NULL, *public_path = NULL;
 	uint8_t blob[sizeof(TPM2B_PUBLIC)];
-	TPM2B_PUBLIC *pub = NULL;
-	TPM2B_NAME *name = NULL;
-	ESYS_TR ak = ESYS_TR_NONE;
+	struct tpm2_key ak = {0};
 	struct tpm2_ctx ctx;
 	char *hex = NULL;
 	size_t len = 0;
@@ -59,34 +107,27 @@ int cmd_ak(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error("'ak' takes no arguments");
 	if (!tcti && tpm12_is_family())
-		return tpm12_ak(pem, public_path, show_name);
+		return ak12(pem, public_path, show_name);
 
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)
 		return ret;
-	ret = tpm2_ak_get(&ctx, &auth, &ak, &created);
-	if (!ret)
-		ret = tpm2_read_public(&ctx, ak, &pub, &name);
+	ret = tpm2_flow_ak(&ctx, &ak);
 	if (ret)
 		goto out;
-	hex = hex_encode(name->name, name->size);
+	hex = hex_encode(ak.name->name, ak.name->size);
 	if (!hex) {
 		ret = EXIT_KERNEL;
 		goto out;
 	}
 	if (public_path) {
-		if (Tss2_MU_TPM2B_PUBLIC_Marshal(pub, blob, sizeof(blob),
-						 &len)) {
-			fprintf(stderr, "xenmb: cannot marshal the AK's "
-					"TPM2B_PUBLIC\n");
-			ret = EXIT_KERNEL;
-			goto out;
-		}
-		ret = xenmb_write_file(public_path, blob, len);
+		ret = tpm2_ak_public_blob(&ak, blob, sizeof(blob), &len);
+		if (!ret)
+			ret = xenmb_write_file(public_path, blob, len);
 		if (ret)
 			goto out;
 	}
-	if (pem && tpm2_write_pem(pub, stdout)) {
+	if (pem && tpm2_write_pem(ak.pub, stdout)) {
 		fprintf(stderr, "xenmb: cannot write the AK as PEM\n");
 		ret = EXIT_KERNEL;
 		goto out;
@@ -95,13 +136,10 @@ int cmd_ak(int argc, char **argv)
 		printf("%s\n", hex);
 	if (!pem && !show_name)
 		printf("ak: 0x%08x (%s)\nname: %s\n", TPM2_AK_HANDLE,
-		       created ? "created" : "found", hex);
+		       ak.created ? "created" : "found", hex);
 out:
 	free(hex);
-	Esys_Free(pub);
-	Esys_Free(name);
-	tpm2_forget(&ctx, &ak);
+	tpm2_key_release(&ak);
 	tpm2_close(&ctx);
-	tpm2_auth_clear(&auth);
 	return ret;
 }

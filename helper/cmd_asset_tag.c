@@ -24,24 +24,18 @@
 #include "encoding.h"
 #include "subcommands.h"
 #include "tpm12_flows.h"
-#include "tpm2_esys.h"
-
-#define ASSET_TAG_NV 0x01C10110U
-#define ASSET_TAG_SIZE 32
-
-static const TPMA_NV asset_tag_attrs =
-    TPMA_NV_OWNERWRITE | TPMA_NV_OWNERREAD | TPMA_NV_AUTHREAD | TPMA_NV_NO_DA;
+#include "tpm2_flows.h"
 
 /* 64 or 40 hex digits, or base64 of 32 or 20 bytes; 0 or -1. *@tag_len
  * gets the tag's own length (20 or 32). */
-static int parse_tag(const char *text, uint8_t tag[ASSET_TAG_SIZE],
+static int parse_tag(const char *text, uint8_t tag[TPM2_ASSET_TAG_SIZE],
 		     size_t *tag_len)
 {
 	size_t len = strlen(text), i, n;
 	uint8_t *buf;
 	int ret;
 
-	memset(tag, 0, ASSET_TAG_SIZE);
+	memset(tag, 0, TPM2_ASSET_TAG_SIZE);
 	if (len == 64 || len == 40) {
 		for (i = 0; i < len && isxdigit((unsigned char)text[i]); i++)
 			;
@@ -65,174 +59,44 @@ static int parse_tag(const char *text, uint8_t tag[ASSET_TAG_SIZE],
 	return ret;
 }
 
-/* The index's ESYS_TR if it exists (*nv NONE if not); 0 or an exit code. */
-static int open_index(struct tpm2_ctx *ctx, ESYS_TR *nv)
+/* asset-tag set|clear|show on a TPM 1.2, through tpm12_flows.h. */
+static int asset_tag12(const char *op, const uint8_t *tag, size_t tag_len,
+		       bool json)
 {
-	TPM2B_NV_PUBLIC *pub = NULL;
-	bool exists;
-	TSS2_RC rc;
+	uint8_t current[TPM12_ASSET_TAG_SIZE];
+	bool was_set, present;
+	struct t12 *c;
 	int ret;
 
-	*nv = ESYS_TR_NONE;
-	ret = tpm2_handle_exists(ctx, ASSET_TAG_NV, &exists);
-	if (ret || !exists)
+	if (!strcmp(op, "set") && tag_len != TPM12_ASSET_TAG_SIZE)
+		return cli_usage_error("a TPM 1.2 asset tag is 20 bytes "
+				       "(SHA-1), as hex or base64");
+	ret = tpm12_open(&c, tpm2_owner_config);
+	if (ret)
 		return ret;
-	rc = Esys_TR_FromTPMPublic(ctx->esys, ASSET_TAG_NV, ESYS_TR_NONE,
-				   ESYS_TR_NONE, ESYS_TR_NONE, nv);
-	if (!rc)
-		rc = Esys_NV_ReadPublic(ctx->esys, *nv, ESYS_TR_NONE,
-					ESYS_TR_NONE, ESYS_TR_NONE, &pub, NULL);
-	if (rc) {
-		tpm2_forget(ctx, nv);
-		return tpm2_fail("TPM2_NV_ReadPublic (asset tag)", rc);
+	if (!strcmp(op, "set")) {
+		ret = tpm12_flow_asset_tag_set(c, tag);
+		if (!ret)
+			printf(
+			    "asset tag: set (NV 0x%08X; extended into PCR 22 "
+			    "at the next measured launch)\n",
+			    TPM12_NV_INDEX_ASSET_TAG);
+	} else if (!strcmp(op, "clear")) {
+		ret = tpm12_flow_asset_tag_clear(c, &was_set);
+		if (!ret && was_set)
+			printf("asset tag: cleared (PCR 22 stays zero from the "
+			       "next measured launch)\n");
+		else if (!ret)
+			printf("no asset tag\n");
+	} else {
+		ret = tpm12_flow_asset_tag_show(c, current, &present);
+		if (!ret)
+			ret =
+			    cli_print_asset_tag("0x40000010", present, current,
+						TPM12_ASSET_TAG_SIZE, json);
 	}
-	/* Someone else's index there: neither overwrite nor trust it. */
-	if (pub->nvPublic.dataSize != ASSET_TAG_SIZE ||
-	    (pub->nvPublic.attributes & TPMA_NV_TPM2_NT_MASK) !=
-		(TPM2_NT_ORDINARY << TPMA_NV_TPM2_NT_SHIFT)) {
-		fprintf(stderr,
-			"xenmb: NV 0x%08X exists but is not a 32-byte ordinary "
-			"index; undefine it (tpm2_nvundefine) first\n",
-			ASSET_TAG_NV);
-		tpm2_forget(ctx, nv);
-		ret = EXIT_TPM_ERROR;
-	}
-	Esys_Free(pub);
+	tpm12_close(c);
 	return ret;
-}
-
-/* Reads the tag with the index's own empty auth, as the launch does. */
-static int read_tag(struct tpm2_ctx *ctx, ESYS_TR nv,
-		    uint8_t tag[ASSET_TAG_SIZE], bool *written)
-{
-	TPM2B_MAX_NV_BUFFER *data = NULL;
-	TSS2_RC rc;
-
-	*written = false;
-	rc = Esys_NV_Read(ctx->esys, nv, nv, ESYS_TR_PASSWORD, ESYS_TR_NONE,
-			  ESYS_TR_NONE, ASSET_TAG_SIZE, 0, &data);
-	if (rc == TPM2_RC_NV_UNINITIALIZED)
-		return 0;
-	if (rc || data->size != ASSET_TAG_SIZE) {
-		Esys_Free(data);
-		return tpm2_fail("TPM2_NV_Read (asset tag)",
-				 rc ?: TSS2_ESYS_RC_MALFORMED_RESPONSE);
-	}
-	memcpy(tag, data->buffer, ASSET_TAG_SIZE);
-	Esys_Free(data);
-	*written = true;
-	return 0;
-}
-
-static int tag_set(struct tpm2_ctx *ctx, const uint8_t tag[ASSET_TAG_SIZE])
-{
-	static const TPM2B_AUTH empty;
-	TPM2B_NV_PUBLIC pub = {
-	    .nvPublic =
-		{
-		    .nvIndex = ASSET_TAG_NV,
-		    .nameAlg = TPM2_ALG_SHA256,
-		    .attributes = asset_tag_attrs,
-		    .dataSize = ASSET_TAG_SIZE,
-		},
-	};
-	TPM2B_MAX_NV_BUFFER data = {.size = ASSET_TAG_SIZE};
-	ESYS_TR nv;
-	bool defined = false;
-	TSS2_RC rc;
-	int ret;
-
-	memcpy(data.buffer, tag, ASSET_TAG_SIZE);
-	ret = open_index(ctx, &nv);
-	if (ret)
-		return ret;
-	ret = tpm2_hierarchy_auth(ctx, ESYS_TR_RH_OWNER, NULL);
-	if (ret)
-		goto out;
-	if (nv == ESYS_TR_NONE) {
-		rc = Esys_NV_DefineSpace(ctx->esys, ESYS_TR_RH_OWNER,
-					 ESYS_TR_PASSWORD, ESYS_TR_NONE,
-					 ESYS_TR_NONE, &empty, &pub, &nv);
-		if (rc) {
-			nv = ESYS_TR_NONE;
-			ret = tpm2_fail("TPM2_NV_DefineSpace (asset tag; owner "
-					"authorization)",
-					rc);
-			goto out;
-		}
-		defined = true;
-	}
-	/* One NV_Write of all 32 bytes: the TPM applies it whole or not. */
-	rc = Esys_NV_Write(ctx->esys, ESYS_TR_RH_OWNER, nv, ESYS_TR_PASSWORD,
-			   ESYS_TR_NONE, ESYS_TR_NONE, &data, 0);
-	if (rc) {
-		ret = tpm2_fail("TPM2_NV_Write (asset tag; owner "
-				"authorization)",
-				rc);
-		/* A new index never written would be a half-set tag. */
-		if (defined &&
-		    !Esys_NV_UndefineSpace(ctx->esys, ESYS_TR_RH_OWNER, nv,
-					   ESYS_TR_PASSWORD, ESYS_TR_NONE,
-					   ESYS_TR_NONE))
-			nv = ESYS_TR_NONE;
-		goto out;
-	}
-	printf("asset tag: set (NV 0x%08X; extended into PCR 22 at the next "
-	       "measured launch)\n",
-	       ASSET_TAG_NV);
-out:
-	tpm2_forget(ctx, &nv);
-	return ret;
-}
-
-static int tag_clear(struct tpm2_ctx *ctx)
-{
-	ESYS_TR nv;
-	TSS2_RC rc;
-	int ret;
-
-	ret = open_index(ctx, &nv);
-	if (ret)
-		return ret;
-	if (nv == ESYS_TR_NONE) {
-		printf("no asset tag\n");
-		return 0;
-	}
-	/* Undefined, not zeroed: the launch then extends nothing. */
-	ret = tpm2_hierarchy_auth(ctx, ESYS_TR_RH_OWNER, NULL);
-	if (!ret) {
-		rc = Esys_NV_UndefineSpace(ctx->esys, ESYS_TR_RH_OWNER, nv,
-					   ESYS_TR_PASSWORD, ESYS_TR_NONE,
-					   ESYS_TR_NONE);
-		if (rc)
-			ret = tpm2_fail("TPM2_NV_UndefineSpace (asset tag; "
-					"owner authorization)",
-					rc);
-		else
-			nv = ESYS_TR_NONE; /* ESAPI dropped it */
-	}
-	if (!ret)
-		printf("asset tag: cleared (PCR 22 stays zero from the next "
-		       "measured launch)\n");
-	tpm2_forget(ctx, &nv);
-	return ret;
-}
-
-static int tag_show(struct tpm2_ctx *ctx, bool json)
-{
-	uint8_t tag[ASSET_TAG_SIZE];
-	bool written = false;
-	ESYS_TR nv;
-	int ret;
-
-	ret = open_index(ctx, &nv);
-	if (!ret && nv != ESYS_TR_NONE)
-		ret = read_tag(ctx, nv, tag, &written);
-	tpm2_forget(ctx, &nv);
-	if (ret)
-		return ret;
-	return cli_print_asset_tag("0x01C10110", written, tag, ASSET_TAG_SIZE,
-				   json);
 }
 
 int cmd_asset_tag(int argc, char **argv)
@@ -243,11 +107,11 @@ int cmd_asset_tag(int argc, char **argv)
 	    TPM2_TCTI_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
-	uint8_t tag[ASSET_TAG_SIZE];
+	uint8_t tag[TPM2_ASSET_TAG_SIZE];
 	size_t tag_len = 0;
 	const char *tcti = NULL, *op;
 	struct tpm2_ctx ctx;
-	bool json = false;
+	bool json = false, was_set, present;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "jC:T:", opts, NULL)) != -1) {
@@ -284,19 +148,32 @@ int cmd_asset_tag(int argc, char **argv)
 				       "show");
 	}
 	if (!tcti && tpm12_is_family())
-		return tpm12_asset_tag(op, tag, tag_len, json,
-				       tpm2_owner_config);
+		return asset_tag12(op, tag, tag_len, json);
 	setenv("TSS2_LOG", "all+NONE", 0);
 
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)
 		return ret;
-	if (!strcmp(op, "set"))
-		ret = tag_set(&ctx, tag);
-	else if (!strcmp(op, "clear"))
-		ret = tag_clear(&ctx);
-	else
-		ret = tag_show(&ctx, json);
+	if (!strcmp(op, "set")) {
+		ret = tpm2_flow_asset_tag_set(&ctx, tag);
+		if (!ret)
+			printf(
+			    "asset tag: set (NV 0x%08X; extended into PCR 22 "
+			    "at the next measured launch)\n",
+			    TPM2_ASSET_TAG_NV);
+	} else if (!strcmp(op, "clear")) {
+		ret = tpm2_flow_asset_tag_clear(&ctx, &was_set);
+		if (!ret && was_set)
+			printf("asset tag: cleared (PCR 22 stays zero from the "
+			       "next measured launch)\n");
+		else if (!ret)
+			printf("no asset tag\n");
+	} else {
+		ret = tpm2_flow_asset_tag_show(&ctx, tag, &present);
+		if (!ret)
+			ret = cli_print_asset_tag("0x01C10110", present, tag,
+						  TPM2_ASSET_TAG_SIZE, json);
+	}
 	tpm2_close(&ctx);
 	return ret;
 }

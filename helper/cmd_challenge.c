@@ -21,8 +21,10 @@
 #include "encoding.h"
 #include "files.h"
 #include "subcommands.h"
+#include "tpm12_attest.h"
+#include "tpm12_challenge.h"
 #include "tpm12_flows.h"
-#include "tpm2_esys.h"
+#include "tpm2_flows.h"
 #include "tpm2_parse.h"
 
 /*
@@ -71,114 +73,41 @@ static long read_file(const char *path, uint8_t *buf, size_t size)
 	return (long)n;
 }
 
-/*
- * Whether @rc is the TPM saying the credential does not fit these keys:
- * TPM_RC_INTEGRITY on the credential blob (the HMAC binds it to the AK's
- * name and to the seed), TPM_RC_VALUE on either parameter (the seed does
- * not OAEP-decrypt with this EK, TPM 2.0 part 1 §24), TPM_RC_SIZE on the
- * secret (it was encrypted to a key of another size).
- */
-static bool wrong_keys(TSS2_RC rc)
+/* The secret of the TPM 1.2 identity challenge @buf, printed. */
+static int activate12(const uint8_t *buf, size_t len, bool raw, bool json)
 {
-	TSS2_RC err = rc & (TPM2_RC_FMT1 | 0x3f), n = rc & 0xf00;
-
-	if ((rc & TSS2_RC_LAYER_MASK) != TSS2_TPM_RC_LAYER ||
-	    !(rc & TPM2_RC_FMT1) || !(rc & TPM2_RC_P))
-		return false;
-	if (n != TPM2_RC_1 && n != TPM2_RC_2)
-		return false;
-	return err == TPM2_RC_INTEGRITY || err == TPM2_RC_VALUE ||
-	       (err == TPM2_RC_SIZE && n == TPM2_RC_2);
-}
-
-/*
- * libtpms before 0.10 (Debian 12 has 0.9.2) answers TPM_RC_FAILURE, not
- * TPM_RC_VALUE, when the seed does not decrypt with the EK: a credential
- * for another EK (libtpms pull request 445). A TPM really in failure mode
- * answers TPM_RC_FAILURE to everything but a few capabilities, so a
- * TPM2_ReadPublic of the EK that still works tells the two apart.
- */
-static bool seed_not_ours(struct tpm2_ctx *ctx, ESYS_TR ek, TSS2_RC rc)
-{
-	TPM2B_PUBLIC *pub = NULL;
-
-	if (rc != TPM2_RC_FAILURE)
-		return false;
-	rc = Esys_ReadPublic(ctx->esys, ek, ESYS_TR_NONE, ESYS_TR_NONE,
-			     ESYS_TR_NONE, &pub, NULL, NULL);
-	Esys_Free(pub);
-	return rc == TPM2_RC_SUCCESS;
-}
-
-/* A persistent key for use here; a missing one means no such key yet. */
-static int find_key(struct tpm2_ctx *ctx, TPM2_HANDLE handle, const char *what,
-		    ESYS_TR *out)
-{
-	bool exists;
-	TSS2_RC rc;
+	struct tpm12_challenge ch;
+	uint8_t *secret = NULL;
+	size_t secret_len = 0;
+	const char *why;
+	struct t12 *c;
 	int ret;
 
-	ret = tpm2_handle_exists(ctx, handle, &exists);
+	/* Checked before the TPM is asked, as the TPM 2.0 credential is. */
+	why = tpm12_challenge_parse(buf, len, &ch);
+	if (why) {
+		fprintf(stderr,
+			"xenmb: the challenge is not a TPM 1.2 identity "
+			"challenge: %s; see 'xenmb --help'\n",
+			why);
+		return EXIT_BAD_CRED;
+	}
+	ret = tpm12_open(&c, NULL);
 	if (ret)
 		return ret;
-	/*
-	 * Creating one now could never help: a new key has a name no server
-	 * has seen, so no challenge can be for it.
-	 */
-	if (!exists) {
-		fprintf(stderr,
-			"xenmb: the challenge was not made for this host's EK "
-			"and AK: there is no %s at 0x%08x (run 'xenmb ak')\n",
-			what, handle);
-		return EXIT_NOT_FOR_US;
-	}
-	rc = Esys_TR_FromTPMPublic(ctx->esys, handle, ESYS_TR_NONE,
-				   ESYS_TR_NONE, ESYS_TR_NONE, out);
-	if (rc)
-		return tpm2_fail(what, rc);
-	return 0;
-}
-
-static int activate(struct tpm2_ctx *ctx, const TPM2B_ID_OBJECT *blob,
-		    const TPM2B_ENCRYPTED_SECRET *secret, TPM2B_DIGEST **cert)
-{
-	struct tpm2_auth auth = {0};
-	ESYS_TR ek = ESYS_TR_NONE, ak = ESYS_TR_NONE, session = ESYS_TR_NONE;
-	TSS2_RC rc;
-	int ret;
-
-	ret = find_key(ctx, TPM2_EK_HANDLE, "EK", &ek);
+	ret = tpm12_flow_challenge(c, &ch, &secret, &secret_len);
+	tpm12_close(c);
 	if (!ret)
-		ret = find_key(ctx, TPM2_AK_HANDLE, "AK", &ak);
-	/* The EK's policy, PolicySecret(endorsement), authorizes its use. */
-	if (!ret)
-		ret = tpm2_ek_session(ctx, &auth, &session);
-	if (ret)
-		goto out;
-	/*
-	 * The AK is the object the credential names (its auth, empty, by
-	 * password); the EK decrypts the seed (the policy session).
-	 */
-	rc = Esys_ActivateCredential(ctx->esys, ak, ek, ESYS_TR_PASSWORD,
-				     session, ESYS_TR_NONE, blob, secret, cert);
-	if (rc && (wrong_keys(rc) || seed_not_ours(ctx, ek, rc))) {
-		fprintf(stderr, "xenmb: the challenge was not made for this "
-				"host's EK and AK\n");
-		ret = EXIT_NOT_FOR_US;
-	} else if (rc) {
-		ret = tpm2_fail("TPM2_ActivateCredential", rc);
-	}
-out:
-	/* No resource manager: the session stays loaded unless flushed. */
-	tpm2_flush(ctx, &session);
-	tpm2_forget(ctx, &ak);
-	tpm2_forget(ctx, &ek);
-	tpm2_auth_clear(&auth);
+		ret = cli_print_secret(secret, secret_len, raw, json);
+	/* The recovered secret is a credential: do not leave it around. */
+	if (secret)
+		explicit_bzero(secret, secret_len);
+	free(secret);
 	return ret;
 }
 
 /*
- * TPM 1.2: the challenge the original servers build (tpm12_flows.h), from
+ * TPM 1.2: the challenge the original servers build (tpm12_attest.h), from
  * @path or base64 @text; its credential may be a certificate, larger than
  * any TPM 2.0 one.
  */
@@ -203,7 +132,7 @@ static int challenge12(const char *path, const char *text, bool raw, bool json)
 					       "a TPM 1.2 identity challenge");
 		}
 	}
-	ret = tpm12_challenge_cmd(buf, len, raw, json);
+	ret = activate12(buf, len, raw, json);
 	free(buf);
 	return ret;
 }
@@ -220,7 +149,7 @@ int cmd_challenge(int argc, char **argv)
 	const char *tcti = NULL, *path = NULL, *why;
 	uint8_t buf[TPM2_CRED_FILE_MAX];
 	TPM2B_ENCRYPTED_SECRET secret;
-	TPM2B_DIGEST *cert = NULL;
+	TPM2B_DIGEST recovered = {0};
 	TPM2B_ID_OBJECT blob;
 	bool raw = false, json = false;
 	struct tpm2_ctx ctx;
@@ -285,13 +214,12 @@ int cmd_challenge(int argc, char **argv)
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)
 		return ret;
-	ret = activate(&ctx, &blob, &secret, &cert);
+	ret = tpm2_flow_challenge(&ctx, &blob, &secret, &recovered);
 	tpm2_close(&ctx);
 	if (ret)
 		return ret;
-	ret = cli_print_secret(cert->buffer, cert->size, raw, json);
+	ret = cli_print_secret(recovered.buffer, recovered.size, raw, json);
 	/* The recovered secret is a credential: do not leave it around. */
-	explicit_bzero(cert->buffer, cert->size);
-	Esys_Free(cert);
+	explicit_bzero(&recovered, sizeof(recovered));
 	return ret;
 }

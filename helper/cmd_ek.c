@@ -14,100 +14,18 @@
 #include "encoding.h"
 #include "subcommands.h"
 #include "tpm12_flows.h"
-#include "tpm2_esys.h"
+#include "tpm2_flows.h"
 
-/* TPM2_PT_NV_BUFFER_MAX: how much one TPM2_NV_Read may return. */
-static int nv_buffer_max(struct tpm2_ctx *ctx, uint16_t *max)
-{
-	uint32_t value;
-	bool present;
-	int ret;
-
-	ret = tpm2_property(ctx, TPM2_PT_NV_BUFFER_MAX, &value, &present);
-	if (ret)
-		return ret;
-	*max = 512; /* the PC Client minimum, should the TPM not say */
-	if (present && value)
-		*max = (uint16_t)value;
-	if (*max > sizeof(((TPM2B_MAX_NV_BUFFER *)0)->buffer))
-		*max = sizeof(((TPM2B_MAX_NV_BUFFER *)0)->buffer);
-	return 0;
-}
-
-/* Reads the whole NV index @index, authorized by itself (AUTHREAD). */
-static int nv_read_all(struct tpm2_ctx *ctx, TPM2_HANDLE index, uint8_t **out,
-		       size_t *len)
-{
-	TPM2B_NV_PUBLIC *pub = NULL;
-	ESYS_TR nv = ESYS_TR_NONE;
-	uint16_t size, off = 0, chunk = 512;
-	uint8_t *buf = NULL;
-	TSS2_RC rc;
-	int ret;
-
-	ret = nv_buffer_max(ctx, &chunk);
-	if (ret)
-		return ret;
-	rc = Esys_TR_FromTPMPublic(ctx->esys, index, ESYS_TR_NONE, ESYS_TR_NONE,
-				   ESYS_TR_NONE, &nv);
-	if (!rc)
-		rc = Esys_NV_ReadPublic(ctx->esys, nv, ESYS_TR_NONE,
-					ESYS_TR_NONE, ESYS_TR_NONE, &pub, NULL);
-	if (rc) {
-		ret = tpm2_fail("TPM2_NV_ReadPublic (EK certificate)", rc);
-		goto out;
-	}
-	size = pub->nvPublic.dataSize;
-	buf = malloc(size ? size : 1);
-	if (!buf) {
-		ret = EXIT_KERNEL;
-		goto out;
-	}
-	while (off < size) {
-		TPM2B_MAX_NV_BUFFER *data = NULL;
-		uint16_t n = size - off < chunk ? size - off : chunk;
-
-		rc = Esys_NV_Read(ctx->esys, nv, nv, ESYS_TR_PASSWORD,
-				  ESYS_TR_NONE, ESYS_TR_NONE, n, off, &data);
-		if (rc || data->size != n) {
-			Esys_Free(data);
-			ret = tpm2_fail("TPM2_NV_Read (EK certificate)",
-					rc ? rc
-					   : TSS2_ESYS_RC_MALFORMED_RESPONSE);
-			goto out;
-		}
-		memcpy(buf + off, data->buffer, n);
-		off += n;
-		Esys_Free(data);
-	}
-	*out = buf;
-	*len = size;
-	buf = NULL;
-out:
-	free(buf);
-	Esys_Free(pub);
-	tpm2_forget(ctx, &nv);
-	return ret;
-}
-
+/* The EK certificate as PEM; NV may hold more than the certificate. */
 static int print_ek_cert(struct tpm2_ctx *ctx)
 {
 	const unsigned char *p;
 	uint8_t *der = NULL;
 	X509 *cert;
-	bool exists;
 	size_t len = 0;
 	int ret;
 
-	ret = tpm2_handle_exists(ctx, TPM2_EK_CERT_RSA_NV, &exists);
-	if (ret)
-		return ret;
-	if (!exists) {
-		fprintf(stderr, "xenmb: no EK certificate in NV 0x%08X\n",
-			TPM2_EK_CERT_RSA_NV);
-		return EXIT_NO_EK_CERT;
-	}
-	ret = nv_read_all(ctx, TPM2_EK_CERT_RSA_NV, &der, &len);
+	ret = tpm2_flow_ek_cert(ctx, &der, &len);
 	if (ret)
 		return ret;
 	/* Parsing finds the certificate's own length: NV may be padded. */
@@ -129,6 +47,77 @@ static int print_ek_cert(struct tpm2_ctx *ctx)
 	return ret;
 }
 
+/* The TPM 1.2 EK certificate as PEM. */
+static int print_ek_cert12(struct t12 *c)
+{
+	const unsigned char *p;
+	uint8_t *der = NULL;
+	X509 *cert;
+	size_t len = 0;
+	int ret;
+
+	ret = tpm12_flow_ek_cert(c, &der, &len);
+	if (ret)
+		return ret;
+	p = der;
+	cert = d2i_X509(NULL, &p, (long)len);
+	if (!cert) {
+		fprintf(stderr,
+			"xenmb: NV 0x%08X: the EK certificate is not "
+			"DER X.509\n",
+			TPM12_NV_INDEX_EK_CERT);
+		ret = EXIT_NO_EK_CERT;
+	} else {
+		ret = PEM_write_X509(stdout, cert) ? 0 : EXIT_KERNEL;
+	}
+	X509_free(cert);
+	free(der);
+	return ret;
+}
+
+/* ek [--pem] [--cert] on a TPM 1.2, through tpm12_flows.h. */
+static int ek12(bool pem, bool cert)
+{
+	uint8_t sha1[TPM12_DIGEST_LEN];
+	char hex[2 * TPM12_DIGEST_LEN + 1], *text = NULL;
+	struct tpm12_key_info k;
+	struct t12 *c;
+	int ret;
+
+	ret = tpm12_open(&c, NULL);
+	if (ret)
+		return ret;
+	/* --cert alone only reads NV, as for TPM 2.0. */
+	if (cert && !pem) {
+		ret = print_ek_cert12(c);
+		goto out;
+	}
+	ret = tpm12_flow_ek(c, &k);
+	if (ret)
+		goto out;
+	if (pem) {
+		if (tpm12_key_to_pem(&k, &text) || fputs(text, stdout) < 0) {
+			fprintf(stderr, "xenmb: cannot write the EK as PEM\n");
+			ret = EXIT_KERNEL;
+		}
+	} else {
+		if (tpm12_key_pubkey_sha1(&k, sha1)) {
+			ret = EXIT_KERNEL;
+			goto out;
+		}
+		hex_encode_to(sha1, TPM12_DIGEST_LEN, hex);
+		printf("ek: TPM 1.2 endorsement key, RSA-%u\n"
+		       "pubkey_sha1: %s\n",
+		       k.key_bits, hex);
+	}
+	if (!ret && cert)
+		ret = print_ek_cert12(c);
+out:
+	free(text);
+	tpm12_close(c);
+	return ret;
+}
+
 int cmd_ek(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -137,12 +126,9 @@ int cmd_ek(int argc, char **argv)
 	    TPM2_TCTI_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
-	struct tpm2_auth auth = {0};
-	bool pem = false, cert = false, created;
+	struct tpm2_key ek = {0};
+	bool pem = false, cert = false;
 	const char *tcti = NULL;
-	TPM2B_PUBLIC *pub = NULL;
-	TPM2B_NAME *name = NULL;
-	ESYS_TR ek = ESYS_TR_NONE;
 	struct tpm2_ctx ctx;
 	char *hex = NULL;
 	int c, ret;
@@ -165,7 +151,7 @@ int cmd_ek(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error("'ek' takes no arguments");
 	if (!tcti && tpm12_is_family())
-		return tpm12_ek(pem, cert);
+		return ek12(pem, cert);
 
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)
@@ -175,29 +161,24 @@ int cmd_ek(int argc, char **argv)
 		ret = print_ek_cert(&ctx);
 		goto out;
 	}
-	ret = tpm2_ek_get(&ctx, &auth, &ek, &created);
-	if (!ret)
-		ret = tpm2_read_public(&ctx, ek, &pub, &name);
+	ret = tpm2_flow_ek(&ctx, &ek);
 	if (ret)
 		goto out;
 	if (pem) {
-		if (tpm2_write_pem(pub, stdout)) {
+		if (tpm2_write_pem(ek.pub, stdout)) {
 			fprintf(stderr, "xenmb: cannot write the EK as PEM\n");
 			ret = EXIT_KERNEL;
 		}
 	} else {
-		hex = hex_encode(name->name, name->size);
+		hex = hex_encode(ek.name->name, ek.name->size);
 		printf("ek: 0x%08x (%s)\nname: %s\n", TPM2_EK_HANDLE,
-		       created ? "created" : "found", hex ? hex : "?");
+		       ek.created ? "created" : "found", hex ? hex : "?");
 	}
 	if (!ret && cert)
 		ret = print_ek_cert(&ctx);
 out:
 	free(hex);
-	Esys_Free(pub);
-	Esys_Free(name);
-	tpm2_forget(&ctx, &ek);
+	tpm2_key_release(&ek);
 	tpm2_close(&ctx);
-	tpm2_auth_clear(&auth);
 	return ret;
 }

@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xenmb owner status|take|clear: TPM 2.0 ownership as the seed product
- * understands it. "Owned" means the owner, endorsement and lockout auths
- * are all the 20-byte owner secret of owner_secret.h.
- *
- * Dictionary-attack protection: the owner and endorsement auths are not
- * DA-protected, the lockout auth is. One wrong lockout auth locks the
- * lockout hierarchy for lockoutRecovery seconds (often a day on real
- * TPMs). So take and clear check the secret against the owner hierarchy
- * first and only use the lockout auth once that one matched.
+ * understands it (the flows: tpm2_flows.h). "Owned" means the owner,
+ * endorsement and lockout auths are all the 20-byte owner secret of
+ * owner_secret.h.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -19,71 +14,14 @@
 #include "owner_secret.h"
 #include "subcommands.h"
 #include "tpm12_flows.h"
-#include "tpm2_esys.h"
-
-/* What status reports: TPM_PT_PERMANENT and the DA counters. */
-struct owner_state {
-	TPMA_PERMANENT perm;
-	uint32_t lockout_counter;
-	uint32_t max_auth_fail;
-	uint32_t lockout_interval;
-	uint32_t lockout_recovery;
-};
-
-/* --json: take and clear print the status after, not their text line. */
-static bool owner_json;
-
-static int read_state(struct tpm2_ctx *ctx, struct owner_state *st)
-{
-	TPMS_CAPABILITY_DATA *cap = NULL;
-	TPMI_YES_NO more;
-	TSS2_RC rc;
-	uint32_t i;
-
-	memset(st, 0, sizeof(*st));
-	/* PERMANENT .. LOCKOUT_RECOVERY are consecutive TPM_PT_VAR values. */
-	rc = Esys_GetCapability(
-	    ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-	    TPM2_CAP_TPM_PROPERTIES, TPM2_PT_PERMANENT,
-	    TPM2_PT_LOCKOUT_RECOVERY - TPM2_PT_PERMANENT + 1, &more, &cap);
-	if (rc)
-		return tpm2_fail("TPM2_GetCapability(TPM_PT_PERMANENT)", rc);
-	for (i = 0; i < cap->data.tpmProperties.count; i++) {
-		const TPMS_TAGGED_PROPERTY *p =
-		    &cap->data.tpmProperties.tpmProperty[i];
-
-		switch (p->property) {
-		case TPM2_PT_PERMANENT:
-			st->perm = p->value;
-			break;
-		case TPM2_PT_LOCKOUT_COUNTER:
-			st->lockout_counter = p->value;
-			break;
-		case TPM2_PT_MAX_AUTH_FAIL:
-			st->max_auth_fail = p->value;
-			break;
-		case TPM2_PT_LOCKOUT_INTERVAL:
-			st->lockout_interval = p->value;
-			break;
-		case TPM2_PT_LOCKOUT_RECOVERY:
-			st->lockout_recovery = p->value;
-			break;
-		}
-	}
-	Esys_Free(cap);
-	return 0;
-}
-
-#define AUTH_MASK                                                              \
-	(TPMA_PERMANENT_OWNERAUTHSET | TPMA_PERMANENT_ENDORSEMENTAUTHSET |     \
-	 TPMA_PERMANENT_LOCKOUTAUTHSET)
+#include "tpm2_flows.h"
 
 static const char *yes_no(bool v)
 {
 	return v ? "yes" : "no";
 }
 
-static void print_state(const struct owner_state *st, bool json)
+static void print_state(const struct tpm2_owner_state *st, bool json)
 {
 	TPMA_PERMANENT p = st->perm;
 
@@ -92,7 +30,7 @@ static void print_state(const struct owner_state *st, bool json)
 
 #define ADD_BOOL(k, v) json_object_object_add(o, k, json_object_new_boolean(v))
 #define ADD_INT(k, v) json_object_object_add(o, k, json_object_new_int64(v))
-		ADD_BOOL("owned", (p & AUTH_MASK) == AUTH_MASK);
+		ADD_BOOL("owned", tpm2_owner_state_owned(st));
 		ADD_BOOL("owner_auth_set", p & TPMA_PERMANENT_OWNERAUTHSET);
 		ADD_BOOL("endorsement_auth_set",
 			 p & TPMA_PERMANENT_ENDORSEMENTAUTHSET);
@@ -108,7 +46,7 @@ static void print_state(const struct owner_state *st, bool json)
 		cli_print_json(o);
 		return;
 	}
-	printf("owned: %s\n", yes_no((p & AUTH_MASK) == AUTH_MASK));
+	printf("owned: %s\n", yes_no(tpm2_owner_state_owned(st)));
 	printf("owner_auth_set: %s\n", yes_no(p & TPMA_PERMANENT_OWNERAUTHSET));
 	printf("endorsement_auth_set: %s\n",
 	       yes_no(p & TPMA_PERMANENT_ENDORSEMENTAUTHSET));
@@ -122,153 +60,98 @@ static void print_state(const struct owner_state *st, bool json)
 	       st->lockout_recovery);
 }
 
-static const char *hierarchy_name(ESYS_TR h)
+/* 'owner status' of a TPM 1.2: its flags, the owner, the version. */
+static void print_state12(const struct tpm12_owner_state *st, bool json)
 {
-	return h == ESYS_TR_RH_OWNER	     ? "owner"
-	       : h == ESYS_TR_RH_ENDORSEMENT ? "endorsement"
-					     : "lockout";
-}
+	const struct tpm12_flags *f = &st->flags;
+	const struct tpm12_version *v = &st->version;
 
-/*
- * TPM2_HierarchyChangeAuth(@h) from @cur to @next, in a password session.
- * With @cur == @next it changes nothing and proves @cur is the auth: the
- * cheapest authorized command that needs no object and leaves no state.
- */
-static TSS2_RC change_auth(struct tpm2_ctx *ctx, ESYS_TR h,
-			   const TPM2B_AUTH *cur, const TPM2B_AUTH *next)
-{
-	TSS2_RC rc = Esys_TR_SetAuth(ctx->esys, h, cur);
+	if (json) {
+		struct json_object *o = json_object_new_object();
 
-	if (!rc)
-		rc = Esys_HierarchyChangeAuth(ctx->esys, h, ESYS_TR_PASSWORD,
-					      ESYS_TR_NONE, ESYS_TR_NONE, next);
-	return rc;
-}
-
-/* Explains TPM_RC_LOCKOUT: what the operator can do about it. */
-static int lockout_fail(const char *what, TSS2_RC rc)
-{
-	if (rc == TPM2_RC_LOCKOUT) {
-		fprintf(stderr,
-			"xenmb: %s: the TPM is in dictionary-attack lockout "
-			"after wrong passwords; wait for the lockout recovery "
-			"time ('xenmb owner status') and retry with the right "
-			"password\n",
-			what);
-		return EXIT_TPM_ERROR;
+#define ADD_BOOL(k, val)                                                       \
+	json_object_object_add(o, k, json_object_new_boolean(val))
+		json_object_object_add(o, "tpm", json_object_new_string("1.2"));
+		ADD_BOOL("owned", st->owned);
+		ADD_BOOL("enabled", !f->disabled);
+		ADD_BOOL("active", !f->deactivated && !f->volatile_deactivated);
+		ADD_BOOL("ownership_allowed", f->ownership_allowed);
+		ADD_BOOL("read_pubek", f->read_pubek);
+		ADD_BOOL("nv_locked", f->nv_locked);
+		ADD_BOOL("physical_presence_lock", f->physical_presence_lock);
+#undef ADD_BOOL
+		json_object_object_add(o, "vendor",
+				       json_object_new_string(v->vendor));
+		cli_print_json(o);
+		return;
 	}
-	return tpm2_fail(what, rc);
+	printf("owned: %s\n", yes_no(st->owned));
+	printf("enabled: %s\n", yes_no(!f->disabled));
+	printf("active: %s\n",
+	       yes_no(!f->deactivated && !f->volatile_deactivated));
+	printf("ownership_allowed: %s\n", yes_no(f->ownership_allowed));
+	printf("read_pubek: %s\n", yes_no(f->read_pubek));
+	printf("nv_locked: %s\n", yes_no(f->nv_locked));
+	printf("tpm: 1.2 (TPM_CAP_VERSION_VAL %u.%u rev %u.%u, vendor %s)\n",
+	       v->major, v->minor, v->rev_major, v->rev_minor,
+	       v->vendor[0] ? v->vendor : "?");
 }
 
-static int owner_take(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret,
-		      bool from_default)
+/* owner status|take|clear on a TPM 1.2, through tpm12_flows.h. */
+static int owner12(const char *op, bool json)
 {
-	static const TPM2B_AUTH empty;
-	static const ESYS_TR order[] = {
-	    ESYS_TR_RH_OWNER, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_RH_LOCKOUT};
-	static const TPMA_PERMANENT bits[] = {TPMA_PERMANENT_OWNERAUTHSET,
-					      TPMA_PERMANENT_ENDORSEMENTAUTHSET,
-					      TPMA_PERMANENT_LOCKOUTAUTHSET};
-	struct owner_state st;
-	char what[80];
-	TSS2_RC rc;
-	int ret, i, changed = 0;
-
-	ret = read_state(ctx, &st);
-	if (ret)
-		return ret;
-	/*
-	 * First prove every auth already set is our secret, changing none:
-	 * a TPM owned by someone else is left exactly as it was. Owner and
-	 * endorsement come before lockout, which alone is DA-protected.
-	 */
-	for (i = 0; i < 3; i++) {
-		if (!(st.perm & bits[i]))
-			continue;
-		rc = change_auth(ctx, order[i], secret, secret);
-		if (tpm2_rc_bad_auth(rc)) {
-			fprintf(stderr,
-				"xenmb: owner take: the TPM is owned with "
-				"another password (the %s auth is not the "
-				"secret of %s%s); wrong owner password: check "
-				"%s, or clear the TPM\n",
-				hierarchy_name(order[i]),
-				tpm2_owner_config ?: OWNER_CONFIG_PATH,
-				from_default ? ", absent: the default" : "",
-				tpm2_owner_config ?: OWNER_CONFIG_PATH);
-			return EXIT_BAD_AUTH;
-		}
-		if (rc) {
-			snprintf(what, sizeof(what),
-				 "TPM2_HierarchyChangeAuth(%s, check)",
-				 hierarchy_name(order[i]));
-			return lockout_fail(what, rc);
-		}
-	}
-	for (i = 0; i < 3; i++) {
-		if (st.perm & bits[i])
-			continue;
-		rc = change_auth(ctx, order[i], &empty, secret);
-		if (rc) {
-			snprintf(what, sizeof(what),
-				 "TPM2_HierarchyChangeAuth(%s)",
-				 hierarchy_name(order[i]));
-			return lockout_fail(what, rc);
-		}
-		changed++;
-	}
-	/* With --json the caller prints the status instead. */
-	if (owner_json)
-		return 0;
-	if (changed)
-		printf("owner: taken (owner, endorsement and lockout auth set "
-		       "from %s%s)\n",
-		       tpm2_owner_config ?: OWNER_CONFIG_PATH,
-		       from_default ? ": absent, the default password" : "");
-	else
-		printf("owner: already owned with this password\n");
-	return 0;
-}
-
-static int owner_clear(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret)
-{
-	static const TPM2B_AUTH empty;
-	struct owner_state st;
-	TSS2_RC rc;
+	struct tpm12_owner_state st;
+	struct tpm12_flags f;
+	bool done = false;
+	struct t12 *c;
 	int ret;
 
-	ret = read_state(ctx, &st);
+	ret = tpm12_open(&c, tpm2_owner_config);
 	if (ret)
 		return ret;
-	if (st.perm & TPMA_PERMANENT_DISABLECLEAR) {
-		fprintf(stderr, "xenmb: owner clear: TPM2_Clear is disabled "
-				"(disableClear); only the platform can clear "
-				"this TPM\n");
-		return EXIT_TPM_ERROR;
+	if (!strcmp(op, "status")) {
+		ret = tpm12_flow_owner_status(c, &st);
+		if (!ret)
+			print_state12(&st, json);
+		goto out;
 	}
-	/*
-	 * A wrong password must not cost a lockout-hierarchy lockout: check
-	 * it against the owner auth (not DA-protected) first.
-	 */
-	if (st.perm & TPMA_PERMANENT_OWNERAUTHSET) {
-		rc = change_auth(ctx, ESYS_TR_RH_OWNER, secret, secret);
-		if (rc)
-			return lockout_fail("owner clear: checking the owner "
-					    "password",
-					    rc);
+	if (!strcmp(op, "take")) {
+		ret = tpm12_flow_owner_take(c, &done);
+		if (!ret && !json && done)
+			printf("owner: taken (owner auth from %s%s; SRK with "
+			       "the well-known auth)\n",
+			       tpm12_config_path(c),
+			       tpm12_secret_from_default(c)
+				   ? ": absent, the default password"
+				   : "");
+		else if (!ret && !json)
+			printf("owner: already owned with this password\n");
+	} else {
+		ret = tpm12_flow_owner_clear(c, &done);
+		if (!ret && !json && !done)
+			printf("owner: not owned, nothing to clear\n");
+		if (!ret && !json && done) {
+			printf("owner: cleared (owner, SRK, the AIK and the NV "
+			       "spaces gone)\n");
+			/* TPM_OwnerClear leaves a TPM 1.2 disabled and
+			 * deactivated. */
+			if (!tpm12_flow_flags(c, &f) &&
+			    (f.disabled || f.deactivated ||
+			     f.volatile_deactivated))
+				printf("owner: the TPM is now %s: %s it in the "
+				       "firmware (BIOS) setup before taking "
+				       "ownership again\n",
+				       f.disabled ? "disabled and deactivated"
+						  : "deactivated",
+				       f.disabled ? "enable and activate"
+						  : "activate");
+		}
 	}
-	rc = Esys_TR_SetAuth(
-	    ctx->esys, ESYS_TR_RH_LOCKOUT,
-	    (st.perm & TPMA_PERMANENT_LOCKOUTAUTHSET) ? secret : &empty);
-	if (!rc)
-		rc = Esys_Clear(ctx->esys, ESYS_TR_RH_LOCKOUT, ESYS_TR_PASSWORD,
-				ESYS_TR_NONE, ESYS_TR_NONE);
-	if (rc)
-		return lockout_fail("TPM2_Clear (lockout authorization)", rc);
-	if (!owner_json)
-		printf("owner: cleared (hierarchy auths empty, owner and "
-		       "endorsement keys and NV indices gone)\n");
-	return 0;
+	if (!ret && json && !(ret = tpm12_flow_owner_status(c, &st)))
+		print_state12(&st, true);
+out:
+	tpm12_close(c);
+	return ret;
 }
 
 int cmd_owner(int argc, char **argv)
@@ -279,13 +162,12 @@ int cmd_owner(int argc, char **argv)
 	    TPM2_TCTI_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
-	uint8_t raw[OWNER_SECRET_LEN];
 	TPM2B_AUTH secret = {0};
-	struct owner_state st;
-	const char *tcti = NULL, *op, *why = "?";
+	struct tpm2_owner_state st;
+	const char *tcti = NULL, *op;
+	bool json = false, from_default = false, changed;
 	struct tpm2_ctx ctx;
-	bool json = false;
-	int c, ret, from_default = 0;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "jC:T:", opts, NULL)) != -1) {
 		switch (c) {
@@ -310,38 +192,46 @@ int cmd_owner(int argc, char **argv)
 		return cli_usage_error("'owner' takes one of status, take, "
 				       "clear");
 	if (!tcti && tpm12_is_family())
-		return tpm12_owner(op, json, tpm2_owner_config);
+		return owner12(op, json);
 	/* ESAPI's own error lines would repeat ours; ours say what to do. */
 	setenv("TSS2_LOG", "all+NONE", 0);
 
 	/* The secret before the TPM: a bad config file changes nothing. */
 	if (strcmp(op, "status")) {
-		ret = owner_secret_get(tpm2_owner_config, raw, &from_default,
-				       &why);
-		if (ret) {
-			fprintf(stderr, "xenmb: owner config %s: %s\n",
-				tpm2_owner_config ?: OWNER_CONFIG_PATH, why);
-			return EXIT_BAD_AUTH;
-		}
-		secret.size = OWNER_SECRET_LEN;
-		memcpy(secret.buffer, raw, OWNER_SECRET_LEN);
-		owner_secret_wipe(raw);
+		ret = tpm2_owner_auth(&secret, &from_default);
+		if (ret)
+			return ret;
 	}
 	ret = tpm2_open(&ctx, tcti);
 	if (ret)
 		goto out;
 	if (!strcmp(op, "status")) {
-		ret = read_state(&ctx, &st);
+		ret = tpm2_flow_owner_status(&ctx, &st);
 		if (!ret)
 			print_state(&st, json);
-	} else {
-		owner_json = json;
-		ret = !strcmp(op, "take")
-			  ? owner_take(&ctx, &secret, from_default)
-			  : owner_clear(&ctx, &secret);
-		if (!ret && json && !(ret = read_state(&ctx, &st)))
-			print_state(&st, true);
+		goto out_close;
 	}
+	if (!strcmp(op, "take")) {
+		ret =
+		    tpm2_flow_owner_take(&ctx, &secret, from_default, &changed);
+		if (!ret && !json && changed)
+			printf("owner: taken (owner, endorsement and lockout "
+			       "auth set from %s%s)\n",
+			       tpm2_owner_config ?: OWNER_CONFIG_PATH,
+			       from_default ? ": absent, the default password"
+					    : "");
+		else if (!ret && !json)
+			printf("owner: already owned with this password\n");
+	} else {
+		ret = tpm2_flow_owner_clear(&ctx, &secret);
+		if (!ret && !json)
+			printf("owner: cleared (hierarchy auths empty, owner "
+			       "and endorsement keys and NV indices gone)\n");
+	}
+	/* With --json, take and clear print the status after instead. */
+	if (!ret && json && !(ret = tpm2_flow_owner_status(&ctx, &st)))
+		print_state(&st, true);
+out_close:
 	tpm2_close(&ctx);
 out:
 	explicit_bzero(&secret, sizeof(secret));

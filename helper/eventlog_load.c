@@ -16,6 +16,7 @@
 #include "../driver/txt_heap.h"
 #include "cli.h"
 #include "files.h"
+#include "report.h"
 #include "xenmb_dev.h"
 
 #define SRTM_LOG_PATH "/sys/kernel/security/tpm0/binary_bios_measurements"
@@ -40,9 +41,8 @@ int eventlog_load_drtm(struct eventlog_loaded *l, bool quiet)
 	fd = quiet ? xenmb_open() : cli_open_device();
 	if (fd < 0 && quiet) {
 		/* A quote over another TCTI still works; say what it lacks. */
-		fprintf(stderr,
-			"xenmb: no DRTM log copied: cannot open %s: %s\n",
-			XENMB_DEVICE_PATH, xenmb_open_strerror(fd));
+		xenmb_error("xenmb: no DRTM log copied: cannot open %s: %s\n",
+			    XENMB_DEVICE_PATH, xenmb_open_strerror(fd));
 		return EXIT_NOT_PRESENT;
 	}
 	if (fd < 0)
@@ -77,9 +77,9 @@ int eventlog_load_drtm(struct eventlog_loaded *l, bool quiet)
 		bool absent = ret == -ENODEV || ret == -ENOENT;
 
 		if (!quiet || !absent)
-			fprintf(stderr,
-				"xenmb: cannot read the DRTM event log: %s\n",
-				xenmb_txt_strerror(ret));
+			xenmb_error(
+			    "xenmb: cannot read the DRTM event log: %s\n",
+			    xenmb_txt_strerror(ret));
 		/* A quote goes on without the log, having said why. */
 		if (ret == -EACCES)
 			return quiet ? EXIT_NOT_PRESENT : EXIT_HEAP_HIDDEN;
@@ -100,8 +100,8 @@ static int load_path(struct eventlog_loaded *l, const char *path,
 	l->count = 1;
 	if (ret) {
 		if (!quiet || ret != -ENOENT)
-			fprintf(stderr, "xenmb: cannot read %s: %s\n", path,
-				strerror(-ret));
+			xenmb_error("xenmb: cannot read %s: %s\n", path,
+				    strerror(-ret));
 		return ret == -ENOENT ? EXIT_NOT_PRESENT : EXIT_BAD_LOG;
 	}
 	l->parts[0].format = TCG_LOG_AUTO;
@@ -146,14 +146,14 @@ int eventlog_save_raw(bool drtm, const char *path)
 	}
 	f = fopen(path, "wb");
 	if (!f) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
-			strerror(errno));
+		xenmb_error("xenmb: cannot create %s: %s\n", path,
+			    strerror(errno));
 		eventlog_loaded_free(&l);
 		return EXIT_KERNEL;
 	}
 	ret = eventlog_write_raw(&l, f);
 	if (fclose(f) || ret) {
-		fprintf(stderr, "xenmb: cannot write %s\n", path);
+		xenmb_error("xenmb: cannot write %s\n", path);
 		unlink(path);
 		ret = EXIT_KERNEL;
 	}

@@ -2,8 +2,8 @@
 /*
  * Getting the event logs 'xenmb eventlog' reads and 'quote --out' saves:
  * the DRTM log from the TXT heap, the firmware's SRTM log, or a file.
- * The loaders say on stderr why a log cannot be had and return 0 or an
- * exit code (exit_codes.h).
+ * The loaders say why a log cannot be had through xenmb_error()
+ * (report.h) and return 0 or an exit code (exit_codes.h).
  */
 #ifndef XENMB_EVENTLOG_LOAD_H
 #define XENMB_EVENTLOG_LOAD_H

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report.h"
+
 int files_read_bounded(const char *path, size_t max, uint8_t **data,
 		       size_t *len)
 {
@@ -64,10 +66,9 @@ int files_path_in(char *path, const char *dir, const char *name)
 	int n = snprintf(path, FILES_PATH_MAX, "%s/%s", dir, name);
 
 	if (n < 0 || n >= (int)FILES_PATH_MAX) {
-		fprintf(stderr,
-			"xenmb: %s/%s is longer than a path can be; see "
-			"'xenmb --help'\n",
-			dir, name);
+		xenmb_error("xenmb: %s/%s is longer than a path can be; see "
+			    "'xenmb --help'\n",
+			    dir, name);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -76,8 +77,8 @@ int files_path_in(char *path, const char *dir, const char *name)
 int files_make_out_dir(const char *dir)
 {
 	if (mkdir(dir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", dir,
-			strerror(errno));
+		xenmb_error("xenmb: cannot create %s: %s\n", dir,
+			    strerror(errno));
 		return EXIT_KERNEL;
 	}
 	return 0;
@@ -177,8 +178,8 @@ int files_write_atomic(const char *path, const void *data, size_t len,
 		return EXIT_KERNEL;
 	dir_fd = open_dir_of(path, &base);
 	if (dir_fd < 0) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
-			strerror(errno));
+		xenmb_error("xenmb: cannot create %s: %s\n", path,
+			    strerror(errno));
 		free(tmp);
 		return EXIT_KERNEL;
 	}
@@ -195,8 +196,8 @@ int files_write_atomic(const char *path, const void *data, size_t len,
 		fd = mkstemp(tmp);
 	}
 	if (fd < 0) {
-		fprintf(stderr, "xenmb: cannot create %s: %s\n", path,
-			strerror(errno));
+		xenmb_error("xenmb: cannot create %s: %s\n", path,
+			    strerror(errno));
 		close(dir_fd);
 		free(tmp);
 		return EXIT_KERNEL;
@@ -208,8 +209,8 @@ int files_write_atomic(const char *path, const void *data, size_t len,
 		ok = name_unnamed(fd, tmp);
 	ok = !close(fd) && ok && !rename(tmp, path);
 	if (!ok) {
-		fprintf(stderr, "xenmb: cannot write %s: %s\n", path,
-			strerror(errno));
+		xenmb_error("xenmb: cannot write %s: %s\n", path,
+			    strerror(errno));
 		unlink(tmp);
 	} else {
 		fsync(dir_fd);

@@ -17,7 +17,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +26,12 @@
 #include <unistd.h>
 
 #include "../driver/compat.h"
-#include "cli.h"
-#include "encoding.h"
-#include "eventlog_load.h"
+#include "exit_codes.h"
 #include "files.h"
+#include "report.h"
 #include "tpm12.h"
 #include "tpm12_challenge.h"
+#include "tpm12_attest.h"
 #include "tpm12_flows.h"
 #include "tpm12_internal.h"
 
@@ -42,15 +41,9 @@
 #define TPM12_ALG_AES256 0x00000009
 #define TPM12_ES_NONE 0x0001
 
-struct aik {
-	struct tpm12_blob blob;	    /* the TPM_KEY */
-	struct tpm12_key_info info; /* points into blob */
-	bool created;
-};
-
 /* ---- the AIK ---- */
 
-static int aik_read(struct aik *a, bool *present)
+static int aik_read(struct tpm12_aik *a, bool *present)
 {
 	uint8_t *data;
 	size_t len;
@@ -61,8 +54,8 @@ static int aik_read(struct aik *a, bool *present)
 	if (err == -ENOENT)
 		return 0;
 	if (err) {
-		fprintf(stderr, "xenmb: cannot read the AIK %s: %s\n",
-			TPM12_AIK_PATH, strerror(-err));
+		xenmb_error("xenmb: cannot read the AIK %s: %s\n",
+			    TPM12_AIK_PATH, strerror(-err));
 		return EXIT_KERNEL;
 	}
 	memcpy(a->blob.data, data, len);
@@ -70,10 +63,9 @@ static int aik_read(struct aik *a, bool *present)
 	free(data);
 	if (tpm12_key_parse(a->blob.data, a->blob.len, &a->info, NULL) ||
 	    a->info.key_usage != TPM12_KEY_IDENTITY) {
-		fprintf(stderr,
-			"xenmb: %s is not a TPM 1.2 identity key blob; "
-			"making a new AIK\n",
-			TPM12_AIK_PATH);
+		xenmb_error("xenmb: %s is not a TPM 1.2 identity key blob; "
+			    "making a new AIK\n",
+			    TPM12_AIK_PATH);
 		return 0;
 	}
 	*present = true;
@@ -87,7 +79,7 @@ static void aik_dir(void)
 	mkdir("/opt/xensource/tpm", 0755);
 }
 
-static int aik_make(struct t12 *c, struct aik *a)
+static int aik_make(struct t12 *c, struct tpm12_aik *a)
 {
 	uint8_t label[TPM12_DIGEST_LEN];
 	int rc, ret;
@@ -138,7 +130,7 @@ static bool not_our_key(int rc)
  * missing AIK (or one the TPM no longer accepts: the TPM was cleared and
  * owned again) is made now.
  */
-static int aik_load_locked(struct t12 *c, struct aik *a, bool may_make,
+static int aik_load_locked(struct t12 *c, struct tpm12_aik *a, bool may_make,
 			   uint32_t *handle)
 {
 	bool present;
@@ -150,9 +142,8 @@ static int aik_load_locked(struct t12 *c, struct aik *a, bool may_make,
 		return ret;
 	if (!present) {
 		if (!may_make) {
-			fprintf(stderr,
-				"xenmb: no AIK in %s (run 'xenmb ak')\n",
-				TPM12_AIK_PATH);
+			xenmb_error("xenmb: no AIK in %s (run 'xenmb ak')\n",
+				    TPM12_AIK_PATH);
 			return EXIT_NOT_FOR_US;
 		}
 		ret = aik_make(c, a);
@@ -162,10 +153,9 @@ static int aik_load_locked(struct t12 *c, struct aik *a, bool may_make,
 	rc = tpm12_load_key2(&c->t, TPM12_KH_SRK, TPM12_WELL_KNOWN_AUTH,
 			     a->blob.data, a->blob.len, handle);
 	if (rc && present && may_make && not_our_key(rc)) {
-		fprintf(stderr,
-			"xenmb: the AIK in %s does not load (TPM 0x%x: the "
-			"TPM was cleared since); making a new one\n",
-			TPM12_AIK_PATH, rc);
+		xenmb_error("xenmb: the AIK in %s does not load (TPM 0x%x: the "
+			    "TPM was cleared since); making a new one\n",
+			    TPM12_AIK_PATH, rc);
 		ret = aik_make(c, a);
 		if (ret)
 			return ret;
@@ -184,7 +174,7 @@ static int aik_load_locked(struct t12 *c, struct aik *a, bool may_make,
  * an AIK and show a server halves of two: one makes it, the others wait
  * and find it. Without a lock (read-only /opt) it goes on unlocked.
  */
-static int aik_load(struct t12 *c, struct aik *a, bool may_make,
+static int aik_load(struct t12 *c, struct tpm12_aik *a, bool may_make,
 		    uint32_t *handle)
 {
 	int lock = -1, ret;
@@ -211,143 +201,29 @@ static void aik_unload(struct t12 *c, uint32_t *handle)
 	*handle = 0;
 }
 
-/* SHA1 of the TPM_PUBKEY: the idDigest a CA puts in a challenge. */
-static void pubkey_sha1_hex(const struct tpm12_key_info *k,
-			    char hex[2 * TPM12_DIGEST_LEN + 1])
+int tpm12_flow_ak(struct t12 *c, struct tpm12_aik *aik)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	struct tpm12_blob pub;
-
-	if (tpm12_key_to_pubkey(k, &pub)) {
-		memcpy(hex, "?", sizeof("?"));
-		return;
-	}
-	EVP_Digest(pub.data, pub.len, md, NULL, EVP_sha1(), NULL);
-	hex_encode_to(md, TPM12_DIGEST_LEN, hex);
-}
-
-int tpm12_ak(bool pem, const char *public_path, bool show_name)
-{
-	char hex[2 * TPM12_DIGEST_LEN + 1], *text = NULL;
-	struct aik *a = calloc(1, sizeof(*a));
 	uint32_t handle = 0;
-	struct t12 c;
 	int ret;
 
-	if (!a)
-		return EXIT_KERNEL;
-	ret = t12_open(&c, NULL);
-	if (ret) {
-		free(a);
-		return ret;
-	}
+	memset(aik, 0, sizeof(*aik));
 	/* Loading proves the blob is this TPM's (and replaces a stale one). */
-	ret = aik_load(&c, a, true, &handle);
-	aik_unload(&c, &handle);
-	if (ret)
-		goto out;
-	pubkey_sha1_hex(&a->info, hex);
-	if (public_path) {
-		/* The TCPA blob: the TPM_PUBKEY, as the original exported. */
-		struct tpm12_blob pub;
-
-		ret = tpm12_key_to_pubkey(&a->info, &pub)
-			  ? EXIT_KERNEL
-			  : files_write_atomic(public_path, pub.data, pub.len,
-					       0644);
-		if (ret)
-			goto out;
-	}
-	if (pem) {
-		if (tpm12_key_to_pem(&a->info, &text) ||
-		    fputs(text, stdout) < 0) {
-			fprintf(stderr, "xenmb: cannot write the AIK as PEM\n");
-			ret = EXIT_KERNEL;
-			goto out;
-		}
-	}
-	if (show_name)
-		printf("%s\n", hex);
-	if (!pem && !show_name)
-		printf("ak: TPM 1.2 AIK, RSA-%u, %s (%s)\npubkey_sha1: %s\n",
-		       a->info.key_bits, TPM12_AIK_PATH,
-		       a->created ? "created" : "found", hex);
-out:
-	free(text);
-	t12_close(&c);
-	explicit_bzero(a, sizeof(*a));
-	free(a);
+	ret = aik_load(c, aik, true, &handle);
+	aik_unload(c, &handle);
 	return ret;
+}
+
+int tpm12_aik_pubkey(const struct tpm12_aik *aik, struct tpm12_blob *pub)
+{
+	return tpm12_key_to_pubkey(&aik->info, pub) ? EXIT_KERNEL : 0;
 }
 
 /* ---- quote ---- */
 
-struct quote12 {
-	struct tpm12_blob composite;
-	struct tpm12_blob signature;
-	struct tpm12_pcr_composite pcrs;
-	uint8_t blob[2 * TPM12_BLOB_MAX];
-	size_t blob_len;
-};
-
-static int write_quote_dir(const char *dir, const struct quote12 *q,
-			   const struct aik *a)
+int tpm12_flow_quote(struct t12 *c, const uint8_t *nonce, size_t nonce_len,
+		     struct tpm12_quote_result *q)
 {
-	char path[FILES_PATH_MAX], *pem = NULL;
-	int ret;
-
-	ret = files_make_out_dir(dir);
-	if (!ret)
-		ret = files_path_in(path, dir, "quote.bin");
-	if (!ret)
-		ret = files_write_atomic(path, q->blob, q->blob_len, 0644);
-	if (!ret)
-		ret = files_path_in(path, dir, "aik.pem");
-	if (ret)
-		return ret;
-	if (tpm12_key_to_pem(&a->info, &pem))
-		return EXIT_KERNEL;
-	ret = files_write_atomic(path, pem, strlen(pem), 0644);
-	free(pem);
-	if (!ret)
-		ret = eventlog_save_both_in(dir);
-	return ret;
-}
-
-static struct json_object *quote_json(const uint8_t *nonce, size_t nonce_len,
-				      const struct quote12 *q,
-				      const struct aik *a, const char *dir)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *bank = json_object_new_object();
-	struct json_object *pcrs = json_object_new_object();
-	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8], path[FILES_PATH_MAX];
-	unsigned int i;
-
-	cli_json_add_b64(o, "nonce", nonce, nonce_len);
-	cli_json_add_b64(o, "quote", q->blob, q->blob_len);
-	cli_json_add_b64(o, "composite", q->composite.data, q->composite.len);
-	cli_json_add_b64(o, "signature", q->signature.data, q->signature.len);
-	pubkey_sha1_hex(&a->info, hex);
-	json_object_object_add(o, "aik_pubkey_sha1",
-			       json_object_new_string(hex));
-	for (i = 0; i < q->pcrs.count; i++) {
-		hex_encode_to(q->pcrs.values[i], TPM12_DIGEST_LEN, hex);
-		snprintf(idx, sizeof(idx), "%u", q->pcrs.pcr_index[i]);
-		json_object_object_add(bank, idx, json_object_new_string(hex));
-	}
-	json_object_object_add(pcrs, "sha1", bank);
-	json_object_object_add(o, "pcrs", pcrs);
-	if (dir && !files_path_in(path, dir, "srtm.log"))
-		cli_json_add_file_b64(o, "srtm_log", path);
-	if (dir && !files_path_in(path, dir, "drtm.log"))
-		cli_json_add_file_b64(o, "drtm_log", path);
-	return o;
-}
-
-static int quote_once(struct t12 *c, struct aik *a, const uint8_t *nonce,
-		      size_t nonce_len, struct quote12 *q)
-{
+	struct tpm12_aik *a = &q->aik;
 	uint8_t external[TPM12_DIGEST_LEN];
 	uint32_t handle = 0, count = 0;
 	size_t used;
@@ -377,34 +253,6 @@ static int quote_once(struct t12 *c, struct aik *a, const uint8_t *nonce,
 	memcpy(q->blob + q->composite.len, q->signature.data, q->signature.len);
 	q->blob_len = q->composite.len + q->signature.len;
 	return 0;
-}
-
-int tpm12_quote_cmd(const uint8_t *nonce, size_t nonce_len, const char *dir,
-		    bool json)
-{
-	struct quote12 *q = calloc(1, sizeof(*q));
-	struct aik *a = calloc(1, sizeof(*a));
-	struct t12 c;
-	int ret;
-
-	if (!q || !a) {
-		free(q);
-		free(a);
-		return EXIT_KERNEL;
-	}
-	ret = t12_open(&c, NULL);
-	if (ret)
-		goto out;
-	ret = quote_once(&c, a, nonce, nonce_len, q);
-	if (!ret && dir)
-		ret = write_quote_dir(dir, q, a);
-	if (!ret && (json || !dir))
-		cli_print_json(quote_json(nonce, nonce_len, q, a, dir));
-	t12_close(&c);
-out:
-	free(q);
-	free(a);
-	return ret;
 }
 
 /* ---- challenge ---- */
@@ -454,7 +302,7 @@ static int decrypt_credential(const struct tpm12_symmetric_key *k,
 static int activate(struct t12 *c, const struct tpm12_challenge *ch,
 		    struct tpm12_symmetric_key *key)
 {
-	struct aik *a = calloc(1, sizeof(*a));
+	struct tpm12_aik *a = calloc(1, sizeof(*a));
 	uint32_t handle = 0;
 	int rc, ret;
 
@@ -473,10 +321,10 @@ static int activate(struct t12 *c, const struct tpm12_challenge *ch,
 	 */
 	if (rc == TPM12_DECRYPT_ERROR || rc == TPM12_BAD_PARAMETER) {
 		tpm12_last_rc = (uint32_t)rc;
-		fprintf(stderr,
-			"xenmb: the challenge was not made for this host's EK "
-			"and AIK (TPM_ActivateIdentity: 0x%x)\n",
-			rc);
+		xenmb_error(
+		    "xenmb: the challenge was not made for this host's EK "
+		    "and AIK (TPM_ActivateIdentity: 0x%x)\n",
+		    rc);
 		ret = EXIT_NOT_FOR_US;
 	} else if (rc) {
 		ret = t12_fail(c, "TPM_ActivateIdentity", rc);
@@ -488,45 +336,25 @@ out:
 	return ret;
 }
 
-int tpm12_challenge_cmd(const uint8_t *buf, size_t len, bool raw, bool json)
+int tpm12_flow_challenge(struct t12 *c, const struct tpm12_challenge *ch,
+			 uint8_t **secret, size_t *secret_len)
 {
 	struct tpm12_symmetric_key key;
-	struct tpm12_challenge ch;
-	uint8_t *secret = NULL;
-	const char *why;
-	int secret_len = 0;
-	struct t12 c;
-	int ret;
+	int len = 0, ret;
 
-	why = tpm12_challenge_parse(buf, len, &ch);
-	if (why) {
-		fprintf(stderr,
-			"xenmb: the challenge is not a TPM 1.2 identity "
-			"challenge: %s; see 'xenmb --help'\n",
-			why);
-		return EXIT_BAD_CRED;
-	}
-	ret = t12_open(&c, NULL);
-	if (ret)
-		return ret;
-	ret = activate(&c, &ch, &key);
-	t12_close(&c);
-	if (ret)
-		goto out;
-	if (decrypt_credential(&key, &ch, &secret, &secret_len)) {
-		fprintf(stderr,
-			"xenmb: the challenge's credential does not decrypt "
-			"with its session key (algorithm 0x%x, scheme 0x%x, "
-			"%u bytes)\n",
-			key.alg_id, key.enc_scheme, key.size);
+	*secret = NULL;
+	*secret_len = 0;
+	ret = activate(c, ch, &key);
+	if (!ret && decrypt_credential(&key, ch, secret, &len)) {
+		xenmb_error(
+		    "xenmb: the challenge's credential does not decrypt "
+		    "with its session key (algorithm 0x%x, scheme 0x%x, "
+		    "%u bytes)\n",
+		    key.alg_id, key.enc_scheme, key.size);
 		ret = EXIT_BAD_CRED;
-		goto out;
 	}
-	ret = cli_print_secret(secret, (size_t)secret_len, raw, json);
-out:
-	if (secret)
-		explicit_bzero(secret, (size_t)secret_len);
-	free(secret);
+	if (!ret)
+		*secret_len = (size_t)len;
 	explicit_bzero(&key, sizeof(key));
 	return ret;
 }

@@ -15,6 +15,7 @@
 #include "exit_codes.h"
 #include "files.h"
 #include "owner_secret.h"
+#include "report.h"
 #include "verify_load.h"
 
 #ifdef XENMB_STATIC_TCTI
@@ -36,10 +37,9 @@ static TSS2_RC tcti_open(const char *conf, TSS2_TCTI_CONTEXT **tcti)
 	} else if (!strncmp(conf, "xenmb:", 6)) {
 		arg = conf + 6;
 	} else {
-		fprintf(stderr,
-			"xenmb: this static build has only the xenmb "
-			"TCTI built in, not '%s'\n",
-			conf);
+		xenmb_error("xenmb: this static build has only the xenmb "
+			    "TCTI built in, not '%s'\n",
+			    conf);
 		return TSS2_TCTI_RC_NOT_IMPLEMENTED;
 	}
 	rc = Tss2_Tcti_Xenmb_Init(NULL, &size, arg);
@@ -82,10 +82,9 @@ int tpm2_open(struct tpm2_ctx *ctx, const char *conf)
 		conf = XENMB_TCTI_DEFAULT;
 	rc = tcti_open(conf, &ctx->tcti);
 	if (rc) {
-		fprintf(stderr,
-			"xenmb: cannot open the TPM through TCTI '%s': %s; "
-			"is the module loaded and the TCTI installed?\n",
-			conf, Tss2_RC_Decode(rc));
+		xenmb_error("xenmb: cannot open the TPM through TCTI '%s': %s; "
+			    "is the module loaded and the TCTI installed?\n",
+			    conf, Tss2_RC_Decode(rc));
 		return EXIT_NO_DEVICE;
 	}
 	rc = Esys_Initialize(&ctx->esys, ctx->tcti, NULL);
@@ -122,12 +121,12 @@ int tpm2_fail(const char *what, TSS2_RC rc)
 	tpm2_last_rc = rc;
 	/* The operator's fix is the config file, so say that, once. */
 	if (tpm2_rc_bad_auth(rc)) {
-		fprintf(stderr, "xenmb: %s: wrong owner password: check %s\n",
-			what, tpm2_owner_config ?: OWNER_CONFIG_PATH);
+		xenmb_error("xenmb: %s: wrong owner password: check %s\n", what,
+			    tpm2_owner_config ?: OWNER_CONFIG_PATH);
 		return EXIT_BAD_AUTH;
 	}
-	fprintf(stderr, "xenmb: %s failed: %s (0x%x)\n", what,
-		Tss2_RC_Decode(rc), rc);
+	xenmb_error("xenmb: %s failed: %s (0x%x)\n", what, Tss2_RC_Decode(rc),
+		    rc);
 	/* The TPM's own answers are exit 1; transport and TSS trouble is 4. */
 	return (rc & TSS2_RC_LAYER_MASK) == TSS2_TPM_RC_LAYER ? EXIT_TPM_ERROR
 							      : EXIT_KERNEL;
@@ -156,15 +155,32 @@ int tpm2_property(struct tpm2_ctx *ctx, TPM2_PT property, uint32_t *value,
 	return 0;
 }
 
+int tpm2_owner_auth(TPM2B_AUTH *auth, bool *from_default)
+{
+	uint8_t secret[OWNER_SECRET_LEN];
+	const char *why = "?";
+	int is_default = 0;
+
+	if (owner_secret_get(tpm2_owner_config, secret, &is_default, &why)) {
+		xenmb_error("xenmb: owner config %s: %s\n",
+			    tpm2_owner_config ?: OWNER_CONFIG_PATH, why);
+		return EXIT_BAD_AUTH;
+	}
+	auth->size = OWNER_SECRET_LEN;
+	memcpy(auth->buffer, secret, OWNER_SECRET_LEN);
+	owner_secret_wipe(secret);
+	if (from_default)
+		*from_default = is_default;
+	return 0;
+}
+
 int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
 			const TPM2B_AUTH *given)
 {
 	TPMA_PERMANENT perm, bit;
 	TPM2B_AUTH auth = {0};
-	uint8_t secret[OWNER_SECRET_LEN];
-	const char *why = "?";
-	int from_default, ret;
 	bool present;
+	int ret;
 	TSS2_RC rc;
 
 	if (given && given->size) {
@@ -183,16 +199,9 @@ int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
 	 * the empty auth, whatever the config file says.
 	 */
 	if (perm & bit) {
-		ret = owner_secret_get(tpm2_owner_config, secret, &from_default,
-				       &why);
-		if (ret) {
-			fprintf(stderr, "xenmb: owner config %s: %s\n",
-				tpm2_owner_config ?: OWNER_CONFIG_PATH, why);
-			return EXIT_BAD_AUTH;
-		}
-		auth.size = OWNER_SECRET_LEN;
-		memcpy(auth.buffer, secret, OWNER_SECRET_LEN);
-		owner_secret_wipe(secret);
+		ret = tpm2_owner_auth(&auth, NULL);
+		if (ret)
+			return ret;
 	}
 set:
 	/* ESAPI keeps its own copy in the ESYS_TR until Esys_Finalize. */
@@ -327,11 +336,10 @@ static int load_persistent(struct tpm2_ctx *ctx, TPM2_HANDLE handle,
 		return ret;
 	}
 	if (!matches_template(pub, tpl)) {
-		fprintf(stderr,
-			"xenmb: the key at persistent handle 0x%08x is not "
-			"an RSA-2048 %s as xenmb makes it; evict it "
-			"(tpm2_evictcontrol) or use another TPM\n",
-			handle, handle == TPM2_EK_HANDLE ? "EK" : "AK");
+		xenmb_error("xenmb: the key at persistent handle 0x%08x is not "
+			    "an RSA-2048 %s as xenmb makes it; evict it "
+			    "(tpm2_evictcontrol) or use another TPM\n",
+			    handle, handle == TPM2_EK_HANDLE ? "EK" : "AK");
 		tpm2_forget(ctx, out);
 		ret = EXIT_TPM_ERROR;
 	}
@@ -538,8 +546,7 @@ int tpm2_write_pem_file(const TPM2B_PUBLIC *pub, const char *path)
 		return EXIT_KERNEL;
 	ret = tpm2_write_pem(pub, f);
 	if (fclose(f) || ret) {
-		fprintf(stderr, "xenmb: cannot write the PEM key to %s\n",
-			path);
+		xenmb_error("xenmb: cannot write the PEM key to %s\n", path);
 		free(text);
 		return EXIT_KERNEL;
 	}

@@ -65,6 +65,14 @@ int tpm2_property(struct tpm2_ctx *ctx, TPM2_PT property, uint32_t *value,
 		  bool *present);
 
 /*
+ * The owner secret of tpm2_owner_config as the auth every hierarchy gets
+ * once owned; *@from_default (unless NULL): no config file, the default
+ * password. An unusable config file is said and EXIT_BAD_AUTH. Wipe
+ * @auth with explicit_bzero().
+ */
+int tpm2_owner_auth(TPM2B_AUTH *auth, bool *from_default);
+
+/*
  * Gives ESAPI the auth of @hierarchy (ESYS_TR_RH_OWNER, _ENDORSEMENT or
  * _LOCKOUT): @given when not empty, else the owner secret when the TPM
  * reports that auth as set, else the empty auth. Returns 0 or an exit code.
@@ -76,8 +84,9 @@ int tpm2_hierarchy_auth(struct tpm2_ctx *ctx, ESYS_TR hierarchy,
 bool tpm2_rc_bad_auth(TSS2_RC rc);
 
 /*
- * Prints "xenmb: WHAT: <decoded rc>" and returns the exit code for @rc,
- * which it keeps in tpm2_last_rc (xentpm reports it as its error code).
+ * Says "xenmb: WHAT: <decoded rc>" (xenmb_error, report.h) and returns
+ * the exit code for @rc, which it keeps in tpm2_last_rc (xentpm reports
+ * it as its error code).
  */
 int tpm2_fail(const char *what, TSS2_RC rc);
 extern TSS2_RC tpm2_last_rc;

@@ -22,6 +22,12 @@ static uint16_t get_be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+uint32_t tpm2_selection_mask(const TPMS_PCR_SELECTION *s)
+{
+	return (uint32_t)s->pcrSelect[0] | (uint32_t)s->pcrSelect[1] << 8 |
+	       (uint32_t)s->pcrSelect[2] << 16;
+}
+
 /* The digest size of the PCR banks we know; 0 for others. */
 static size_t bank_digest_size(TPMI_ALG_HASH alg)
 {

@@ -17,6 +17,9 @@
 	(8 + 2 + sizeof(((TPM2B_ID_OBJECT *)0)->credential) + 2 +              \
 	 sizeof(((TPM2B_ENCRYPTED_SECRET *)0)->secret))
 
+/* The PCRs 0..23 a selection picks, PCR 0 in bit 0. */
+uint32_t tpm2_selection_mask(const TPMS_PCR_SELECTION *s);
+
 /*
  * The digest of PCR @pcr of bank @alg from the @len-byte TPM2_PCR_Read
  * response @rsp (header included) into @digest (@size bytes), its length

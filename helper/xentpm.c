@@ -385,7 +385,7 @@ static int do_aik_tcpa(void)
 static bool tpm12;
 
 /*
- * TPM 1.2: the original's quote blob, base64 (tpm12_flows.h): the
+ * TPM 1.2: the original's quote blob, base64 (tpm12_attest.h): the
  * TPM_PCR_COMPOSITE of all PCRs, then the signature over TPM_QUOTE_INFO.
  */
 static int do_quote12(char *nonce)
