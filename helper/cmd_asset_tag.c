@@ -59,6 +59,23 @@ static int parse_tag(const char *text, uint8_t tag[TPM2_ASSET_TAG_SIZE],
 	return ret;
 }
 
+/* What set and clear say, the same for both families. */
+static void print_set(uint32_t nv_index)
+{
+	printf("asset tag: set (NV 0x%08X; extended into PCR 22 at the next "
+	       "measured launch)\n",
+	       nv_index);
+}
+
+static void print_cleared(bool was_set)
+{
+	if (was_set)
+		printf("asset tag: cleared (PCR 22 stays zero from the next "
+		       "measured launch)\n");
+	else
+		printf("no asset tag\n");
+}
+
 /* asset-tag set|clear|show on a TPM 1.2, through tpm12_flows.h. */
 static int asset_tag12(const char *op, const uint8_t *tag, size_t tag_len,
 		       bool json)
@@ -77,17 +94,11 @@ static int asset_tag12(const char *op, const uint8_t *tag, size_t tag_len,
 	if (!strcmp(op, "set")) {
 		ret = tpm12_flow_asset_tag_set(c, tag);
 		if (!ret)
-			printf(
-			    "asset tag: set (NV 0x%08X; extended into PCR 22 "
-			    "at the next measured launch)\n",
-			    TPM12_NV_INDEX_ASSET_TAG);
+			print_set(TPM12_NV_INDEX_ASSET_TAG);
 	} else if (!strcmp(op, "clear")) {
 		ret = tpm12_flow_asset_tag_clear(c, &was_set);
-		if (!ret && was_set)
-			printf("asset tag: cleared (PCR 22 stays zero from the "
-			       "next measured launch)\n");
-		else if (!ret)
-			printf("no asset tag\n");
+		if (!ret)
+			print_cleared(was_set);
 	} else {
 		ret = tpm12_flow_asset_tag_show(c, current, &present);
 		if (!ret)
@@ -157,17 +168,11 @@ int cmd_asset_tag(int argc, char **argv)
 	if (!strcmp(op, "set")) {
 		ret = tpm2_flow_asset_tag_set(&ctx, tag);
 		if (!ret)
-			printf(
-			    "asset tag: set (NV 0x%08X; extended into PCR 22 "
-			    "at the next measured launch)\n",
-			    TPM2_ASSET_TAG_NV);
+			print_set(TPM2_ASSET_TAG_NV);
 	} else if (!strcmp(op, "clear")) {
 		ret = tpm2_flow_asset_tag_clear(&ctx, &was_set);
-		if (!ret && was_set)
-			printf("asset tag: cleared (PCR 22 stays zero from the "
-			       "next measured launch)\n");
-		else if (!ret)
-			printf("no asset tag\n");
+		if (!ret)
+			print_cleared(was_set);
 	} else {
 		ret = tpm2_flow_asset_tag_show(&ctx, tag, &present);
 		if (!ret)

@@ -106,6 +106,17 @@ static void add_hex(struct json_object *o, const char *key, const void *data,
 	free(h);
 }
 
+/* The event logs saved beside the quote in @dir, if any, in base64. */
+static void add_saved_logs(struct json_object *o, const char *dir)
+{
+	char path[FILES_PATH_MAX];
+
+	if (dir && !files_path_in(path, dir, "srtm.log"))
+		cli_json_add_file_b64(o, "srtm_log", path);
+	if (dir && !files_path_in(path, dir, "drtm.log"))
+		cli_json_add_file_b64(o, "drtm_log", path);
+}
+
 static struct json_object *quote_json(const TPM2B_DATA *nonce,
 				      const struct tpm2_quote_result *q,
 				      const char *dir)
@@ -113,7 +124,7 @@ static struct json_object *quote_json(const TPM2B_DATA *nonce,
 	const TPML_PCR_SELECTION *sel = &q->sel;
 	struct json_object *o = json_object_new_object();
 	struct json_object *pcrs = json_object_new_object();
-	char key[4], path[FILES_PATH_MAX];
+	char key[4];
 	uint32_t b;
 	int pcr;
 
@@ -137,10 +148,7 @@ static struct json_object *quote_json(const TPM2B_DATA *nonce,
 				       bank);
 	}
 	json_object_object_add(o, "pcrs", pcrs);
-	if (dir && !files_path_in(path, dir, "srtm.log"))
-		cli_json_add_file_b64(o, "srtm_log", path);
-	if (dir && !files_path_in(path, dir, "drtm.log"))
-		cli_json_add_file_b64(o, "drtm_log", path);
+	add_saved_logs(o, dir);
 	return o;
 }
 
@@ -204,7 +212,7 @@ static struct json_object *quote_json12(const TPM2B_DATA *nonce,
 	struct json_object *o = json_object_new_object();
 	struct json_object *bank = json_object_new_object();
 	struct json_object *pcrs = json_object_new_object();
-	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8], path[FILES_PATH_MAX];
+	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8];
 	unsigned int i;
 
 	cli_json_add_b64(o, "nonce", nonce->buffer, nonce->size);
@@ -221,10 +229,7 @@ static struct json_object *quote_json12(const TPM2B_DATA *nonce,
 	}
 	json_object_object_add(pcrs, "sha1", bank);
 	json_object_object_add(o, "pcrs", pcrs);
-	if (dir && !files_path_in(path, dir, "srtm.log"))
-		cli_json_add_file_b64(o, "srtm_log", path);
-	if (dir && !files_path_in(path, dir, "drtm.log"))
-		cli_json_add_file_b64(o, "drtm_log", path);
+	add_saved_logs(o, dir);
 	return o;
 }
 
