@@ -42,16 +42,10 @@ HOLE_ADDR = 0x90000000
 NOT_RESERVED = "is not reserved memory, or a driver claims it"
 
 
-def iomem_top(iomem):
-    """[(start, end, name)] of /proc/iomem's top-level lines."""
+def iomem_entries(iomem):
+    """[(start, end, name)] of every /proc/iomem line, at any depth."""
     return [(int(a, 16), int(b, 16), n) for a, b, n in
-            re.findall(r"^([0-9a-f]+)-([0-9a-f]+) : (.*)$", iomem, re.M)]
-
-
-def iomem_nested(iomem):
-    """[(start, end, name)] of /proc/iomem's indented lines."""
-    return [(int(a, 16), int(b, 16), n) for a, b, n in
-            re.findall(r"^\s+([0-9a-f]+)-([0-9a-f]+) : (.*)$", iomem, re.M)]
+            re.findall(r"^\s*([0-9a-f]+)-([0-9a-f]+) : (.*)$", iomem, re.M)]
 
 
 def log_pointer_addr(meta):
@@ -237,12 +231,12 @@ def check_mode(c, mode, meta, blob, g):
             "hides is how a tboot host is)")
     # What the two pointers below aim at, as this kernel sees it.
     iomem = g.out("iomem")
-    top, nested = iomem_top(iomem), iomem_nested(iomem)
-    c.check(any(a <= ECAM_ADDR <= b and n == "Reserved" for a, b, n in top + nested) and
-            any(a == ECAM_ADDR and re.match(r"PCI (MMCONFIG|ECAM) ", n) for a, b, n in top + nested),
+    entries = iomem_entries(iomem)
+    c.check(any(a <= ECAM_ADDR <= b and n == "Reserved" for a, b, n in entries) and
+            any(a == ECAM_ADDR and re.match(r"PCI (MMCONFIG|ECAM) ", n) for a, b, n in entries),
             f"{ECAM_ADDR:#x} is E820 reserved and claimed by the PCI code", iomem)
     c.check(not any(a <= HOLE_ADDR <= b and n in ("Reserved", "System RAM")
-                    for a, b, n in top + nested),
+                    for a, b, n in entries),
             f"{HOLE_ADDR:#x} is neither reserved nor RAM (a hole in the E820)", iomem)
     c.equal(g.rc("busy_ptr_log"), 4,
             "a log pointer into reserved memory a driver claimed is refused")
