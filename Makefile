@@ -18,6 +18,7 @@
 #   make install         module (kbuild modules_install) + helper + TCTI,
 #                        xentpm (the helper by that name) + xapi plugin tpm
 #                        + the man pages (install-man, into MANDIR)
+#                        + bash completion (install-completion, BASHCOMPDIR)
 #   make install-tcti    the TCTI alone, into tpm2-tss's libdir
 #   make dkms-install    register and build the module with DKMS
 #   make rpm             RPMs for XenServer / XCP-ng (KVER=, KDIR=: the kernel)
@@ -37,7 +38,8 @@ WARN := -Wall -Wextra -Werror
 # The TCTI the TPM 2.0 subcommands use without --tcti.
 TCTI_DEFAULT ?= xenmb
 HELPER_CFLAGS := -std=gnu11 -O2 -g $(WARN) \
-	-DXENMB_TCTI_DEFAULT='"$(TCTI_DEFAULT)"' $(CFLAGS)
+	-DXENMB_TCTI_DEFAULT='"$(TCTI_DEFAULT)"' \
+	-DXENMB_VERSION='"$(VERSION)"' $(CFLAGS)
 HELPER_LIBS := -ljson-c -ltss2-esys -ltss2-tctildr -ltss2-rc -ltss2-mu \
 	-lcrypto -lkeyutils
 PURE_SRCS := driver/policy.c driver/tpm_cmd.c driver/txt_heap.c \
@@ -84,7 +86,7 @@ TCTI_OBJS := $(TCTI_SRCS:%.c=$(OBJ)/tcti/%.o)
 
 .PHONY: all module helper check demo install dkms-install dkms-remove \
 	clean module-clean format style deps fuzz tcti install-tcti \
-	helper-static tss-static install-man
+	helper-static tss-static install-man install-completion
 
 all: module helper tcti
 
@@ -184,7 +186,7 @@ style:
 format:
 	clang-format -i helper/*.c helper/*.h tests/unit/*.c tests/fuzz/*.c
 
-install: helper install-tcti install-man
+install: helper install-tcti install-man install-completion
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)$(PREFIX)/bin/xenmb
 	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)/opt/xensource/tpm/xentpm
@@ -196,6 +198,11 @@ install-man:
 	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man7
 	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+# Where bash-completion looks for a command's file, on Debian and CentOS 7.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+install-completion:
+	install -D -m 0644 completion/xenmb $(DESTDIR)$(BASHCOMPDIR)/xenmb
 
 install-tcti: tcti
 	install -D -m 0644 $(TCTI_LIB) $(DESTDIR)$(LIBDIR)/$(notdir $(TCTI_LIB))
@@ -255,7 +262,7 @@ SUPP_PACK ?= $(BUILD)/xenmb.iso
 .PHONY: rpm rpm-source supp-pack
 rpm-source:
 	rm -rf $(RPM_TOP)/stage && mkdir -p $(RPM_TOP)/stage/xenmb-$(VERSION) $(RPM_TOP)/SOURCES
-	cp -r Kbuild Makefile dkms.conf driver helper uapi plugin packaging man \
+	cp -r Kbuild Makefile dkms.conf driver helper uapi plugin packaging man completion \
 		$(RPM_TOP)/stage/xenmb-$(VERSION)/
 	tar -C $(RPM_TOP)/stage --owner=0 --group=0 -czf $(RPM_SRC) xenmb-$(VERSION)
 	rm -rf $(RPM_TOP)/stage

@@ -5,6 +5,7 @@
  *
  * Exit codes: see exit_codes.h, 'xenmb --help' and the README.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,7 +60,9 @@ static const struct command {
      "TPM2 ActivateCredential of a tpm2_makecredential file\n"
      "            (base64, or --file F) with the EK and AK; prints the\n"
      "            secret in base64 (--raw: its bytes, --json)"},
-    {"owner", cmd_owner, "owner status|take|clear [--json] [--config PATH]",
+    {"owner", cmd_owner,
+     "owner status|take|clear [--json] [--config PATH]\n"
+     "                   [--tcti CONF]",
      "TPM 2.0: status (which hierarchy auths are set, DA\n"
      "            lockout), take (owner, endorsement and lockout auth :=\n"
      "            the secret of --config, default /opt/xensource/tpm/config;\n"
@@ -67,7 +70,8 @@ static const struct command {
      "            auth). A wrong lockout password locks the lockout\n"
      "            hierarchy: take and clear check the owner auth first"},
     {"asset-tag", cmd_asset_tag,
-     "asset-tag set TAG | clear | show [--json] [--config PATH]",
+     "asset-tag set TAG | clear | show [--json] [--config PATH]\n"
+     "                       [--tcti CONF]",
      "TPM 2.0: NV 0x01C10110 (owner-written), extended into\n"
      "            PCR 22 at the next measured launch; TAG: 32 bytes, or 20\n"
      "            stored zero-padded, as hex or base64"},
@@ -99,18 +103,22 @@ static const struct command {
 static const char help_input[] =
     "  INPUT: --quote-dir DIR | --quote-json F | --attestation F |\n"
     "         --tpm12-quote F, with the options of verify\n"
+    "         but --known-good\n"
     "\n";
 
 /* After the paragraphs: what is no one command's, and the exit codes. */
-static const char help_end[] =
+static const char help_tpm12[] =
     "  TPM 1.2   the same commands when /dev/xenmb has a TPM 1.2: the EK\n"
     "            (certificate: NV 0x1000F000), the AIK (TPM_MakeIdentity,\n"
     "            blob in " TPM12_AIK_PATH "), the quote as the\n"
     "            original xentpm's blob (--out DIR: quote.bin), the\n"
     "            original servers' identity challenge, the asset tag in\n"
     "            NV 0x40000010 (20 bytes); owner clear leaves the TPM\n"
-    "            disabled and deactivated (the firmware setup enables it)\n"
-    "  --tcti    the tpm2-tss TCTI (default \"" XENMB_TCTI_DEFAULT "\")\n"
+    "            disabled and deactivated (the firmware setup enables it)\n";
+/* Also in the help of each command that takes --tcti. */
+static const char help_tcti[] =
+    "  --tcti    the tpm2-tss TCTI (default \"" XENMB_TCTI_DEFAULT "\")\n";
+static const char help_exit_codes[] =
     "\n"
     "exit codes: 0 success, 1 the TPM answered with an error code,\n"
     "            2 usage error, 3 /dev/xenmb (or the TCTI) cannot be opened,\n"
@@ -135,7 +143,41 @@ static void print_help(void)
 	fputs(help_input, stdout);
 	for (i = 0; i < COMMAND_COUNT; i++)
 		printf("  %-9s %s\n", commands[i].name, commands[i].about);
-	fputs(help_end, stdout);
+	fputs(help_tpm12, stdout);
+	fputs(help_tcti, stdout);
+	fputs(help_exit_codes, stdout);
+}
+
+/*
+ * 'xenmb CMD --help': that command's synopsis and paragraph from the
+ * table, and the notes of the whole help that apply to it.
+ */
+static void print_command_help(const struct command *cmd)
+{
+	printf("usage: xenmb %s\n", cmd->synopsis);
+	if (strstr(cmd->synopsis, "INPUT"))
+		fputs(help_input, stdout);
+	else
+		putchar('\n');
+	printf("  %-9s %s\n", cmd->name, cmd->about);
+	if (strstr(cmd->synopsis, "--tcti"))
+		fputs(help_tcti, stdout);
+	fputs("\nexit codes and the TPM 1.2 forms: 'xenmb --help', xenmb(8)\n",
+	      stdout);
+}
+
+/*
+ * Whether the arguments after a command ask for its help: "--help" or
+ * "-h" before any "--". No command takes either as an option's value.
+ */
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
 }
 
 /*
@@ -169,10 +211,19 @@ int main(int argc, char **argv)
 		print_help();
 		return 0;
 	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("xenmb %s\n", XENMB_VERSION);
+		return 0;
+	}
 	for (i = 0; i < COMMAND_COUNT; i++) {
 		words = words_of(commands[i].name, argc, argv);
-		if (words)
-			return commands[i].run(argc - words, argv + words);
+		if (!words)
+			continue;
+		if (wants_help(argc - words, argv + words)) {
+			print_command_help(&commands[i]);
+			return 0;
+		}
+		return commands[i].run(argc - words, argv + words);
 	}
 	return cli_usage_error("unknown command");
 }

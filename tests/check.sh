@@ -135,6 +135,8 @@ suites=(
     "style:tests/style.sh"
     # The man pages: groff -ww clean, xenmb.8 and xentpm.8 against --help.
     "man:tests/man/test_man.sh"
+    # --version, every command's --help, bash completion against getopt.
+    "cli:tests/cli/test_cli.sh"
     "unit:make -s -C tests/unit check"
     "static:tests/static/test_static.sh"
     "dkms:tests/dkms/test_dkms.sh"

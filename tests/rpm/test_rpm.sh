@@ -62,8 +62,10 @@ check "man pages xenmb.8, xentpm.8 (man8) and tss2-tcti-xenmb.7 (man7), gzipped,
     'has -rw-r--r-- root:root /usr/share/man/man8/xenmb.8.gz d &&
      has -rw-r--r-- root:root /usr/share/man/man8/xentpm.8.gz d &&
      has -rw-r--r-- root:root /usr/share/man/man7/tss2-tcti-xenmb.7.gz d'
+check "bash completion /usr/share/bash-completion/completions/xenmb, -rw-r--r--" \
+    'has -rw-r--r-- root:root /usr/share/bash-completion/completions/xenmb'
 check "no file outside those (no .build-id links, no headers)" \
-    '(($(wc -l <"$work/files") == 14)) || { cat "$work/files"; false; }'
+    '(($(wc -l <"$work/files") == 17)) || { cat "$work/files"; false; }'
 check "module package requires kernel-uname-r = ${KVER//-/_}" \
     'rpm -qp --requires "$kmod_rpm" | grep -qx "kernel-uname-r = ${KVER//-/_}"'
 check "module package is a kernel driver (group */Kernel) and provides xenmb-modules" \
@@ -133,6 +135,8 @@ man_pages() { # the installed pages are the source's, and man finds them
     done
     MANPATH=$root/usr/share/man man -w xenmb xentpm tss2-tcti-xenmb >/dev/null
 }
+check "bash completion in the root is completion/xenmb" \
+    'cmp -s completion/xenmb "$root/usr/share/bash-completion/completions/xenmb"'
 check "man pages in the root are the source's, and man finds xenmb(8), xentpm(8), tss2-tcti-xenmb(7)" man_pages
 check "module in /lib/modules/$KVER/updates/xenmb.ko" '[[ -f $root/lib/modules/$KVER/updates/xenmb.ko ]]'
 check "%post ran depmod: modules.dep lists updates/xenmb.ko" \
