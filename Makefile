@@ -76,7 +76,7 @@ TCTI_SONAME := libtss2-tcti-xenmb.so.0
 TCTI_LIB := $(BUILD)/$(TCTI_SONAME).0.0
 # It needs nothing newer than glibc 2.17 (the RPM's dom0): explicit_bzero
 # (glibc 2.25) comes from helper/compat_bzero.c instead.
-TCTI_SRCS := helper/tcti_xenmb.c helper/xenmb_dev.c driver/tpm_cmd.c \
+TCTI_SRCS := helper/tcti_xenmb.c helper/tcti_log.c helper/xenmb_dev.c driver/tpm_cmd.c \
 	helper/compat_bzero.c
 TCTI_CFLAGS := -std=gnu11 -O2 -g $(WARN) -fPIC -fvisibility=hidden \
 	-Dexplicit_bzero=xenmb_explicit_bzero $(CFLAGS)
@@ -123,7 +123,7 @@ TSS_VERSION ?= 4.1.3-1.2
 TSS_SUITE ?= trixie
 STATIC_HELPER := $(BUILD)/xenmb-static
 # The TCTI, compiled in; static_init.c: OpenSSL never reads openssl.cnf.
-STATIC_SRCS := helper/tcti_xenmb.c helper/static_init.c
+STATIC_SRCS := helper/tcti_xenmb.c helper/tcti_log.c helper/static_init.c
 STATIC_CFLAGS := $(HELPER_CFLAGS) -I$(TSS_STATIC)/include -DXENMB_STATIC_TCTI \
 	-ffunction-sections -fdata-sections
 STATIC_OBJS := $(HELPER_SRCS:%.c=$(OBJ)/xenmb-static/%.o) \

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../driver/tpm_cmd.h"
+#include "tcti_log.h"
 #include "xenmb_dev.h"
 
 #define XENMB_TCTI_EXPORT __attribute__((visibility("default")))
@@ -43,20 +44,6 @@ struct xenmb_tcti {
 	enum xenmb_tcti_state state;
 	struct xenmb_response rsp;
 };
-
-/* tpm2-tss logs errors to stderr by default; one line, same place. */
-__attribute__((format(printf, 1, 2))) static void tcti_error(const char *fmt,
-							     ...)
-{
-	va_list ap;
-
-	fputs("xenmb-tcti: ", stderr);
-	va_start(ap, fmt);
-	/* va_start is right above; clang 14's analyzer loses it. */
-	vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.*) */
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static struct xenmb_tcti *tcti_of(TSS2_TCTI_CONTEXT *ctx, TSS2_RC *rc)
 {
@@ -132,6 +119,7 @@ static TSS2_RC tcti_transmit(TSS2_TCTI_CONTEXT *ctx, size_t size,
 	struct xenmb_tcti *t = tcti_of(ctx, &rc);
 	struct tpm_rsp_header hdr;
 	const char *name = NULL;
+	char what[32], rc_text[64];
 	uint32_t code = 0;
 	int err;
 
@@ -142,20 +130,19 @@ static TSS2_RC tcti_transmit(TSS2_TCTI_CONTEXT *ctx, size_t size,
 	if (t->state != XENMB_TCTI_READY)
 		return TSS2_TCTI_RC_BAD_SEQUENCE;
 
+	if (size >= TPM_HEADER_LEN) {
+		code = (uint32_t)cmd[6] << 24 | (uint32_t)cmd[7] << 16 |
+		       (uint32_t)cmd[8] << 8 | cmd[9];
+		name = tpm_cmd_name(XENMB_TPM_FAMILY_2_0, code);
+	}
+	if (!name) {
+		snprintf(what, sizeof(what), "command 0x%x", code);
+		name = what;
+	}
 	err = xenmb_tpm_transmit(t->fd, t->locality, cmd, size, &t->rsp);
 	if (err) {
-		if (size >= TPM_HEADER_LEN) {
-			code = (uint32_t)cmd[6] << 24 | (uint32_t)cmd[7] << 16 |
-			       (uint32_t)cmd[8] << 8 | cmd[9];
-			name = tpm_cmd_name(XENMB_TPM_FAMILY_2_0, code);
-		}
-		if (name)
-			tcti_error("%s at locality %u: %s", name, t->locality,
-				   xenmb_cmd_strerror(err, t->locality));
-		else
-			tcti_error("command 0x%x at locality %u: %s", code,
-				   t->locality,
-				   xenmb_cmd_strerror(err, t->locality));
+		tcti_error("%s at locality %u: %s", name, t->locality,
+			   xenmb_cmd_strerror(err, t->locality));
 		forget_response(t);
 		return rc_of_errno(err);
 	}
@@ -167,6 +154,9 @@ static TSS2_RC tcti_transmit(TSS2_TCTI_CONTEXT *ctx, size_t size,
 		forget_response(t);
 		return TSS2_TCTI_RC_MALFORMED_RESPONSE;
 	}
+	tcti_debug("%s at locality %u: %s", name, t->locality,
+		   tpm_rc_describe(XENMB_TPM_FAMILY_2_0, hdr.rc, rc_text,
+				   sizeof(rc_text)));
 	t->state = XENMB_TCTI_RESPONSE;
 	return TSS2_RC_SUCCESS;
 }

@@ -26,7 +26,7 @@ declare -A extra=(
     [tpm2_pcr_read]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
     [tpm2_quote]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
     [tpm2_cred]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
-    [tpm2_tcti]="helper/tcti_xenmb.c helper/xenmb_dev.c driver/tpm_cmd.c
+    [tpm2_tcti]="helper/tcti_xenmb.c helper/tcti_log.c helper/xenmb_dev.c driver/tpm_cmd.c
         -Wl,--wrap=xenmb_open,--wrap=xenmb_get_info,--wrap=xenmb_tpm_transmit"
 )
 harnesses=(txt_heap tcg_log policy owner_config tpm2_pcr_read tpm2_quote tpm2_cred tpm2_tcti)

@@ -36,6 +36,9 @@ def plan():
         tools("bad_loc4", "tpm2_getrandom -T xenmb:locality=4 8"),
         tools("bad_locx", "tpm2_getrandom -T xenmb:locality=x 8"),
         tools("bad_key", "tpm2_getrandom -T xenmb:foo=1 8"),
+        # TSS2_LOG governs the TCTI's lines as it does tpm2-tss's own.
+        tools("log_debug", "TSS2_LOG=tcti+debug tpm2_getrandom -T xenmb:locality=2 8"),
+        tools("log_none", "TSS2_LOG=all+none tpm2_getrandom -T xenmb:foo=1 8"),
         # The policy refuses locality 2 now: the TCTI says so.
         harness.Step("policy", "echo locality0 > /sys/module/xenmb/parameters/policy"),
         tools("refused_l2", "tpm2_getrandom -T xenmb:locality=2 8"),
@@ -79,20 +82,34 @@ def check(c, g):
             "... with the TPM's locality error", g.err("extend22_l0"))
     c.equal(after, new, "PCR 22 unchanged by the locality-0 extend")
 
+    # tpm2-tss's log line: LEVEL:module:FILE:LINE:FUNCTION() message.
+    def tss2_line(level, func, what):
+        return re.compile(rf"^{level}:tcti:\S*helper/tcti_xenmb\.c:\d+:{func}\(\) {re.escape(what)}",
+                          re.M)
+
     for step, what in (("bad_loc4", "bad locality '4'"), ("bad_locx", "bad locality 'x'"),
                        ("bad_key", "unknown option 'foo=1'")):
         c.check(g.rc(step) not in (0, None), f"{step}: non-zero exit")
-        c.check(f"xenmb-tcti: {what}" in g.err(step), f"{step}: says {what}", g.err(step))
+        c.check(tss2_line("ERROR", "xenmb_tcti_parse_conf", what).search(g.err(step)),
+                f"{step}: says {what}, as a tpm2-tss ERROR:tcti line", g.err(step))
+    c.equal(g.rc("log_debug"), 0, "TSS2_LOG=tcti+debug tpm2_getrandom exits 0")
+    c.check(tss2_line("debug", "tcti_transmit", "TPM2_GetRandom at locality 2: TPM_RC_SUCCESS")
+            .search(g.err("log_debug")),
+            "... and the TCTI logs each command and its return code at debug", g.err("log_debug"))
+    c.check(g.rc("log_none") not in (0, None) and "tcti_xenmb.c" not in g.err("log_none"),
+            "TSS2_LOG=all+none: a refused conf still fails, and the TCTI says nothing",
+            g.err("log_none"))
 
     c.equal(g.rc("policy"), 0, "policy set to locality0")
     c.check(g.rc("refused_l2") not in (0, None), "a policy refusal fails the tool")
     # The tool's first command (GetCapability) is the one refused.
-    c.check(re.search(r"^xenmb-tcti: TPM2_\w+ at locality 2: the xenmb policy does not allow",
+    c.check(re.search(r"^ERROR:tcti:\S+:\d+:tcti_transmit\(\) TPM2_\w+ at locality 2: "
+                      r"the xenmb policy does not allow",
                       g.err("refused_l2"), re.M),
             "... and the TCTI says what the kernel refused",
             g.err("refused_l2"))
     c.check(g.rc("no_module") not in (0, None) and
-            "xenmb-tcti: /dev/xenmb is missing" in g.err("no_module"),
+            tss2_line("ERROR", "open_device", "/dev/xenmb is missing").search(g.err("no_module")),
             "without the module: fails, says /dev/xenmb is missing", g.err("no_module"))
 
     # The kernel's audit trail names the tool and the locality.

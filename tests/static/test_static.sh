@@ -114,7 +114,7 @@ check "... the same exit code as the dynamic build ($dyn_rc)" '((info_rc == dyn_
 nodev "$bin" ek >/dev/null 2>"$work/ek.err"
 ek_rc=$?
 check "'xenmb ek' without /dev/xenmb: exit 3, through the built-in TCTI" \
-    '((ek_rc == 3)) && grep -q "xenmb-tcti: /dev/xenmb is missing" "$work/ek.err" ||
+    '((ek_rc == 3)) && grep -qE "^ERROR:tcti:\S*helper/tcti_xenmb\.c:[0-9]+:open_device\(\) /dev/xenmb is missing" "$work/ek.err" ||
      { cat "$work/ek.err"; false; }'
 "$bin" ek --tcti device:/dev/tpm0 >/dev/null 2>"$work/tcti.err"
 tcti_rc=$?

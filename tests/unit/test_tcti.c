@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "helper/tcti_log.h"
 #include "helper/tcti_xenmb.h"
 #include "helper/xenmb_dev.h"
 #include "tests/unit/tap.h"
@@ -375,15 +376,126 @@ static void test_finalize(void)
 	free(ctx);
 }
 
+/* TSS2_LOG as tpm2-tss reads it: "module+level", left to right. */
+static void test_log_levels(void)
+{
+	static const struct {
+		const char *spec;
+		enum tcti_log_level want;
+	} cases[] = {
+	    {NULL, TCTI_LOG_WARNING},
+	    {"", TCTI_LOG_WARNING},
+	    {"tcti+debug", TCTI_LOG_DEBUG},
+	    {"TCTI+DEBUG", TCTI_LOG_DEBUG},
+	    {"all+none", TCTI_LOG_NONE},
+	    {"all+ERROR,tcti+trace", TCTI_LOG_TRACE},
+	    {"tcti+trace,all+error", TCTI_LOG_ERROR},
+	    {"esys+debug", TCTI_LOG_WARNING},
+	    {"mytcti+debug", TCTI_LOG_WARNING},
+	    {"tcti+loud", TCTI_LOG_WARNING},
+	    {"tcti+debug,tcti+bogus", TCTI_LOG_DEBUG},
+	    {"tcti", TCTI_LOG_WARNING},
+	    {"+debug", TCTI_LOG_WARNING},
+	    {"all+info,", TCTI_LOG_INFO},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum tcti_log_level got =
+		    tcti_log_level_of(cases[i].spec, "tcti", TCTI_LOG_WARNING);
+
+		report(got == cases[i].want, "TSS2_LOG level for tcti",
+		       "'%s': got %d, want %d",
+		       cases[i].spec ? cases[i].spec : "(unset)", got,
+		       cases[i].want);
+	}
+	report(!strcmp(tcti_log_label(TCTI_LOG_ERROR), "ERROR") &&
+		   !strcmp(tcti_log_label(TCTI_LOG_WARNING), "WARNING") &&
+		   !strcmp(tcti_log_label(TCTI_LOG_DEBUG), "debug"),
+	       "level labels are tpm2-tss's (ERROR, WARNING, debug)", "-");
+}
+
+/*
+ * Whether @path holds a line that starts with @prefix and holds @part
+ * (after the source file's name, whose directory depends on the build).
+ */
+static bool log_has(const char *path, const char *prefix, const char *part)
+{
+	char line[512];
+	bool hit = false;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	while (!hit && fgets(line, sizeof(line), f))
+		hit = !strncmp(line, prefix, strlen(prefix)) &&
+		      strstr(line, "helper/tcti_xenmb.c:") &&
+		      strstr(line, part);
+	fclose(f);
+	return hit;
+}
+
+/*
+ * The lines themselves, written to TSS2_LOGFILE at TSS2_LOG=tcti+debug
+ * (main sets both before the TCTI first logs): a refused configuration
+ * at ERROR, a command and its return code at debug, and no bytes.
+ */
+static void test_log_lines(const char *path)
+{
+	TSS2_TCTI_CONTEXT *ctx;
+	uint8_t buf[64];
+	size_t size = sizeof(buf);
+	TSS2_RC rc;
+
+	report(log_has(path, "ERROR:tcti:",
+		       ":xenmb_tcti_parse_conf() unknown option 'foo=1'"),
+	       "a refused conf is an ERROR:tcti:FILE:LINE:FUNCTION() line",
+	       "not in %s", path);
+	reset_dev();
+	dev.rsp_len = 10;
+	dev.tag = 0x8001;
+	ctx = new_tcti("locality=2", &rc);
+	if (!report(ctx && !rc, "init for the log lines", "rc 0x%x", rc))
+		return;
+	Tss2_Tcti_Transmit(ctx, sizeof(get_random), get_random);
+	Tss2_Tcti_Receive(ctx, &size, buf, TSS2_TCTI_TIMEOUT_BLOCK);
+	dev.cmd_err = -EACCES;
+	Tss2_Tcti_Transmit(ctx, sizeof(get_random), get_random);
+	Tss2_Tcti_Finalize(ctx);
+	free(ctx);
+	report(log_has(path, "debug:tcti:",
+		       ":tcti_transmit() TPM2_GetRandom at locality 2: "
+		       "TPM_RC_SUCCESS"),
+	       "at tcti+debug, a command and its return code by name",
+	       "no debug line in %s", path);
+	report(log_has(path, "ERROR:tcti:",
+		       ":tcti_transmit() TPM2_GetRandom at locality 2: "),
+	       "a kernel refusal is an ERROR line naming the command",
+	       "no ERROR line in %s", path);
+	report(!log_has(path, "", "8001") && !log_has(path, "", "80 01"),
+	       "no line holds the command's bytes", "bytes found in %s", path);
+}
+
 int main(void)
 {
-	/* The TCTI's one-line errors would clutter the tally; drop them. */
+	char log_path[] = "/tmp/xenmb-tcti-log.XXXXXX";
+	int log_fd = mkstemp(log_path);
+
+	/* The TCTI's lines go to the file, which test_log_lines reads. */
+	if (log_fd < 0 || setenv("TSS2_LOGFILE", log_path, 1) ||
+	    setenv("TSS2_LOG", "all+none,tcti+debug", 1))
+		return 2;
+	close(log_fd);
+	/* xenmb_dev.c's own lines would clutter the tally; drop them. */
 	if (!freopen("/dev/null", "w", stderr))
 		return 2;
+	test_log_levels();
 	test_conf();
 	test_init();
 	test_exchange();
 	test_errno();
 	test_finalize();
+	test_log_lines(log_path);
+	unlink(log_path);
 	return tally();
 }
