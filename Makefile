@@ -46,7 +46,7 @@ PURE_SRCS := driver/policy.c driver/tpm_cmd.c driver/txt_heap.c \
 	driver/tcg_log.c
 HELPER_SRCS := helper/xenmb.c helper/cli.c helper/encoding.c helper/files.c \
 	helper/cmd_info.c helper/cmd_tpm_send.c \
-	helper/xenmb_dev.c helper/cmd_txt.c helper/cmd_eventlog.c \
+	helper/xenmb_dev.c helper/cmd_txt.c helper/txt_stat.c helper/cmd_eventlog.c \
 	helper/eventlog.c helper/eventlog_load.c \
 	helper/pcr.c helper/tpm12.c helper/tpm2_esys.c helper/cmd_ek.c \
 	helper/cmd_ak.c helper/cmd_quote.c helper/owner_secret.c \

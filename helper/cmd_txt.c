@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "cli.h"
 #include "eventlog.h"
 #include "subcommands.h"
+#include "txt_stat.h"
 #include "xenmb_dev.h"
 
 static const struct {
@@ -223,29 +225,65 @@ static void print_json_info(const struct xenmb_txt_info *t)
 	cli_print_json(o);
 }
 
+/*
+ * --format txt-stat: the heap copy too, when the kernel may read it (a
+ * heap it cannot read leaves the registers alone, as txt-stat does).
+ */
+static void print_txt_stat(int fd, const struct xenmb_txt_info *t)
+{
+	uint8_t *heap = NULL;
+	size_t got = 0;
+	int ret;
+
+	if (t->heap_status != EACCES && t->heap_size &&
+	    t->heap_size <= TXT_HEAP_MAX_SIZE) {
+		heap = malloc(t->heap_size);
+		ret = heap ? xenmb_txt_read_all(fd, XENMB_TXT_REGION_HEAP, 0, 0,
+						heap, t->heap_size, &got)
+			   : -ENOMEM;
+		if (ret) {
+			fprintf(stderr, "xenmb: no bios_data: the heap: %s\n",
+				xenmb_txt_strerror(ret));
+			got = 0;
+		}
+	}
+	txt_stat_print(stdout, t, heap, got);
+	free(heap);
+}
+
 int cmd_txt(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"format", required_argument, NULL, 'f'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct xenmb_txt_info info;
-	bool json = false;
+	bool json = false, txt_stat = false;
 	int fd, ret, c;
 
 	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
-		if (c != 'j')
+		if (c == 'j')
+			json = true;
+		else if (c == 'f' && !strcmp(optarg, "txt-stat"))
+			txt_stat = true;
+		else if (c == 'f')
+			return cli_usage_error("'txt --format' takes txt-stat");
+		else
 			return cli_usage_error("unknown option to 'txt'");
-		json = true;
 	}
 	if (optind != argc)
 		return cli_usage_error("'txt' takes no arguments");
+	if (json && txt_stat)
+		return cli_usage_error(
+		    "'txt' takes --json or --format, not both");
 
 	fd = cli_open_device();
 	if (fd < 0)
 		return EXIT_NO_DEVICE;
 	ret = xenmb_get_txt_info(fd, &info);
-	close(fd);
+	if (ret || !info.present || !txt_stat)
+		close(fd);
 	if (ret == -EACCES) {
 		fprintf(stderr, "xenmb: the TXT public space is not accessible "
 				"to this kernel (Xen or the E820 marks it "
@@ -271,7 +309,10 @@ int cmd_txt(int argc, char **argv)
 			(unsigned long long)info.base);
 		return EXIT_NOT_PRESENT;
 	}
-	if (json)
+	if (txt_stat) {
+		print_txt_stat(fd, &info);
+		close(fd);
+	} else if (json)
 		print_json_info(&info);
 	else
 		print_text(&info);

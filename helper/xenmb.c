@@ -32,9 +32,10 @@ static const struct command {
      "send one raw TPM command (HEX, or hex on stdin for -)\n"
      "            at locality N (0..3); prints the response and the TPM\n"
      "            return code by name"},
-    {"txt", cmd_txt, "txt [--json]",
+    {"txt", cmd_txt, "txt [--json | --format txt-stat]",
      "the Intel TXT registers decoded, the TXT heap and where\n"
-     "            the DRTM event log is"},
+     "            the DRTM event log is; --format txt-stat: in the\n"
+     "            layout of tboot's txt-stat --heap"},
     {"eventlog", cmd_eventlog,
      "eventlog [--drtm | --srtm | --file F] [--json | --raw]\n"
      "                      [--replay] [--check]",

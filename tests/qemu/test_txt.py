@@ -17,6 +17,7 @@ hang, a second call answers the same, the module unloads.
 import errno
 import os
 import re
+import struct
 import sys
 
 import harness
@@ -40,6 +41,88 @@ ECAM_ADDR = 0xB0000000
 # would live.
 HOLE_ADDR = 0x90000000
 NOT_RESERVED = "is not reserved memory, or a driver claims it"
+
+# Debian's txt-stat (package tboot, tests/deps.sh), and the LD_PRELOAD shim
+# that sends its one lseek() to 0xFED30000 to txt_base instead
+# (tests/qemu/txtstat-shim.c): everything else it reads, it reads itself
+# from /dev/mem. Bare Linux only: under Xen the blob lies past dom0's
+# high_memory, where read() of /dev/mem stops (README, "In Xen's PV dom0").
+TXT_STAT = "/usr/sbin/txt-stat"
+SHIM_IN_GUEST = "/usr/lib/txtstat-shim.so"
+# What txt-stat prints that 'xenmb txt --format txt-stat' leaves out: the
+# registers xenmb.ko does not read, each with its indented lines.
+TXT_STAT_UNREAD = ("E2STS", "QPIIF", "SINIT.BASE", "SINIT.SIZE", "DPR", "PUBLIC.KEY")
+BANNER = "*" * 59
+
+
+def build_shim():
+    """build/test/txtstat-shim.so from tests/qemu/txtstat-shim.c."""
+    out = os.path.join(harness.BUILD, "test", "txtstat-shim.so")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    harness.run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
+                 "-o", out + ".new", os.path.join(harness.HERE, "txtstat-shim.c"), "-ldl"])
+    os.replace(out + ".new", out)
+    return out
+
+
+def txt_stat_model(meta, blob=None):
+    """The lines --format txt-stat must print, from the generator's own
+    record and bytes, in the printf formats of tboot 1.10's txt-stat.c and
+    heap.c (field by field: names, order, %08x / %016x / %u / TRUE). No
+    @blob: the registers alone (a heap the kernel may not read)."""
+    r = {k: v["value"] for k, v in meta["public"]["regs"].items()}
+    sts, ests, dv = r["STS"], r["ESTS"], r["DIDVID"]
+    tf = lambda b: "TRUE" if b else "FALSE"
+    bits = [("senter_done", 0), ("sexit_done", 1), ("mem_config_lock", 6),
+            ("private_open", 7), ("locality_1_open", 15), ("locality_2_open", 16)]
+    lines = ["Intel(r) TXT Configuration Registers:", f"\tSTS: 0x{sts:08x}"]
+    lines += [f"\t    {n}: {tf(sts >> b & 1)}" for n, b in bits]
+    lines += [f"\tESTS: 0x{ests:02x}", f"\t    txt_reset: {tf(ests & 1)}",
+              f"\tERRORCODE: 0x{r['ERRORCODE']:08x}", f"\tDIDVID: 0x{dv:016x}",
+              f"\t    vendor_id: 0x{dv & 0xffff:x}", f"\t    device_id: 0x{dv >> 16 & 0xffff:x}",
+              f"\t    revision_id: 0x{dv >> 32 & 0xffff:x}",
+              f"\tFSBIF: 0x{r['VER_FSBIF']:016x}",
+              f"\tHEAP.BASE: 0x{r['HEAP_BASE']:08x}",
+              f"\tHEAP.SIZE: {r['HEAP_SIZE']}B (0x{r['HEAP_SIZE']:x})",
+              BANNER, f"\t TXT measured launch: {tf(sts & 1)}", BANNER]
+    if blob is None:
+        return lines
+    heap = meta["heap"]
+    at = heap["addr"] - meta["base"] + heap["bios_data"]["offset"]
+    size, ver, sinit, pd_base, pd_size, procs, flags = struct.unpack_from("<QIIQQIQ", blob, at)
+    lines += [f"bios_data (@0x{heap['addr'] + heap['bios_data']['offset'] + 8:x}, {size:x}):",
+              f"\t version: {ver}", f"\t bios_sinit_size: 0x{sinit:x} ({sinit})",
+              f"\t lcp_pd_base: 0x{pd_base:x}", f"\t lcp_pd_size: 0x{pd_size:x} ({pd_size})",
+              f"\t num_logical_procs: {procs}"]
+    if ver >= 3:
+        lines.append(f"\t flags: 0x{flags:08x}")
+    return lines
+
+
+def txt_stat_shared(real):
+    """txt-stat's lines without what xenmb does not read, and the names of
+    the blocks taken out: TXT_STAT_UNREAD's registers, the secrets flag,
+    BiosData's extended elements and everything after (tboot's log)."""
+    kept, dropped, skipping = [], [], False
+    for line in real.splitlines():
+        head = re.match(r"^\t([A-Z0-9.]+): ", line + " ")
+        if head:
+            skipping = head.group(1) in TXT_STAT_UNREAD
+            if skipping:
+                dropped.append(head.group(1))
+                continue
+        elif skipping and (line.startswith("\t    ") or not line):
+            continue
+        else:
+            skipping = False
+        if line.startswith("\t secrets flag set: "):
+            dropped.append("secrets")
+            continue
+        if line == "\t ext_data_elts[]:":
+            dropped.append("ext_data_elts")
+            break
+        kept.append(line)
+    return kept, dropped
 
 
 def iomem_entries(iomem):
@@ -82,6 +165,7 @@ def steps_for(meta):
         harness.Step("insmod", f"insmod /lib/modules/xenmb/xenmb.ko txt_base={meta['base']:#x}"),
         harness.Step("txt_json", "xenmb txt --json"),
         harness.Step("txt_text", "xenmb txt"),
+        harness.Step("txt_stat", "xenmb txt --format txt-stat"),
         harness.Step("list", "xenmb eventlog --drtm"),
         harness.Step("check", "xenmb eventlog --drtm --replay --check --json"),
         harness.Step("raw", 'xenmb eventlog --drtm --raw > "$R/drtm.raw"'),
@@ -110,6 +194,9 @@ def steps_for(meta):
         harness.Step("fixed_txt", "xenmb txt --json"),
         harness.Step("check_again", "xenmb eventlog --drtm --check"),
     ]
+    if not harness.XEN:
+        steps.insert(4, harness.Step("real_txt_stat", f"TXTSTAT_PUBLIC_AT={meta['base']:#x} "
+                                     f"LD_PRELOAD={SHIM_IN_GUEST} txt-stat --heap"))
     # Localities TXT has not opened (TXT.STS LOCALITYn.OPEN): not listed,
     # refused; opened again: back.
     sts = meta["public"]["regs"]["STS"]["value"]
@@ -164,6 +251,24 @@ def check_mode(c, mode, meta, blob, g):
             "the kernel parsed every record of the log(s)")
     c.check("SENTER.DONE" in g.out("txt_text") and FORMAT_NAME[meta["log_format"]] in g.out("txt_text"),
             "'xenmb txt' shows the status and the log kind", g.out("txt_text")[:300])
+    ours = g.out("txt_stat").splitlines()
+    c.equal(g.rc("txt_stat"), 0, "'xenmb txt --format txt-stat' exits 0")
+    c.equal(ours, txt_stat_model(meta, blob),
+            "--format txt-stat: every line as txt-stat's printf formats give the generator's "
+            "registers and BiosData")
+    if not harness.XEN:
+        # The real txt-stat on the same heap: line by line, but for the
+        # bios_data address (txt-stat prints its own copy's).
+        real, dropped = txt_stat_shared(g.out("real_txt_stat"))
+        c.equal(g.rc("real_txt_stat"), 0, "Debian's txt-stat --heap runs on the emulated launch")
+        want_dropped = list(TXT_STAT_UNREAD) + ["secrets", "ext_data_elts"]
+        c.check(dropped == want_dropped,
+                "... and all it prints beyond --format txt-stat is the registers xenmb does "
+                "not read, the secrets flag, BiosData's elements and the tboot log line",
+                f"dropped {dropped!r}, want {want_dropped!r}:\n{g.out('real_txt_stat')}")
+        unaddr = lambda ls: [re.sub(r"^bios_data \(@0x[0-9a-f]+,", "bios_data (@,", x) for x in ls]
+        c.equal(unaddr(ours), unaddr(real),
+                "--format txt-stat equals the real txt-stat's lines, line by line")
 
     c.equal(g.rc("list"), 0, "'xenmb eventlog --drtm' lists the log")
     c.check("EVTYPE_HASH_START" in g.out("list"), "the listing names the DRTM event types",
@@ -293,6 +398,7 @@ def steps_unusable():
         harness.Step("txt_text", "timeout -s KILL 30 xenmb txt"),
         harness.Step("txt_json", "timeout -s KILL 30 xenmb txt --json"),
         harness.Step("txt_again", "timeout -s KILL 30 xenmb txt"),
+        harness.Step("txt_stat", "timeout -s KILL 30 xenmb txt --format txt-stat"),
         harness.Step("eventlog", "timeout -s KILL 30 xenmb eventlog --drtm"),
         harness.Step("info", "timeout -s KILL 30 xenmb info"),
         harness.Step("rmmod", "rmmod xenmb"),
@@ -337,6 +443,9 @@ def check_unusable(c, meta, g):
     c.equal((g.rc("txt_again"), g.out("txt_again"), g.err("txt_again")),
             (g.rc("txt_text"), g.out("txt_text"), g.err("txt_text")),
             "a second 'xenmb txt' answers the same (no hang, no held lock)")
+    c.equal((g.rc("txt_stat"), g.out("txt_stat").splitlines()), (13, txt_stat_model(meta)),
+            "'xenmb txt --format txt-stat': the registers in txt-stat's layout, no bios_data, "
+            "exit 13")
     c.check(g.rc("eventlog") not in (None, 0, 137),
             "'xenmb eventlog --drtm' fails cleanly (no log to read, no hang)",
             f"rc {g.rc('eventlog')}")
@@ -382,6 +491,10 @@ def main(argv):
         if not modes:
             return c.finish()
     binaries = harness.guest_binaries()
+    if not harness.XEN:
+        binaries = dict(binaries, bins=binaries["bins"] + [TXT_STAT],
+                        files=binaries.get("files", []) +
+                        [f"{build_shim()}:{SHIM_IN_GUEST}"])
     for mode in modes:
         d = harness.launch_dir("txt", mode)
         os.makedirs(d, exist_ok=True)
