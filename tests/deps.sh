@@ -22,9 +22,6 @@ packages=(
     # tests/kernels/param_flags.py reads the module's parameters (run by
     # Debian's /usr/bin/python3).
     python3-pyelftools
-    # tests/qemu/test_txt.py runs Debian's txt-stat in the guest to judge
-    # 'xenmb txt --format txt-stat' line by line.
-    tboot
 )
 
 missing=()

@@ -78,4 +78,15 @@ if [[ ! -s $XEN_ELF ]]; then
     mv "$root/xen.elf" "$XEN_ELF"
 fi
 
+# Debian's txt-stat (package tboot), which test_txt.py runs in the guest to
+# judge 'xenmb txt --format txt-stat' line by line. Unpacked, never
+# installed: installing tboot would add grub.d scripts (tboot boot
+# entries) to the machine that runs the tests.
+TXT_STAT=$XENMB_CACHE/tboot/txt-stat
+if [[ ! -x $TXT_STAT ]]; then
+    unpack_deb tboot tboot
+    mkdir -p "$(dirname "$TXT_STAT")"
+    mv "$deb_root/usr/sbin/txt-stat" "$TXT_STAT"
+fi
+
 echo "KVER=$KVER"

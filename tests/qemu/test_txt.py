@@ -47,7 +47,9 @@ NOT_RESERVED = "is not reserved memory, or a driver claims it"
 # (tests/qemu/txtstat-shim.c): everything else it reads, it reads itself
 # from /dev/mem. Bare Linux only: under Xen the blob lies past dom0's
 # high_memory, where read() of /dev/mem stops (README, "In Xen's PV dom0").
-TXT_STAT = "/usr/sbin/txt-stat"
+# Unpacked from Debian's tboot package by tests/qemu/setup.sh.
+TXT_STAT = os.path.join(os.environ.get("XENMB_CACHE") or os.path.join(harness.BUILD, "cache"),
+                        "tboot", "txt-stat")
 SHIM_IN_GUEST = "/usr/lib/txtstat-shim.so"
 # What txt-stat prints that 'xenmb txt --format txt-stat' leaves out: the
 # registers xenmb.ko does not read, each with its indented lines.
