@@ -42,6 +42,8 @@ HELPER_CFLAGS := -std=gnu11 -O2 -g $(WARN) \
 	-DXENMB_VERSION='"$(VERSION)"' $(CFLAGS)
 HELPER_LIBS := -ljson-c -ltss2-esys -ltss2-tctildr -ltss2-rc -ltss2-mu \
 	-lcrypto -lkeyutils
+# tpm2_esys.c reads the EK's and the AK's public areas through SAPI.
+HELPER_LIBS += -ltss2-sys
 PURE_SRCS := driver/policy.c driver/tpm_cmd.c driver/txt_heap.c \
 	driver/tcg_log.c
 HELPER_SRCS := helper/xenmb.c helper/cli.c helper/encoding.c helper/files.c \

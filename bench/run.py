@@ -107,6 +107,7 @@ def guest_steps(n, nonce):
         # whose console is quiet or that runs auditd.
         harness.Step("quiet", "dmesg -n 1"),
         harness.Step("ak", "xenmb ak --name && mkdir -p /tmp/tq"),
+    ] + count_steps(nonce) + [
         harness.Step("cmd", f"{bench} cmd {n['cmd']}"),
         harness.Step("locality", f"{bench} locality {n['loc']} {n['block']}"),
         # Diagnosis for b: switching locality on every command, so QEMU
@@ -123,6 +124,107 @@ def guest_steps(n, nonce):
         # line; keep the rest of the kernel log.
         harness.Step("kernel", "dmesg | grep -v 'type=1316'; dmesg -c > /dev/null"),
     ]
+
+
+def quote_lines(nonce, tcti, out):
+    """Row c's two command lines over @tcti, their files in @out/x and @out/t."""
+    xq = (f"xenmb quote --tcti {tcti} --nonce {base64.b64encode(nonce).decode()} "
+          f"--pcrs {QUOTE_PCRS} --out {out}/x")
+    tq = (f"tpm2_quote -T {tcti} -c {AK_HANDLE} -l {QUOTE_PCRS} -q {nonce.hex()} "
+          f"-g sha256 -m {out}/t/quote.msg -s {out}/t/quote.sig -o {out}/t/quote.pcrs")
+    return {"xenmb": xq, "tpm2": tq}
+
+
+# The programs of row c, counted: one step per program and way of counting.
+COUNTS = [(who, how) for how in ("audit", "strace") for who in ("xenmb", "tpm2")]
+
+
+def count_steps(nonce):
+    """Row c's command lines once more each, to count the TPM commands each
+    program sends for the same output (AK 0x81018000's quote of the same
+    PCRs, their values out): from xenmb's audit records, both programs
+    over /dev/xenmb (the xenmb TCTI), and from strace's record of the
+    write()s to /dev/tpm0, both over the device TCTI (one write() per
+    command). Run before the long series, while the kernel log is short."""
+    steps = []
+    for who, how in COUNTS:
+        if how == "audit":
+            line = quote_lines(nonce, "xenmb", "/tmp/ca")[who]
+            # The kernel log after the run's first line of its own.
+            cmd = (f'n0=$(dmesg | wc -l) && {line} > /dev/null && '
+                   f'dmesg | tail -n +$((n0 + 1))')
+        else:
+            line = quote_lines(nonce, "device:/dev/tpm0", "/tmp/cs")[who]
+            cmd = (f"strace -f -y -xx -s 10 -e trace=write -o /tmp/cs.{who} {line} "
+                   f"> /dev/null && grep 'write(' /tmp/cs.{who}")
+        steps.append(harness.Step(f"count_{who}_{how}",
+                                  "mkdir -p /tmp/ca/t /tmp/cs/t && " + cmd))
+    return steps
+
+
+# A write() as strace -y -xx -s 10 shows it: the file descriptor's path
+# and the first 10 bytes (a TPM command's header), both as \xNN.
+WRITE_RE = re.compile(r'write\(\d+<((?:\\x[0-9a-f]{2})+)>, "((?:\\x[0-9a-f]{2}){10})"')
+
+
+def unescape(xs):
+    return bytes.fromhex(xs.replace("\\x", ""))
+
+
+def tpm0_commands(strace):
+    """The command codes of the write()s to /dev/tpm0 in @strace, in order."""
+    return [int.from_bytes(unescape(m.group(2))[6:10], "big")
+            for m in WRITE_RE.finditer(strace) if unescape(m.group(1)) == b"/dev/tpm0"]
+
+
+def command_counts(c, g):
+    """{(who, how): [command code, ...]} from the count steps, in the
+    order sent, and {code: name} from the audit records (the driver's
+    table). Checks each program sent the same commands counted both ways,
+    and xenmb no more than tpm2_quote (issue 14: a quote costs no more
+    round trips than tpm2_quote's)."""
+    codes, names = {}, {}
+    for who, how in COUNTS:
+        out = g.out(f"count_{who}_{how}")
+        if how == "audit":
+            recs = [r for r in harness.audit_records(out) if r.get("op") == "xenmb_tpm_cmd"]
+            # code=? is a command too short to have one: count it as -1.
+            code = [int(r["code"], 16) if r.get("code", "?") != "?" else -1 for r in recs]
+            codes[(who, how)] = code
+            names.update(zip(code, (r.get("cmd", "?") for r in recs)))
+        else:
+            codes[(who, how)] = tpm0_commands(out)
+    for who in ("xenmb", "tpm2"):
+        a, s = codes[(who, "audit")], codes[(who, "strace")]
+        c.check(a and s in (a, [TCTI_PROBE] + a), f"{PROGRAM[who]}: the TPM commands of "
+                f"the audit records ({len(a)}) are those written to /dev/tpm0 ({len(s)}), "
+                "but for the device TCTI's probe", f"{a} / {s}")
+    for how in ("audit", "strace"):
+        x, t = codes[("xenmb", how)], codes[("tpm2", how)]
+        c.check(x and t and len(x) <= len(t), f"xenmb quote sends no more TPM commands than "
+                f"tpm2_quote ({how}): {len(x)} <= {len(t)}", f"{x} / {t}")
+    return codes, names
+
+
+PROGRAM = {"xenmb": "xenmb quote", "tpm2": "tpm2_quote"}
+# tpm2-tss's device TCTI (3.x) sends TPM2_GetRandom(8) when it opens the
+# device, to learn whether the driver returns a response in parts.
+TCTI_PROBE = 0x17B
+
+
+def count_lines(codes, names):
+    """RESULTS.md's lines on the command counts, beside row c."""
+    out = ["", "TPM commands per quote, row c's command lines run once more each: "
+           "counted in xenmb's audit records (both programs over /dev/xenmb) and "
+           "as write()s to /dev/tpm0 in strace (both over the device TCTI).", ""]
+    for who in ("xenmb", "tpm2"):
+        a, s = codes.get((who, "audit"), []), codes.get((who, "strace"), [])
+        seq = ", ".join(names.get(x, hex(x)).replace("TPM2_", "") for x in a)
+        probe = " (the device TCTI's GetRandom(8) probe at open, then the same)" \
+            if s[:1] == [TCTI_PROBE] and s[1:] == a else ""
+        out.append(f"* {PROGRAM[who]}: {len(a)} in the audit records, {len(s)} in "
+                   f"strace{probe}: {seq}")
+    return out
 
 
 def xen_steps(n):
@@ -145,7 +247,7 @@ def xen_steps(n):
 def guest_binaries():
     binaries = harness.tcti_binaries(tools=("tpm2_quote",))
     harness.run(["make", "-s", "-C", harness.REPO, "bench-tool"])
-    binaries["bins"].append(os.path.join(harness.BUILD, "xenmb-bench"))
+    binaries["bins"] += [os.path.join(harness.BUILD, "xenmb-bench"), "/usr/bin/strace"]
     binaries["libs"].append(DEVICE_TCTI)
     return binaries
 
@@ -521,8 +623,9 @@ DATED_HEADING = "## Dated figures"
 
 
 def write_results(path, rows, series, info, n, load_before, load_after, smoke, log_info,
-                  audited, note, xen):
-    """@xen: the Xen dom0 boot's rows, series, hypervisor and audited."""
+                  audited, note, xen, counts):
+    """@xen: the Xen dom0 boot's rows, series, hypervisor and audited;
+    @counts: count_lines()."""
     m = info
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     out = [
@@ -552,7 +655,7 @@ def write_results(path, rows, series, info, n, load_before, load_after, smoke, l
         f"({'+'.join(log_info['banks'])}, {log_info['log_bytes']} bytes). "
         f"Audit records in the guest's kernel log: {audited}.",
         "",
-    ] + table(rows) + [
+    ] + table(rows) + counts + [
         "",
         "### Bare Linux and Xen dom0",
         "",
@@ -739,6 +842,8 @@ def main(argv):
     series["startup.tpm2"] = startup.get("exec.b", [])
     rounds = series_of(g.out("clients"))[1]
     check_quotes(c, g, nonce)
+    check_steps(c, g, [f"count_{who}_{how}" for who, how in COUNTS])
+    codes, names = command_counts(c, g)
     problems = harness.kernel_problems(g.out("kernel"))
     c.check(not problems, "no oops, WARN or BUG in the guest", "\n    ".join(problems[:5]))
 
@@ -770,7 +875,7 @@ def main(argv):
     audited = g.out("audited").strip() or "?"
     xen = dict(rows=xen_rows, series=xen_series, hypervisor=hypervisor, audited=xen_audited)
     write_results(path, rows, series, machine(), n, load_before, load_after, a.smoke, log_info,
-                  audited, a.note, xen)
+                  audited, a.note, xen, count_lines(codes, names))
     with open(os.path.join(work, "raw.json"), "w") as f:
         json.dump(dict(series=series, rounds=rounds,
                        xen=dict(series=xen_series, rounds=xen_rounds)), f)

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <tss2/tss2_mu.h>
 #include <tss2/tss2_rc.h>
+#include <tss2/tss2_sys.h>
 #include <tss2/tss2_tctildr.h>
 #include <unistd.h>
 
@@ -78,6 +80,7 @@ int tpm2_open(struct tpm2_ctx *ctx, const char *conf)
 
 	ctx->esys = NULL;
 	ctx->tcti = NULL;
+	tpm2_forget_keys(ctx);
 	if (!conf)
 		conf = XENMB_TCTI_DEFAULT;
 	rc = tcti_open(conf, &ctx->tcti);
@@ -317,34 +320,119 @@ static bool matches_template(const TPM2B_PUBLIC *pub, const TPM2B_PUBLIC *tpl)
 		   b->parameters.rsaDetail.scheme.scheme;
 }
 
-/* Loads the persistent key at @handle after checking it is what we want. */
+/* The run's record of the key at @handle, or NULL for other handles. */
+static struct tpm2_known_key *known_key(struct tpm2_ctx *ctx,
+					TPM2_HANDLE handle)
+{
+	if (handle == TPM2_EK_HANDLE)
+		return &ctx->keys[0];
+	if (handle == TPM2_AK_HANDLE)
+		return &ctx->keys[1];
+	return NULL;
+}
+
+void tpm2_forget_keys(struct tpm2_ctx *ctx)
+{
+	memset(ctx->keys, 0, sizeof(ctx->keys));
+}
+
+/*
+ * The TPM's answer for a handle with no object behind it: TPM_RC_HANDLE,
+ * a format-one code, whatever handle number it names (bits 8-11).
+ */
+static bool rc_no_object(TSS2_RC rc)
+{
+	const TSS2_RC fmt1_code = TPM2_RC_FMT1 | 0x3FU;
+
+	return (rc & TSS2_RC_LAYER_MASK) == TSS2_TPM_RC_LAYER &&
+	       (rc & fmt1_code) == TPM2_RC_HANDLE;
+}
+
+/*
+ * Reads the public area and name of the persistent key at @handle into
+ * the run's record, or finds there is none (*@exists false): one
+ * TPM2_ReadPublic. It goes through SAPI on the raw handle because
+ * ESAPI's Esys_TR_FromTPMPublic logs an error for an empty handle, and
+ * because what it reads stays inside the ESYS_TR, where only another
+ * ReadPublic would get it out.
+ */
+static int read_persistent(struct tpm2_ctx *ctx, TPM2_HANDLE handle,
+			   const char *what, bool *exists)
+{
+	struct tpm2_known_key *key = known_key(ctx, handle);
+	TPM2B_NAME qualified = {0};
+	TSS2_SYS_CONTEXT *sys = NULL;
+	TSS2_RC rc;
+
+	*exists = false;
+	key->handle = 0;
+	rc = Esys_GetSysContext(ctx->esys, &sys);
+	if (!rc)
+		rc = Tss2_Sys_ReadPublic(sys, handle, NULL, &key->pub,
+					 &key->name, &qualified, NULL);
+	if (rc_no_object(rc))
+		return 0;
+	if (rc)
+		return tpm2_fail(what, rc);
+	key->handle = handle;
+	*exists = true;
+	return 0;
+}
+
+/*
+ * An ESYS_TR for the key read_persistent() found, with no TPM command:
+ * ESAPI's serialized form of a key object (handle, name, resource type,
+ * public area, as Esys_TR_Serialize writes it and tpm2-tools keeps it in
+ * context files) built from what the TPM just said.
+ */
+static TSS2_RC key_object(struct tpm2_ctx *ctx,
+			  const struct tpm2_known_key *key, ESYS_TR *out)
+{
+	static const UINT32 esys_key_resource = 1; /* IESYSC_KEY_RSRC */
+	uint8_t buf[sizeof(TPM2_HANDLE) + sizeof(TPM2B_NAME) + sizeof(UINT32) +
+		    sizeof(TPM2B_PUBLIC)];
+	size_t len = 0;
+	TSS2_RC rc;
+
+	rc = Tss2_MU_TPM2_HANDLE_Marshal(key->handle, buf, sizeof(buf), &len);
+	if (!rc)
+		rc = Tss2_MU_TPM2B_NAME_Marshal(&key->name, buf, sizeof(buf),
+						&len);
+	if (!rc)
+		rc = Tss2_MU_UINT32_Marshal(esys_key_resource, buf, sizeof(buf),
+					    &len);
+	if (!rc)
+		rc = Tss2_MU_TPM2B_PUBLIC_Marshal(&key->pub, buf, sizeof(buf),
+						  &len);
+	if (!rc)
+		rc = Esys_TR_Deserialize(ctx->esys, buf, len, out);
+	return rc;
+}
+
+/*
+ * Loads the persistent key read_persistent() found at @handle, after
+ * checking it is what we want.
+ */
 static int load_persistent(struct tpm2_ctx *ctx, TPM2_HANDLE handle,
 			   const TPM2B_PUBLIC *tpl, const char *what,
 			   ESYS_TR *out)
 {
-	TPM2B_PUBLIC *pub = NULL;
+	const struct tpm2_known_key *key = known_key(ctx, handle);
 	TSS2_RC rc;
-	int ret;
 
-	rc = Esys_TR_FromTPMPublic(ctx->esys, handle, ESYS_TR_NONE,
-				   ESYS_TR_NONE, ESYS_TR_NONE, out);
-	if (rc)
-		return tpm2_fail(what, rc);
-	ret = tpm2_read_public(ctx, *out, &pub, NULL);
-	if (ret) {
-		tpm2_forget(ctx, out);
-		return ret;
-	}
-	if (!matches_template(pub, tpl)) {
+	if (!matches_template(&key->pub, tpl)) {
 		xenmb_error("xenmb: the key at persistent handle 0x%08x is not "
 			    "an RSA-2048 %s as xenmb makes it; evict it "
 			    "(tpm2_evictcontrol) or use another TPM\n",
 			    handle, handle == TPM2_EK_HANDLE ? "EK" : "AK");
-		tpm2_forget(ctx, out);
-		ret = EXIT_TPM_ERROR;
+		return EXIT_TPM_ERROR;
 	}
-	Esys_Free(pub);
-	return ret;
+	rc = key_object(ctx, key, out);
+	if (rc) {
+		*out = ESYS_TR_NONE;
+		return tpm2_fail(what, rc);
+	}
+	return 0;
 }
 
 /* Makes the transient @obj persistent at @handle, then flushes @obj. */
@@ -383,7 +471,8 @@ int tpm2_ek_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ek,
 
 	*ek = ESYS_TR_NONE;
 	*created = false;
-	ret = tpm2_handle_exists(ctx, TPM2_EK_HANDLE, &exists);
+	ret = read_persistent(ctx, TPM2_EK_HANDLE,
+			      "loading the EK at 0x81010001", &exists);
 	if (ret)
 		return ret;
 	if (exists)
@@ -464,7 +553,8 @@ int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
 
 	*ak = ESYS_TR_NONE;
 	*created = false;
-	ret = tpm2_handle_exists(ctx, TPM2_AK_HANDLE, &exists);
+	ret = read_persistent(ctx, TPM2_AK_HANDLE,
+			      "loading the AK at 0x81018000", &exists);
 	if (ret)
 		return ret;
 	if (exists)
@@ -510,15 +600,46 @@ out:
 	return ret;
 }
 
+/* Copies of @key's public area and name, for the caller to Esys_Free. */
+static int key_copy(const struct tpm2_known_key *key, TPM2B_PUBLIC **pub,
+		    TPM2B_NAME **name)
+{
+	/* Esys_Free is free(): what ESAPI returns is malloc()ed too. */
+	*pub = malloc(sizeof(**pub));
+	*name = malloc(sizeof(**name));
+	if (*pub && *name) {
+		**pub = key->pub;
+		**name = key->name;
+		return 0;
+	}
+	free(*pub);
+	free(*name);
+	*pub = NULL;
+	*name = NULL;
+	xenmb_error("xenmb: out of memory\n");
+	return EXIT_KERNEL;
+}
+
 int tpm2_read_public(struct tpm2_ctx *ctx, ESYS_TR obj, TPM2B_PUBLIC **pub,
 		     TPM2B_NAME **name)
 {
+	struct tpm2_known_key *key = NULL;
+	TPM2_HANDLE handle;
 	TSS2_RC rc;
 
+	if (!Esys_TR_GetTpmHandle(ctx->esys, obj, &handle))
+		key = known_key(ctx, handle);
+	if (key && key->handle == handle)
+		return key_copy(key, pub, name);
 	rc = Esys_ReadPublic(ctx->esys, obj, ESYS_TR_NONE, ESYS_TR_NONE,
 			     ESYS_TR_NONE, pub, name, NULL);
 	if (rc)
 		return tpm2_fail("TPM2_ReadPublic", rc);
+	if (key) {
+		key->handle = handle;
+		key->pub = **pub;
+		key->name = **name;
+	}
 	return 0;
 }
 

@@ -36,9 +36,21 @@ struct tpm2_auth {
 
 void tpm2_auth_clear(struct tpm2_auth *auth);
 
+/*
+ * The public area and name of a persistent key (EK, AK) as the TPM last
+ * reported them in this run: every TPM2_ReadPublic is a round trip, and a
+ * quote would otherwise read the AK's three times.
+ */
+struct tpm2_known_key {
+	TPM2_HANDLE handle; /* 0: slot empty */
+	TPM2B_PUBLIC pub;
+	TPM2B_NAME name;
+};
+
 struct tpm2_ctx {
 	ESYS_CONTEXT *esys;
 	TSS2_TCTI_CONTEXT *tcti;
+	struct tpm2_known_key keys[2]; /* the EK's and the AK's */
 };
 
 /*
@@ -127,9 +139,19 @@ int tpm2_ek_policy(struct tpm2_ctx *ctx, const struct tpm2_auth *auth,
 int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
 		bool *created);
 
-/* The public area and name of a loaded object; Esys_Free them. */
+/*
+ * The public area and name (both wanted) of a loaded object; Esys_Free
+ * them. Those of the EK and the AK come from what this run read already,
+ * when it did.
+ */
 int tpm2_read_public(struct tpm2_ctx *ctx, ESYS_TR obj, TPM2B_PUBLIC **pub,
 		     TPM2B_NAME **name);
+
+/*
+ * Forgets the keys' public areas tpm2_read_public() keeps: after a
+ * TPM2_Clear, which evicts the owner's persistent keys.
+ */
+void tpm2_forget_keys(struct tpm2_ctx *ctx);
 
 /* Writes an RSA or ECC public area as PEM SubjectPublicKeyInfo; 0 or -errno. */
 int tpm2_write_pem(const TPM2B_PUBLIC *pub, FILE *out);

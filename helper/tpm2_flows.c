@@ -215,6 +215,7 @@ int tpm2_flow_owner_clear(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret)
 				ESYS_TR_NONE, ESYS_TR_NONE);
 	if (rc)
 		return lockout_fail("TPM2_Clear (lockout authorization)", rc);
+	tpm2_forget_keys(ctx); /* Clear evicted the owner's keys */
 	return 0;
 }
 
