@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "encoding.h"
 #include "eventlog_load.h"
 #include "files.h"
+#include "quote_json.h"
 #include "subcommands.h"
 #include "tpm12_attest.h"
 #include "tpm12_flows.h"
@@ -82,76 +82,6 @@ static int write_pcrs_file(const char *path, const TPML_PCR_SELECTION *sel,
 	return ret;
 }
 
-/* Strict base64 of at most TPM2_QUOTE_NONCE_MAX bytes; 0 or -1. */
-static int decode_nonce(const char *text, TPM2B_DATA *nonce)
-{
-	size_t len;
-	uint8_t *buf = base64_decode(text, &len);
-	int ret = buf && len && len <= TPM2_QUOTE_NONCE_MAX ? 0 : -1;
-
-	if (!ret) {
-		nonce->size = (uint16_t)len;
-		memcpy(nonce->buffer, buf, len);
-	}
-	free(buf);
-	return ret;
-}
-
-static void add_hex(struct json_object *o, const char *key, const void *data,
-		    size_t len)
-{
-	char *h = hex_encode(data, len);
-
-	json_object_object_add(o, key, json_object_new_string(h ? h : ""));
-	free(h);
-}
-
-/* The event logs saved beside the quote in @dir, if any, in base64. */
-static void add_saved_logs(struct json_object *o, const char *dir)
-{
-	char path[FILES_PATH_MAX];
-
-	if (dir && !files_path_in(path, dir, "srtm.log"))
-		cli_json_add_file_b64(o, "srtm_log", path);
-	if (dir && !files_path_in(path, dir, "drtm.log"))
-		cli_json_add_file_b64(o, "drtm_log", path);
-}
-
-static struct json_object *quote_json(const TPM2B_DATA *nonce,
-				      const struct tpm2_quote_result *q,
-				      const char *dir)
-{
-	const TPML_PCR_SELECTION *sel = &q->sel;
-	struct json_object *o = json_object_new_object();
-	struct json_object *pcrs = json_object_new_object();
-	char key[4];
-	uint32_t b;
-	int pcr;
-
-	cli_json_add_b64(o, "nonce", nonce->buffer, nonce->size);
-	cli_json_add_b64(o, "attest", q->attest->attestationData,
-			 q->attest->size);
-	cli_json_add_b64(o, "signature", q->sig_blob, q->sig_len);
-	add_hex(o, "ak_name", q->ak_name->name, q->ak_name->size);
-	for (b = 0; b < sel->count; b++) {
-		struct json_object *bank = json_object_new_object();
-
-		for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
-			if (!(tpm2_selection_mask(&sel->pcrSelections[b]) &
-			      (1U << pcr)))
-				continue;
-			snprintf(key, sizeof(key), "%d", pcr);
-			add_hex(bank, key, q->vals[b].value[pcr],
-				q->vals[b].size);
-		}
-		json_object_object_add(pcrs, tpm2_bank_name(q->vals[b].alg),
-				       bank);
-	}
-	json_object_object_add(o, "pcrs", pcrs);
-	add_saved_logs(o, dir);
-	return o;
-}
-
 /* Writes the checkquote files and the event logs into @dir. */
 static int write_dir(const char *dir, const struct tpm2_quote_result *q)
 {
@@ -205,38 +135,11 @@ static int write_dir12(const char *dir, const struct tpm12_quote_result *q)
 	return ret;
 }
 
-static struct json_object *quote_json12(const TPM2B_DATA *nonce,
-					const struct tpm12_quote_result *q,
-					const char *dir)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *bank = json_object_new_object();
-	struct json_object *pcrs = json_object_new_object();
-	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8];
-	unsigned int i;
-
-	cli_json_add_b64(o, "nonce", nonce->buffer, nonce->size);
-	cli_json_add_b64(o, "quote", q->blob, q->blob_len);
-	cli_json_add_b64(o, "composite", q->composite.data, q->composite.len);
-	cli_json_add_b64(o, "signature", q->signature.data, q->signature.len);
-	tpm12_key_pubkey_sha1_hex(&q->aik.info, hex);
-	json_object_object_add(o, "aik_pubkey_sha1",
-			       json_object_new_string(hex));
-	for (i = 0; i < q->pcrs.count; i++) {
-		hex_encode_to(q->pcrs.values[i], TPM12_DIGEST_LEN, hex);
-		snprintf(idx, sizeof(idx), "%u", q->pcrs.pcr_index[i]);
-		json_object_object_add(bank, idx, json_object_new_string(hex));
-	}
-	json_object_object_add(pcrs, "sha1", bank);
-	json_object_object_add(o, "pcrs", pcrs);
-	add_saved_logs(o, dir);
-	return o;
-}
-
 /* quote on a TPM 1.2 (tpm12_attest.h): every PCR of its one bank. */
 static int quote12(const TPM2B_DATA *nonce, const char *dir, bool json)
 {
 	struct tpm12_quote_result *q = calloc(1, sizeof(*q));
+	struct quote_logs logs;
 	struct t12 *c;
 	int ret;
 
@@ -248,8 +151,11 @@ static int quote12(const TPM2B_DATA *nonce, const char *dir, bool json)
 	ret = tpm12_flow_quote(c, nonce->buffer, nonce->size, q);
 	if (!ret && dir)
 		ret = write_dir12(dir, q);
-	if (!ret && (json || !dir))
-		cli_print_json(quote_json12(nonce, q, dir));
+	if (!ret && (json || !dir)) {
+		quote_logs_read_dir(&logs, dir);
+		cli_print_json(quote_json_tpm12(nonce, q, &logs));
+		quote_logs_free(&logs);
+	}
 	tpm12_close(c);
 out:
 	explicit_bzero(q, sizeof(*q));
@@ -270,6 +176,7 @@ int cmd_quote(int argc, char **argv)
 	const char *tcti = NULL, *nonce_text = NULL, *spec = NULL, *dir = NULL;
 	struct tpm2_quote_result *q = NULL;
 	TPML_PCR_SELECTION sel = {0};
+	struct quote_logs logs;
 	struct tpm2_ctx ctx;
 	TPM2B_DATA nonce;
 	bool json = false;
@@ -300,7 +207,7 @@ int cmd_quote(int argc, char **argv)
 		return cli_usage_error("'quote' takes no arguments");
 	if (!nonce_text)
 		return cli_usage_error("'quote' needs --nonce BASE64");
-	if (decode_nonce(nonce_text, &nonce))
+	if (quote_nonce_decode(nonce_text, &nonce))
 		return cli_usage_error("--nonce wants base64 of 1 to 64 bytes");
 	/*
 	 * Refused before the TPM is asked (the file names are checked again
@@ -325,8 +232,11 @@ int cmd_quote(int argc, char **argv)
 	ret = tpm2_flow_quote(&ctx, &nonce, spec ? &sel : NULL, &q);
 	if (!ret && dir)
 		ret = write_dir(dir, q);
-	if (!ret && (json || !dir))
-		cli_print_json(quote_json(&nonce, q, json ? dir : NULL));
+	if (!ret && (json || !dir)) {
+		quote_logs_read_dir(&logs, json ? dir : NULL);
+		cli_print_json(quote_json_tpm2(&nonce, q, &logs));
+		quote_logs_free(&logs);
+	}
 	tpm2_quote_result_free(q);
 	tpm2_close(&ctx);
 	return ret;

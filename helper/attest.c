@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "attest.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "encoding.h"
+#include "exit_codes.h"
+#include "files.h"
+#include "quote_json.h"
+#include "report.h"
+#include "tpm12_attest.h"
+#include "tpm12_challenge.h"
+#include "tpm12_flows.h"
+#include "tpm2_flows.h"
+#include "tpm2_parse.h"
+
+struct attest {
+	bool tpm12;
+	bool linked; /* the link below is open */
+	const char *tcti;
+	struct tpm2_ctx ctx;
+	struct t12 *c;
+};
+
+int attest_open(struct attest **a, const char *tcti)
+{
+	*a = calloc(1, sizeof(**a));
+	if (!*a)
+		return EXIT_KERNEL;
+	(*a)->tcti = tcti;
+	(*a)->tpm12 = !tcti && tpm12_is_family();
+	return 0;
+}
+
+void attest_close(struct attest *a)
+{
+	if (!a)
+		return;
+	if (a->linked && a->tpm12)
+		tpm12_close(a->c);
+	else if (a->linked)
+		tpm2_close(&a->ctx);
+	free(a);
+}
+
+/* Opens the link to the TPM the first time an operation needs it. */
+static int link_tpm(struct attest *a)
+{
+	int ret;
+
+	if (a->linked)
+		return 0;
+	ret = a->tpm12 ? tpm12_open(&a->c, tpm2_owner_config)
+		       : tpm2_open(&a->ctx, a->tcti);
+	a->linked = !ret;
+	return ret;
+}
+
+/*
+ * ESAPI's own error lines for the owner and NV flows would repeat ours;
+ * ours say what to do. The caller's TSS2_LOG wins.
+ */
+static void quiet_esapi(void)
+{
+	setenv("TSS2_LOG", "all+NONE", 0);
+}
+
+int attest_owner_owned(struct attest *a, bool *owned)
+{
+	struct tpm12_owner_state st12;
+	struct tpm2_owner_state st;
+	int ret;
+
+	if (!a->tpm12)
+		quiet_esapi();
+	ret = link_tpm(a);
+	if (ret)
+		return ret;
+	if (a->tpm12) {
+		ret = tpm12_flow_owner_status(a->c, &st12);
+		*owned = st12.owned;
+	} else {
+		ret = tpm2_flow_owner_status(&a->ctx, &st);
+		*owned = tpm2_owner_state_owned(&st);
+	}
+	return ret;
+}
+
+int attest_owner_take(struct attest *a, bool *taken)
+{
+	TPM2B_AUTH secret = {0};
+	bool from_default = false;
+	int ret;
+
+	if (a->tpm12) {
+		ret = link_tpm(a);
+		return ret ? ret : tpm12_flow_owner_take(a->c, taken);
+	}
+	quiet_esapi();
+	/* The secret before the TPM: a bad config file changes nothing. */
+	ret = tpm2_owner_auth(&secret, &from_default);
+	if (!ret)
+		ret = link_tpm(a);
+	if (!ret)
+		ret =
+		    tpm2_flow_owner_take(&a->ctx, &secret, from_default, taken);
+	explicit_bzero(&secret, sizeof(secret));
+	return ret;
+}
+
+int attest_owner_ensure(struct attest *a)
+{
+	bool owned = false, taken;
+	int ret;
+
+	if (!a->tpm12)
+		return 0;
+	ret = attest_owner_owned(a, &owned);
+	if (ret || owned)
+		return ret;
+	return attest_owner_take(a, &taken);
+}
+
+/* PEM text of a TPM 2.0 public area; 0 or an exit code, said why. */
+static int tpm2_pem_text(const TPM2B_PUBLIC *pub, const char *what, char **pem)
+{
+	size_t len;
+	FILE *f = open_memstream(pem, &len);
+	int ret = f ? tpm2_write_pem(pub, f) : -ENOMEM;
+
+	if (f && fclose(f))
+		ret = -EIO;
+	if (ret) {
+		xenmb_error("xenmb: cannot write the %s as PEM\n", what);
+		free(f ? *pem : NULL);
+		*pem = NULL;
+		return EXIT_KERNEL;
+	}
+	return 0;
+}
+
+int attest_ek_pem(struct attest *a, char **pem)
+{
+	struct tpm12_key_info k;
+	struct tpm2_key ek = {0};
+	int ret;
+
+	*pem = NULL;
+	ret = link_tpm(a);
+	if (ret)
+		return ret;
+	if (a->tpm12) {
+		ret = tpm12_flow_ek(a->c, &k);
+		if (!ret && tpm12_key_to_pem(&k, pem)) {
+			xenmb_error("xenmb: cannot write the EK as PEM\n");
+			ret = EXIT_KERNEL;
+		}
+		return ret;
+	}
+	ret = tpm2_flow_ek(&a->ctx, &ek);
+	if (!ret)
+		ret = tpm2_pem_text(ek.pub, "EK", pem);
+	tpm2_key_release(&ek);
+	return ret;
+}
+
+int attest_cert_der(const uint8_t *nv, size_t len, uint8_t **der,
+		    size_t *der_len)
+{
+	const unsigned char *p = nv;
+	unsigned char *out = NULL;
+	X509 *cert;
+	int n;
+
+	/* Parsing finds the certificate's own length: NV may be padded. */
+	cert = d2i_X509(NULL, &p, (long)len);
+	if (!cert)
+		return -1;
+	n = i2d_X509(cert, &out);
+	X509_free(cert);
+	if (n <= 0)
+		return -1;
+	*der = out;
+	*der_len = (size_t)n;
+	return 0;
+}
+
+/* OpenSSL's allocation, handed on as the caller's malloc()ed bytes. */
+static uint8_t *own_copy(const uint8_t *data, size_t len)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+
+	if (copy)
+		memcpy(copy, data, len);
+	return copy;
+}
+
+int attest_ek_cert(struct attest *a, uint8_t **der, size_t *len)
+{
+	uint8_t *nv = NULL, *cert;
+	size_t nv_len = 0, cert_len;
+	int ret;
+
+	*der = NULL;
+	*len = 0;
+	ret = link_tpm(a);
+	if (!ret)
+		ret = a->tpm12 ? tpm12_flow_ek_cert(a->c, &nv, &nv_len)
+			       : tpm2_flow_ek_cert(&a->ctx, &nv, &nv_len);
+	if (ret)
+		return ret;
+	if (!attest_cert_der(nv, nv_len, &cert, &cert_len)) {
+		*der = own_copy(cert, cert_len);
+		*len = cert_len;
+		OPENSSL_free(cert);
+		free(nv);
+		return *der ? 0 : EXIT_KERNEL;
+	}
+	if (a->tpm12) {
+		xenmb_error("xenmb: NV 0x%08X: the EK certificate is not "
+			    "DER X.509\n",
+			    TPM12_NV_INDEX_EK_CERT);
+		free(nv);
+		return EXIT_NO_EK_CERT;
+	}
+	xenmb_error("xenmb: NV 0x%08X does not hold a DER X.509 "
+		    "certificate; printing its bytes as PEM\n",
+		    TPM2_EK_CERT_RSA_NV);
+	*der = nv;
+	*len = nv_len;
+	return 0;
+}
+
+/*
+ * The AK of either family, and what its callers want of it: the PEM text
+ * (@pem) and the public blob (@blob), each when not NULL.
+ */
+static int ak_get(struct attest *a, char **pem, uint8_t **blob, size_t *len)
+{
+	uint8_t buf[sizeof(TPM2B_PUBLIC)];
+	struct tpm12_aik *aik = NULL;
+	struct tpm2_key ak = {0};
+	struct tpm12_blob pub;
+	char *hex = NULL;
+	int ret;
+
+	if (a->tpm12) {
+		aik = calloc(1, sizeof(*aik));
+		if (!aik)
+			return EXIT_KERNEL;
+	}
+	ret = link_tpm(a);
+	if (ret)
+		goto out;
+	if (a->tpm12) {
+		ret = tpm12_flow_ak(a->c, aik);
+		if (!ret && blob) {
+			ret = tpm12_aik_pubkey(aik, &pub);
+			*blob = ret ? NULL : own_copy(pub.data, pub.len);
+			*len = pub.len;
+			if (!ret && !*blob)
+				ret = EXIT_KERNEL;
+		}
+		if (!ret && pem && tpm12_key_to_pem(&aik->info, pem)) {
+			xenmb_error("xenmb: cannot write the AIK as PEM\n");
+			ret = EXIT_KERNEL;
+		}
+		goto out;
+	}
+	ret = tpm2_flow_ak(&a->ctx, &ak);
+	if (ret)
+		goto out;
+	/* As 'xenmb ak' does: its name must be printable. */
+	hex = hex_encode(ak.name->name, ak.name->size);
+	if (!hex)
+		ret = EXIT_KERNEL;
+	if (!ret && blob) {
+		ret = tpm2_ak_public_blob(&ak, buf, sizeof(buf), len);
+		*blob = ret ? NULL : own_copy(buf, *len);
+		if (!ret && !*blob)
+			ret = EXIT_KERNEL;
+	}
+	if (!ret && pem)
+		ret = tpm2_pem_text(ak.pub, "AK", pem);
+out:
+	free(hex);
+	tpm2_key_release(&ak);
+	if (aik) {
+		explicit_bzero(aik, sizeof(*aik));
+		free(aik);
+	}
+	return ret;
+}
+
+int attest_ak(struct attest *a)
+{
+	return ak_get(a, NULL, NULL, NULL);
+}
+
+int attest_ak_pem(struct attest *a, char **pem)
+{
+	*pem = NULL;
+	return ak_get(a, pem, NULL, NULL);
+}
+
+int attest_ak_public(struct attest *a, uint8_t **blob, size_t *len)
+{
+	*blob = NULL;
+	*len = 0;
+	return ak_get(a, NULL, blob, len);
+}
+
+/* TPM 2.0: the JSON of 'xenmb quote --json --out', logs included. */
+static int quote_tpm2(struct attest *a, const TPM2B_DATA *nonce, uint8_t **out,
+		      size_t *len)
+{
+	struct tpm2_quote_result *q = NULL;
+	struct quote_logs logs;
+	char *text;
+	int ret;
+
+	ret = tpm2_flow_quote(&a->ctx, nonce, NULL, &q);
+	if (!ret)
+		ret = quote_logs_load(&logs);
+	if (!ret) {
+		text = quote_json_text(quote_json_tpm2(nonce, q, &logs));
+		quote_logs_free(&logs);
+		*out = (uint8_t *)text;
+		*len = text ? strlen(text) : 0;
+		ret = text ? 0 : EXIT_KERNEL;
+	}
+	tpm2_quote_result_free(q);
+	return ret;
+}
+
+/*
+ * TPM 1.2: the original's blob, the TPM_PCR_COMPOSITE of all PCRs, then
+ * the signature over TPM_QUOTE_INFO (tpm12_attest.h). The AIK's PEM and
+ * the logs are made as 'quote --out' makes them, so that what fails
+ * there fails here.
+ */
+static int quote_tpm12(struct attest *a, const TPM2B_DATA *nonce, uint8_t **out,
+		       size_t *len)
+{
+	struct tpm12_quote_result *q = calloc(1, sizeof(*q));
+	struct quote_logs logs;
+	char *pem = NULL;
+	int ret;
+
+	if (!q)
+		return EXIT_KERNEL;
+	ret = tpm12_flow_quote(a->c, nonce->buffer, nonce->size, q);
+	if (!ret && tpm12_key_to_pem(&q->aik.info, &pem))
+		ret = EXIT_KERNEL;
+	free(pem);
+	if (!ret)
+		ret = quote_logs_load(&logs);
+	if (!ret) {
+		quote_logs_free(&logs);
+		*out = own_copy(q->blob, q->blob_len);
+		*len = q->blob_len;
+		ret = *out ? 0 : EXIT_KERNEL;
+	}
+	explicit_bzero(q, sizeof(*q));
+	free(q);
+	return ret;
+}
+
+int attest_quote_compat(struct attest *a, const char *nonce_b64, uint8_t **out,
+			size_t *len)
+{
+	TPM2B_DATA nonce;
+	int ret;
+
+	*out = NULL;
+	*len = 0;
+	if (quote_nonce_decode(nonce_b64, &nonce))
+		return cli_usage_error("--nonce wants base64 of 1 to 64 bytes");
+	ret = link_tpm(a);
+	if (ret)
+		return ret;
+	return a->tpm12 ? quote_tpm12(a, &nonce, out, len)
+			: quote_tpm2(a, &nonce, out, len);
+}
+
+int attest_challenge_decode(struct attest *a, const char *text, uint8_t **buf,
+			    size_t *len)
+{
+	*buf = base64_decode(text, len);
+	if (*buf && *len)
+		return 0;
+	free(*buf);
+	*buf = NULL;
+	return cli_usage_error(a->tpm12 ? "the challenge is not base64 of "
+					  "a TPM 1.2 identity challenge"
+					: "the challenge is not base64 of a "
+					  "tpm2_makecredential file");
+}
+
+/* Reads all of @path, at most @size bytes and one more to notice a
+ * larger file; the count, or -1 (said why). */
+static long read_cred_file(const char *path, uint8_t *buf, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		xenmb_error("xenmb: cannot open %s: %s\n", path,
+			    strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, size, f);
+	if (n == size && fgetc(f) != EOF)
+		n = size + 1;
+	if (ferror(f)) {
+		xenmb_error("xenmb: cannot read %s: %s\n", path,
+			    strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return (long)n;
+}
+
+int attest_challenge_read(struct attest *a, const char *path, uint8_t **buf,
+			  size_t *len)
+{
+	long n;
+	int ret;
+
+	if (a->tpm12) {
+		/* Its credential may be a certificate: larger than 2.0's. */
+		ret = files_read_bounded(path, FILES_READ_MAX, buf, len);
+		if (ret) {
+			xenmb_error("xenmb: cannot read %s: %s\n", path,
+				    strerror(-ret));
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	*buf = malloc(TPM2_CRED_FILE_MAX + 1);
+	if (!*buf)
+		return EXIT_KERNEL;
+	n = read_cred_file(path, *buf, TPM2_CRED_FILE_MAX);
+	if (n < 0) {
+		free(*buf);
+		*buf = NULL;
+		return EXIT_USAGE;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+static int challenge_tpm2(struct attest *a, const uint8_t *buf, size_t len,
+			  uint8_t **secret, size_t *secret_len)
+{
+	TPM2B_ENCRYPTED_SECRET seed;
+	TPM2B_DIGEST recovered = {0};
+	TPM2B_ID_OBJECT blob;
+	const char *why;
+	int ret;
+
+	why = len > TPM2_CRED_FILE_MAX
+		  ? "it is larger than any credential"
+		  : tpm2_cred_file_parse(buf, len, &blob, &seed);
+	if (why) {
+		xenmb_error("xenmb: the challenge is not a tpm2_makecredential "
+			    "credential: %s; see 'xenmb --help'\n",
+			    why);
+		return EXIT_BAD_CRED;
+	}
+	/*
+	 * A credential for another key is an expected answer, said in one
+	 * line: keep ESAPI from logging it as an error first (unless the
+	 * caller asked for ESAPI's log).
+	 */
+	setenv("TSS2_LOG", "esys+none", 0);
+	ret = link_tpm(a);
+	if (!ret)
+		ret = tpm2_flow_challenge(&a->ctx, &blob, &seed, &recovered);
+	if (!ret) {
+		*secret = own_copy(recovered.buffer, recovered.size);
+		*secret_len = recovered.size;
+		ret = *secret ? 0 : EXIT_KERNEL;
+	}
+	/* The recovered secret is a credential: do not leave it around. */
+	explicit_bzero(&recovered, sizeof(recovered));
+	return ret;
+}
+
+static int challenge_tpm12(struct attest *a, const uint8_t *buf, size_t len,
+			   uint8_t **secret, size_t *secret_len)
+{
+	struct tpm12_challenge ch;
+	const char *why;
+	int ret;
+
+	why = tpm12_challenge_parse(buf, len, &ch);
+	if (why) {
+		xenmb_error("xenmb: the challenge is not a TPM 1.2 identity "
+			    "challenge: %s; see 'xenmb --help'\n",
+			    why);
+		return EXIT_BAD_CRED;
+	}
+	ret = link_tpm(a);
+	return ret ? ret : tpm12_flow_challenge(a->c, &ch, secret, secret_len);
+}
+
+int attest_challenge(struct attest *a, const uint8_t *buf, size_t len,
+		     uint8_t **secret, size_t *secret_len)
+{
+	*secret = NULL;
+	*secret_len = 0;
+	/* Checked before the TPM is asked. */
+	return a->tpm12 ? challenge_tpm12(a, buf, len, secret, secret_len)
+			: challenge_tpm2(a, buf, len, secret, secret_len);
+}
+
+int attest_asset_tag_parse(const char *text, uint8_t tag[ATTEST_ASSET_TAG_MAX],
+			   size_t *tag_len)
+{
+	size_t len = strlen(text), i, n;
+	uint8_t *buf;
+	int ret;
+
+	memset(tag, 0, ATTEST_ASSET_TAG_MAX);
+	if (len == 64 || len == 40) {
+		for (i = 0; i < len && isxdigit((unsigned char)text[i]); i++)
+			;
+		if (i == len) {
+			*tag_len = len / 2;
+			for (i = 0; i < len / 2; i++) {
+				char hex[3] = {text[2 * i], text[2 * i + 1], 0};
+
+				tag[i] = (uint8_t)strtoul(hex, NULL, 16);
+			}
+			return 0;
+		}
+	}
+	buf = base64_decode(text, &n);
+	ret = buf && (n == 32 || n == 20) ? 0 : -1;
+	if (!ret) {
+		memcpy(tag, buf, n);
+		*tag_len = n;
+	}
+	free(buf);
+	return ret ? cli_usage_error("the asset tag must be 32 bytes (SHA-256) "
+				     "or 20 bytes (SHA-1), as hex or base64")
+		   : 0;
+}
+
+int attest_asset_tag_set(struct attest *a,
+			 const uint8_t tag[ATTEST_ASSET_TAG_MAX],
+			 size_t tag_len, uint32_t *nv_index)
+{
+	int ret;
+
+	if (a->tpm12 && tag_len != TPM12_ASSET_TAG_SIZE)
+		return cli_usage_error("a TPM 1.2 asset tag is 20 bytes "
+				       "(SHA-1), as hex or base64");
+	if (!a->tpm12)
+		quiet_esapi();
+	ret = link_tpm(a);
+	if (ret)
+		return ret;
+	*nv_index = a->tpm12 ? TPM12_NV_INDEX_ASSET_TAG : TPM2_ASSET_TAG_NV;
+	return a->tpm12 ? tpm12_flow_asset_tag_set(a->c, tag)
+			: tpm2_flow_asset_tag_set(&a->ctx, tag);
+}
+
+int attest_asset_tag_clear(struct attest *a, bool *was_set)
+{
+	int ret;
+
+	if (!a->tpm12)
+		quiet_esapi();
+	ret = link_tpm(a);
+	if (ret)
+		return ret;
+	return a->tpm12 ? tpm12_flow_asset_tag_clear(a->c, was_set)
+			: tpm2_flow_asset_tag_clear(&a->ctx, was_set);
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "quote_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "encoding.h"
+#include "eventlog_load.h"
+#include "files.h"
+#include "tpm12_flows.h"
+#include "tpm2_parse.h"
+
+int quote_nonce_decode(const char *text, TPM2B_DATA *nonce)
+{
+	size_t len;
+	uint8_t *buf = base64_decode(text, &len);
+	int ret = buf && len && len <= TPM2_QUOTE_NONCE_MAX ? 0 : -1;
+
+	if (!ret) {
+		nonce->size = (uint16_t)len;
+		memcpy(nonce->buffer, buf, len);
+	}
+	free(buf);
+	return ret;
+}
+
+int quote_logs_load(struct quote_logs *logs)
+{
+	int ret;
+
+	memset(logs, 0, sizeof(*logs));
+	ret = eventlog_read_raw(false, &logs->srtm, &logs->srtm_len);
+	if (ret == EXIT_NOT_PRESENT)
+		ret = 0;
+	if (!ret)
+		ret = eventlog_read_raw(true, &logs->drtm, &logs->drtm_len);
+	if (ret == EXIT_NOT_PRESENT)
+		ret = 0;
+	if (ret)
+		quote_logs_free(logs);
+	return ret;
+}
+
+void quote_logs_read_dir(struct quote_logs *logs, const char *dir)
+{
+	char path[FILES_PATH_MAX];
+
+	memset(logs, 0, sizeof(*logs));
+	if (!dir)
+		return;
+	if (!files_path_in(path, dir, "srtm.log") &&
+	    files_read_bounded(path, FILES_READ_MAX, &logs->srtm,
+			       &logs->srtm_len))
+		logs->srtm = NULL;
+	if (!files_path_in(path, dir, "drtm.log") &&
+	    files_read_bounded(path, FILES_READ_MAX, &logs->drtm,
+			       &logs->drtm_len))
+		logs->drtm = NULL;
+}
+
+void quote_logs_free(struct quote_logs *logs)
+{
+	free(logs->srtm);
+	free(logs->drtm);
+	memset(logs, 0, sizeof(*logs));
+}
+
+static void add_logs(struct json_object *o, const struct quote_logs *logs)
+{
+	if (logs && logs->srtm)
+		cli_json_add_b64(o, "srtm_log", logs->srtm, logs->srtm_len);
+	if (logs && logs->drtm)
+		cli_json_add_b64(o, "drtm_log", logs->drtm, logs->drtm_len);
+}
+
+static void add_hex(struct json_object *o, const char *key, const void *data,
+		    size_t len)
+{
+	char *h = hex_encode(data, len);
+
+	json_object_object_add(o, key, json_object_new_string(h ? h : ""));
+	free(h);
+}
+
+struct json_object *quote_json_tpm2(const TPM2B_DATA *nonce,
+				    const struct tpm2_quote_result *q,
+				    const struct quote_logs *logs)
+{
+	const TPML_PCR_SELECTION *sel = &q->sel;
+	struct json_object *o = json_object_new_object();
+	struct json_object *pcrs = json_object_new_object();
+	char key[4];
+	uint32_t b;
+	int pcr;
+
+	cli_json_add_b64(o, "nonce", nonce->buffer, nonce->size);
+	cli_json_add_b64(o, "attest", q->attest->attestationData,
+			 q->attest->size);
+	cli_json_add_b64(o, "signature", q->sig_blob, q->sig_len);
+	add_hex(o, "ak_name", q->ak_name->name, q->ak_name->size);
+	for (b = 0; b < sel->count; b++) {
+		struct json_object *bank = json_object_new_object();
+
+		for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
+			if (!(tpm2_selection_mask(&sel->pcrSelections[b]) &
+			      (1U << pcr)))
+				continue;
+			snprintf(key, sizeof(key), "%d", pcr);
+			add_hex(bank, key, q->vals[b].value[pcr],
+				q->vals[b].size);
+		}
+		json_object_object_add(pcrs, tpm2_bank_name(q->vals[b].alg),
+				       bank);
+	}
+	json_object_object_add(o, "pcrs", pcrs);
+	add_logs(o, logs);
+	return o;
+}
+
+struct json_object *quote_json_tpm12(const TPM2B_DATA *nonce,
+				     const struct tpm12_quote_result *q,
+				     const struct quote_logs *logs)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *bank = json_object_new_object();
+	struct json_object *pcrs = json_object_new_object();
+	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8];
+	unsigned int i;
+
+	cli_json_add_b64(o, "nonce", nonce->buffer, nonce->size);
+	cli_json_add_b64(o, "quote", q->blob, q->blob_len);
+	cli_json_add_b64(o, "composite", q->composite.data, q->composite.len);
+	cli_json_add_b64(o, "signature", q->signature.data, q->signature.len);
+	tpm12_key_pubkey_sha1_hex(&q->aik.info, hex);
+	json_object_object_add(o, "aik_pubkey_sha1",
+			       json_object_new_string(hex));
+	for (i = 0; i < q->pcrs.count; i++) {
+		hex_encode_to(q->pcrs.values[i], TPM12_DIGEST_LEN, hex);
+		snprintf(idx, sizeof(idx), "%u", q->pcrs.pcr_index[i]);
+		json_object_object_add(bank, idx, json_object_new_string(hex));
+	}
+	json_object_object_add(pcrs, "sha1", bank);
+	json_object_object_add(o, "pcrs", pcrs);
+	add_logs(o, logs);
+	return o;
+}
+
+char *quote_json_text(struct json_object *o)
+{
+	const char *text = json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t len = text ? strlen(text) : 0;
+	char *copy = text ? malloc(len + 2) : NULL;
+
+	/* What cli_print_json() prints: puts() adds the newline. */
+	if (copy) {
+		memcpy(copy, text, len);
+		copy[len] = '\n';
+		copy[len + 1] = '\0';
+	}
+	json_object_put(o);
+	return copy;
+}
