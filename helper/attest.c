@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+/* glibc's own feature macro, reserved for exactly this use. */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+#define _GNU_SOURCE /* asprintf */
 #include "attest.h"
 
 #include <ctype.h>
@@ -237,83 +240,181 @@ int attest_ek_cert(struct attest *a, uint8_t **der, size_t *len)
 	return 0;
 }
 
-/*
- * The AK of either family, and what its callers want of it: the PEM text
- * (@pem) and the public blob (@blob), each when not NULL.
- */
-static int ak_get(struct attest *a, char **pem, uint8_t **blob, size_t *len)
+int attest_ek_summary(struct attest *a, char **text)
 {
-	uint8_t buf[sizeof(TPM2B_PUBLIC)];
-	struct tpm12_aik *aik = NULL;
-	struct tpm2_key ak = {0};
-	struct tpm12_blob pub;
-	char *hex = NULL;
+	char hex[2 * TPM12_DIGEST_LEN + 1], *name;
+	uint8_t sha1[TPM12_DIGEST_LEN];
+	struct tpm12_key_info k;
+	struct tpm2_key ek = {0};
 	int ret;
 
-	if (a->tpm12) {
-		aik = calloc(1, sizeof(*aik));
-		if (!aik)
-			return EXIT_KERNEL;
-	}
+	*text = NULL;
 	ret = link_tpm(a);
 	if (ret)
-		goto out;
+		return ret;
 	if (a->tpm12) {
-		ret = tpm12_flow_ak(a->c, aik);
-		if (!ret && blob) {
-			ret = tpm12_aik_pubkey(aik, &pub);
-			*blob = ret ? NULL : own_copy(pub.data, pub.len);
-			*len = pub.len;
-			if (!ret && !*blob)
-				ret = EXIT_KERNEL;
-		}
-		if (!ret && pem && tpm12_key_to_pem(&aik->info, pem)) {
-			xenmb_error("xenmb: cannot write the AIK as PEM\n");
+		ret = tpm12_flow_ek(a->c, &k);
+		if (!ret && tpm12_key_pubkey_sha1(&k, sha1))
 			ret = EXIT_KERNEL;
-		}
-		goto out;
+		if (ret)
+			return ret;
+		hex_encode_to(sha1, TPM12_DIGEST_LEN, hex);
+		if (asprintf(text,
+			     "ek: TPM 1.2 endorsement key, RSA-%u\n"
+			     "pubkey_sha1: %s\n",
+			     k.key_bits, hex) < 0)
+			*text = NULL;
+		return *text ? 0 : EXIT_KERNEL;
 	}
-	ret = tpm2_flow_ak(&a->ctx, &ak);
+	ret = tpm2_flow_ek(&a->ctx, &ek);
+	if (ret)
+		return ret;
+	name = hex_encode(ek.name->name, ek.name->size);
+	if (asprintf(text, "ek: 0x%08x (%s)\nname: %s\n", TPM2_EK_HANDLE,
+		     ek.created ? "created" : "found", name ? name : "?") < 0)
+		*text = NULL;
+	free(name);
+	tpm2_key_release(&ek);
+	return *text ? 0 : EXIT_KERNEL;
+}
+
+void attest_ak_view_free(struct attest_ak_view *v)
+{
+	free(v->pem);
+	free(v->blob);
+	free(v->name);
+	free(v->summary);
+	memset(v, 0, sizeof(*v));
+}
+
+static int ak_view_tpm12(struct attest *a, bool want_pem, bool want_blob,
+			 struct attest_ak_view *v)
+{
+	struct tpm12_aik *aik = calloc(1, sizeof(*aik));
+	char hex[2 * TPM12_DIGEST_LEN + 1];
+	struct tpm12_blob pub;
+	int ret;
+
+	if (!aik)
+		return EXIT_KERNEL;
+	ret = link_tpm(a);
+	if (!ret)
+		ret = tpm12_flow_ak(a->c, aik);
 	if (ret)
 		goto out;
-	/* As 'xenmb ak' does: its name must be printable. */
-	hex = hex_encode(ak.name->name, ak.name->size);
-	if (!hex)
-		ret = EXIT_KERNEL;
-	if (!ret && blob) {
-		ret = tpm2_ak_public_blob(&ak, buf, sizeof(buf), len);
-		*blob = ret ? NULL : own_copy(buf, *len);
-		if (!ret && !*blob)
+	tpm12_key_pubkey_sha1_hex(&aik->info, hex);
+	/* The TCPA blob: the TPM_PUBKEY, as the original exported. */
+	if (want_blob) {
+		ret = tpm12_aik_pubkey(aik, &pub);
+		v->blob = ret ? NULL : own_copy(pub.data, pub.len);
+		v->blob_len = pub.len;
+		if (!ret && !v->blob)
 			ret = EXIT_KERNEL;
+		if (ret)
+			goto out;
 	}
-	if (!ret && pem)
-		ret = tpm2_pem_text(ak.pub, "AK", pem);
+	if (want_pem && tpm12_key_to_pem(&aik->info, &v->pem)) {
+		xenmb_error("xenmb: cannot write the AIK as PEM\n");
+		ret = EXIT_KERNEL;
+		goto out;
+	}
+	v->name = strdup(hex);
+	if (asprintf(&v->summary,
+		     "ak: TPM 1.2 AIK, RSA-%u, %s (%s)\npubkey_sha1: %s\n",
+		     aik->info.key_bits, TPM12_AIK_PATH,
+		     aik->created ? "created" : "found", hex) < 0)
+		v->summary = NULL;
+	if (!v->name || !v->summary)
+		ret = EXIT_KERNEL;
 out:
-	free(hex);
-	tpm2_key_release(&ak);
-	if (aik) {
-		explicit_bzero(aik, sizeof(*aik));
-		free(aik);
+	explicit_bzero(aik, sizeof(*aik));
+	free(aik);
+	return ret;
+}
+
+static int ak_view_tpm2(struct attest *a, bool want_pem, bool want_blob,
+			struct attest_ak_view *v)
+{
+	uint8_t buf[sizeof(TPM2B_PUBLIC)];
+	struct tpm2_key ak = {0};
+	int ret;
+
+	ret = link_tpm(a);
+	if (!ret)
+		ret = tpm2_flow_ak(&a->ctx, &ak);
+	if (ret)
+		goto out;
+	v->name = hex_encode(ak.name->name, ak.name->size);
+	if (!v->name) {
+		ret = EXIT_KERNEL;
+		goto out;
 	}
+	if (want_blob) {
+		ret = tpm2_ak_public_blob(&ak, buf, sizeof(buf), &v->blob_len);
+		v->blob = ret ? NULL : own_copy(buf, v->blob_len);
+		if (!ret && !v->blob)
+			ret = EXIT_KERNEL;
+		if (ret)
+			goto out;
+	}
+	if (want_pem) {
+		ret = tpm2_pem_text(ak.pub, "AK", &v->pem);
+		if (ret)
+			goto out;
+	}
+	if (asprintf(&v->summary, "ak: 0x%08x (%s)\nname: %s\n", TPM2_AK_HANDLE,
+		     ak.created ? "created" : "found", v->name) < 0) {
+		v->summary = NULL;
+		ret = EXIT_KERNEL;
+	}
+out:
+	tpm2_key_release(&ak);
+	return ret;
+}
+
+int attest_ak_show(struct attest *a, bool want_pem, bool want_blob,
+		   struct attest_ak_view *v)
+{
+	int ret;
+
+	memset(v, 0, sizeof(*v));
+	ret = a->tpm12 ? ak_view_tpm12(a, want_pem, want_blob, v)
+		       : ak_view_tpm2(a, want_pem, want_blob, v);
+	if (ret)
+		attest_ak_view_free(v);
 	return ret;
 }
 
 int attest_ak(struct attest *a)
 {
-	return ak_get(a, NULL, NULL, NULL);
+	struct attest_ak_view v;
+	int ret = attest_ak_show(a, false, false, &v);
+
+	attest_ak_view_free(&v);
+	return ret;
 }
 
 int attest_ak_pem(struct attest *a, char **pem)
 {
-	*pem = NULL;
-	return ak_get(a, pem, NULL, NULL);
+	struct attest_ak_view v;
+	int ret = attest_ak_show(a, true, false, &v);
+
+	*pem = v.pem;
+	v.pem = NULL;
+	attest_ak_view_free(&v);
+	return ret;
 }
 
 int attest_ak_public(struct attest *a, uint8_t **blob, size_t *len)
 {
-	*blob = NULL;
-	*len = 0;
-	return ak_get(a, NULL, blob, len);
+	struct attest_ak_view v;
+	int ret = attest_ak_show(a, false, true, &v);
+
+	*blob = v.blob;
+	*len = v.blob_len;
+	v.blob = NULL;
+	attest_ak_view_free(&v);
+	return ret;
 }
 
 /* TPM 2.0: the JSON of 'xenmb quote --json --out', logs included. */
@@ -585,4 +686,21 @@ int attest_asset_tag_clear(struct attest *a, bool *was_set)
 		return ret;
 	return a->tpm12 ? tpm12_flow_asset_tag_clear(a->c, was_set)
 			: tpm2_flow_asset_tag_clear(&a->ctx, was_set);
+}
+
+int attest_asset_tag_show(struct attest *a, uint8_t tag[ATTEST_ASSET_TAG_MAX],
+			  size_t *tag_len, bool *present, const char **nv_name)
+{
+	int ret;
+
+	if (!a->tpm12)
+		quiet_esapi();
+	ret = link_tpm(a);
+	if (ret)
+		return ret;
+	memset(tag, 0, ATTEST_ASSET_TAG_MAX);
+	*tag_len = a->tpm12 ? TPM12_ASSET_TAG_SIZE : TPM2_ASSET_TAG_SIZE;
+	*nv_name = a->tpm12 ? "0x40000010" : "0x01C10110";
+	return a->tpm12 ? tpm12_flow_asset_tag_show(a->c, tag, present)
+			: tpm2_flow_asset_tag_show(&a->ctx, tag, present);
 }

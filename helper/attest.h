@@ -61,6 +61,23 @@ int attest_ek_cert(struct attest *a, uint8_t **der, size_t *len);
 int attest_cert_der(const uint8_t *nv, size_t len, uint8_t **der,
 		    size_t *der_len);
 
+/* What 'xenmb ek' prints without options, in its family's words. */
+int attest_ek_summary(struct attest *a, char **text);
+
+/* What 'xenmb ak' shows of the AK; the members asked for are filled. */
+struct attest_ak_view {
+	char *pem;	 /* the public key as PEM text */
+	uint8_t *blob;	 /* as attest_ak_public() */
+	size_t blob_len; /*   returns it */
+	char *name;	 /* hex: TPM 2.0's name, 1.2's TPM_PUBKEY SHA-1 */
+	char *summary;	 /* the lines 'xenmb ak' prints without options */
+};
+
+/* The AK, made when there is none; @want_pem, @want_blob: those too. */
+int attest_ak_show(struct attest *a, bool want_pem, bool want_blob,
+		   struct attest_ak_view *v);
+void attest_ak_view_free(struct attest_ak_view *v);
+
 /* The AK (TPM 1.2: the AIK), made when there is none. */
 int attest_ak(struct attest *a);
 
@@ -123,5 +140,12 @@ int attest_asset_tag_set(struct attest *a,
 
 /* Removes the tag's NV index; *@was_set says whether there was one. */
 int attest_asset_tag_clear(struct attest *a, bool *was_set);
+
+/*
+ * Reads the tag: *@tag_len is the length the family stores, *@nv_name its
+ * NV index as 'asset-tag show' names it; *@present: one is written.
+ */
+int attest_asset_tag_show(struct attest *a, uint8_t tag[ATTEST_ASSET_TAG_MAX],
+			  size_t *tag_len, bool *present, const char **nv_name);
 
 #endif /* XENMB_ATTEST_H */
