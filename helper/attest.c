@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attest_print.h"
 #include "cli.h"
 #include "encoding.h"
 #include "exit_codes.h"
 #include "files.h"
-#include "quote_json.h"
+#include "owner_secret.h"
+#include "quote_out.h"
 #include "report.h"
 #include "tpm12_attest.h"
 #include "tpm12_challenge.h"
@@ -128,6 +130,81 @@ int attest_owner_ensure(struct attest *a)
 	if (ret || owned)
 		return ret;
 	return attest_owner_take(a, &taken);
+}
+
+/* Prints the status as 'owner status' does; 0 or an exit code. */
+static int print_owner_status(struct attest *a, bool json)
+{
+	struct tpm12_owner_state st12;
+	struct tpm2_owner_state st;
+	int ret;
+
+	if (a->tpm12) {
+		ret = tpm12_flow_owner_status(a->c, &st12);
+		if (!ret)
+			attest_print_owner_tpm12(&st12, json);
+	} else {
+		ret = tpm2_flow_owner_status(&a->ctx, &st);
+		if (!ret)
+			attest_print_owner_tpm2(&st, json);
+	}
+	return ret;
+}
+
+int attest_owner_show(struct attest *a, const char *op, bool json)
+{
+	TPM2B_AUTH secret = {0};
+	bool from_default = false, done = false;
+	struct tpm12_flags f;
+	int ret;
+
+	if (!a->tpm12) {
+		quiet_esapi();
+		/* The secret before the TPM: a bad config file changes
+		 * nothing. */
+		if (strcmp(op, "status")) {
+			ret = tpm2_owner_auth(&secret, &from_default);
+			if (ret)
+				return ret;
+		}
+	}
+	ret = link_tpm(a);
+	if (ret)
+		goto out;
+	if (!strcmp(op, "status")) {
+		ret = print_owner_status(a, json);
+		goto out;
+	}
+	if (!strcmp(op, "take") && a->tpm12) {
+		ret = tpm12_flow_owner_take(a->c, &done);
+		if (!ret && !json)
+			attest_print_owner_taken_tpm12(
+			    done, tpm12_config_path(a->c),
+			    tpm12_secret_from_default(a->c));
+	} else if (!strcmp(op, "take")) {
+		ret =
+		    tpm2_flow_owner_take(&a->ctx, &secret, from_default, &done);
+		if (!ret && !json)
+			attest_print_owner_taken_tpm2(
+			    done, tpm2_owner_config ?: OWNER_CONFIG_PATH,
+			    from_default);
+	} else if (a->tpm12) {
+		ret = tpm12_flow_owner_clear(a->c, &done);
+		if (!ret && !json)
+			attest_print_owner_cleared_tpm12(
+			    done,
+			    done && !tpm12_flow_flags(a->c, &f) ? &f : NULL);
+	} else {
+		ret = tpm2_flow_owner_clear(&a->ctx, &secret);
+		if (!ret && !json)
+			attest_print_owner_cleared_tpm2();
+	}
+	/* With --json, take and clear print the status after instead. */
+	if (!ret && json)
+		ret = print_owner_status(a, true);
+out:
+	explicit_bzero(&secret, sizeof(secret));
+	return ret;
 }
 
 /* PEM text of a TPM 2.0 public area; 0 or an exit code, said why. */
@@ -417,77 +494,127 @@ int attest_ak_public(struct attest *a, uint8_t **blob, size_t *len)
 	return ret;
 }
 
-/* TPM 2.0: the JSON of 'xenmb quote --json --out', logs included. */
-static int quote_tpm2(struct attest *a, const TPM2B_DATA *nonce, uint8_t **out,
-		      size_t *len)
+struct attest_quote {
+	struct tpm2_quote_result *q2;
+	struct tpm12_quote_result *q12;
+	TPM2B_DATA nonce;
+};
+
+void attest_quote_free(struct attest_quote *q)
 {
-	struct tpm2_quote_result *q = NULL;
-	struct quote_logs logs;
-	char *text;
+	if (!q)
+		return;
+	tpm2_quote_result_free(q->q2);
+	if (q->q12) {
+		explicit_bzero(q->q12, sizeof(*q->q12));
+		free(q->q12);
+	}
+	free(q);
+}
+
+int attest_quote(struct attest *a, const TPM2B_DATA *nonce, const char *spec,
+		 struct attest_quote **out)
+{
+	TPML_PCR_SELECTION sel = {0};
+	struct attest_quote *q;
 	int ret;
 
-	ret = tpm2_flow_quote(&a->ctx, nonce, NULL, &q);
-	if (!ret)
-		ret = quote_logs_load(&logs);
-	if (!ret) {
-		text = quote_json_text(quote_json_tpm2(nonce, q, &logs));
-		quote_logs_free(&logs);
-		*out = (uint8_t *)text;
-		*len = text ? strlen(text) : 0;
-		ret = text ? 0 : EXIT_KERNEL;
+	*out = NULL;
+	/* A TPM 1.2 quote covers every PCR of its one bank. */
+	if (a->tpm12 && spec && strcmp(spec, "sha1:all"))
+		return cli_usage_error("a TPM 1.2 quotes sha1:all");
+	if (!a->tpm12 && spec && tpm2_pcr_selection_parse(spec, &sel))
+		return cli_usage_error(
+		    "--pcrs wants e.g. sha256:all,sha1:0,1,2 (banks sha1, "
+		    "sha256, sha384, sha512, sm3_256; PCRs 0..23)");
+	q = calloc(1, sizeof(*q));
+	if (q && a->tpm12)
+		q->q12 = calloc(1, sizeof(*q->q12));
+	if (!q || (a->tpm12 && !q->q12)) {
+		free(q);
+		return EXIT_KERNEL;
 	}
-	tpm2_quote_result_free(q);
+	q->nonce = *nonce;
+	ret = link_tpm(a);
+	if (!ret && a->tpm12)
+		ret =
+		    tpm12_flow_quote(a->c, nonce->buffer, nonce->size, q->q12);
+	else if (!ret)
+		ret =
+		    tpm2_flow_quote(&a->ctx, nonce, spec ? &sel : NULL, &q->q2);
+	if (ret)
+		attest_quote_free(q);
+	else
+		*out = q;
 	return ret;
+}
+
+int attest_quote_save(const struct attest_quote *q, const char *dir)
+{
+	return q->q12 ? quote_save_tpm12(dir, q->q12)
+		      : quote_save_tpm2(dir, q->q2);
+}
+
+struct json_object *attest_quote_json(const struct attest_quote *q,
+				      const struct quote_logs *logs)
+{
+	return q->q12 ? quote_json_tpm12(&q->nonce, q->q12, logs)
+		      : quote_json_tpm2(&q->nonce, q->q2, logs);
 }
 
 /*
  * TPM 1.2: the original's blob, the TPM_PCR_COMPOSITE of all PCRs, then
- * the signature over TPM_QUOTE_INFO (tpm12_attest.h). The AIK's PEM and
- * the logs are made as 'quote --out' makes them, so that what fails
- * there fails here.
+ * the signature over TPM_QUOTE_INFO (tpm12_attest.h). The AIK's PEM is
+ * made as 'quote --out' makes it, so that what fails there fails here.
  */
-static int quote_tpm12(struct attest *a, const TPM2B_DATA *nonce, uint8_t **out,
-		       size_t *len)
+static int quote_blob_tpm12(const struct tpm12_quote_result *q, uint8_t **out,
+			    size_t *len)
 {
-	struct tpm12_quote_result *q = calloc(1, sizeof(*q));
-	struct quote_logs logs;
 	char *pem = NULL;
-	int ret;
 
-	if (!q)
+	if (tpm12_key_to_pem(&q->aik.info, &pem))
 		return EXIT_KERNEL;
-	ret = tpm12_flow_quote(a->c, nonce->buffer, nonce->size, q);
-	if (!ret && tpm12_key_to_pem(&q->aik.info, &pem))
-		ret = EXIT_KERNEL;
 	free(pem);
-	if (!ret)
-		ret = quote_logs_load(&logs);
-	if (!ret) {
-		quote_logs_free(&logs);
-		*out = own_copy(q->blob, q->blob_len);
-		*len = q->blob_len;
-		ret = *out ? 0 : EXIT_KERNEL;
-	}
-	explicit_bzero(q, sizeof(*q));
-	free(q);
-	return ret;
+	*out = own_copy(q->blob, q->blob_len);
+	*len = q->blob_len;
+	return *out ? 0 : EXIT_KERNEL;
 }
 
 int attest_quote_compat(struct attest *a, const char *nonce_b64, uint8_t **out,
 			size_t *len)
 {
+	struct attest_quote *q;
+	struct quote_logs logs;
 	TPM2B_DATA nonce;
+	char *text;
 	int ret;
 
 	*out = NULL;
 	*len = 0;
 	if (quote_nonce_decode(nonce_b64, &nonce))
 		return cli_usage_error("--nonce wants base64 of 1 to 64 bytes");
-	ret = link_tpm(a);
+	ret = attest_quote(a, &nonce, NULL, &q);
 	if (ret)
 		return ret;
-	return a->tpm12 ? quote_tpm12(a, &nonce, out, len)
-			: quote_tpm2(a, &nonce, out, len);
+	if (q->q12)
+		ret = quote_blob_tpm12(q->q12, out, len);
+	/* The logs as 'quote --out' saves them: what fails there fails here. */
+	if (!ret)
+		ret = quote_logs_load(&logs);
+	if (!ret && !q->q12) {
+		text = quote_json_text(attest_quote_json(q, &logs));
+		*out = (uint8_t *)text;
+		*len = text ? strlen(text) : 0;
+		ret = text ? 0 : EXIT_KERNEL;
+	}
+	if (!ret)
+		quote_logs_free(&logs);
+	if (ret) {
+		free(*out);
+		*out = NULL;
+	}
+	attest_quote_free(q);
+	return ret;
 }
 
 int attest_challenge_decode(struct attest *a, const char *text, uint8_t **buf,

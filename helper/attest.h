@@ -20,6 +20,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <tss2/tss2_tpm2_types.h>
+
+#include "quote_out.h"
 
 struct attest;
 
@@ -36,6 +39,13 @@ int attest_owner_owned(struct attest *a, bool *owned);
 
 /* Takes ownership with the owner secret; *@taken: this call took it. */
 int attest_owner_take(struct attest *a, bool *taken);
+
+/*
+ * 'xenmb owner @op' (status, take or clear): the flow, then what it
+ * prints in its family's words (attest_print.h), or with @json the
+ * status after it. Returns 0 or an exit code.
+ */
+int attest_owner_show(struct attest *a, const char *op, bool json);
 
 /*
  * What the original tool did before each of its flows but the challenge
@@ -89,6 +99,27 @@ int attest_ak_pem(struct attest *a, char **pem);
  * TPM 1.2: the TPM_PUBKEY, the original's "TCPA blob"), malloc()ed.
  */
 int attest_ak_public(struct attest *a, uint8_t **blob, size_t *len);
+
+/* A quote of either family; release with attest_quote_free(). */
+struct attest_quote;
+
+/*
+ * A quote over @nonce of @spec ('quote --pcrs'; NULL: the family's
+ * default: TPM 2.0 all of SHA-256, and SHA-1 when allocated; TPM 1.2 all
+ * its PCRs, the only selection it takes), made with the AK, which is made
+ * first if there is none. A selection the family cannot quote is a usage
+ * error. Returns 0 with *@out set, or an exit code.
+ */
+int attest_quote(struct attest *a, const TPM2B_DATA *nonce, const char *spec,
+		 struct attest_quote **out);
+void attest_quote_free(struct attest_quote *q);
+
+/* Writes its family's 'quote --out' files into @dir (quote_out.h). */
+int attest_quote_save(const struct attest_quote *q, const char *dir);
+
+/* Its family's JSON, with @logs (may be NULL). */
+struct json_object *attest_quote_json(const struct attest_quote *q,
+				      const struct quote_logs *logs);
 
 /*
  * A quote of the default PCRs over the base64 nonce @nonce_b64 (1 to 64

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "quote_json.h"
+#include "quote_out.h"
 
+#include <endian.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,121 @@
 #include "eventlog_load.h"
 #include "files.h"
 #include "tpm12_flows.h"
+#include "tpm2_esys.h"
 #include "tpm2_parse.h"
+
+/*
+ * The PCR values file of tpm2_quote -o (tpm2-tools 5.x "serialized"):
+ * the TPML_PCR_SELECTION structure as laid out in memory, a UINT32 count
+ * of TPML_DIGEST structures, then those, eight digests each, in selection
+ * order; integers little-endian. tpm2_checkquote -f reads it back with
+ * the same tpm2-tss structures.
+ */
+static int write_pcrs_file(const char *path, const TPML_PCR_SELECTION *sel,
+			   const struct tpm2_pcr_bank *vals)
+{
+	TPML_DIGEST lists[TPM2_MAX_PCRS] = {0};
+	TPML_PCR_SELECTION le_sel;
+	uint32_t b, count = 0, n;
+	uint8_t *buf, *p;
+	size_t size;
+	int pcr, ret;
+
+	memset(&le_sel, 0, sizeof(le_sel));
+	le_sel.count = htole32(sel->count);
+	for (b = 0; b < sel->count; b++) {
+		le_sel.pcrSelections[b] = sel->pcrSelections[b];
+		le_sel.pcrSelections[b].hash =
+		    htole16(sel->pcrSelections[b].hash);
+		for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
+			TPML_DIGEST *l;
+
+			if (!(tpm2_selection_mask(&sel->pcrSelections[b]) &
+			      (1U << pcr)))
+				continue;
+			if (count && lists[count - 1].count < 8) {
+				l = &lists[count - 1];
+			} else {
+				if (count == TPM2_MAX_PCRS)
+					return EXIT_USAGE;
+				l = &lists[count++];
+			}
+			l->digests[l->count].size = htole16(vals[b].size);
+			memcpy(l->digests[l->count].buffer, vals[b].value[pcr],
+			       vals[b].size);
+			l->count++;
+		}
+	}
+	size = sizeof(le_sel) + sizeof(uint32_t) + count * sizeof(TPML_DIGEST);
+	buf = malloc(size);
+	if (!buf)
+		return EXIT_KERNEL;
+	p = buf;
+	memcpy(p, &le_sel, sizeof(le_sel));
+	p += sizeof(le_sel);
+	n = htole32(count);
+	memcpy(p, &n, sizeof(n));
+	p += sizeof(n);
+	for (b = 0; b < count; b++) {
+		lists[b].count = htole32(lists[b].count);
+		memcpy(p, &lists[b], sizeof(lists[b]));
+		p += sizeof(lists[b]);
+	}
+	ret = xenmb_write_file(path, buf, size);
+	free(buf);
+	return ret;
+}
+
+int quote_save_tpm2(const char *dir, const struct tpm2_quote_result *q)
+{
+	char path[FILES_PATH_MAX];
+	int ret;
+
+	ret = files_make_out_dir(dir);
+	if (!ret)
+		ret = files_path_in(path, dir, "quote.msg");
+	if (!ret)
+		ret = xenmb_write_file(path, q->attest->attestationData,
+				       q->attest->size);
+	if (!ret)
+		ret = files_path_in(path, dir, "quote.sig");
+	if (!ret)
+		ret = xenmb_write_file(path, q->sig_blob, q->sig_len);
+	if (!ret)
+		ret = files_path_in(path, dir, "quote.pcrs");
+	if (!ret)
+		ret = write_pcrs_file(path, &q->sel, q->vals);
+	if (!ret)
+		ret = files_path_in(path, dir, "ak.pem");
+	if (!ret)
+		ret = tpm2_write_pem_file(q->ak_pub, path);
+	if (!ret)
+		ret = eventlog_save_both_in(dir);
+	return ret;
+}
+
+int quote_save_tpm12(const char *dir, const struct tpm12_quote_result *q)
+{
+	char path[FILES_PATH_MAX], *pem = NULL;
+	int ret;
+
+	ret = files_make_out_dir(dir);
+	if (!ret)
+		ret = files_path_in(path, dir, "quote.bin");
+	if (!ret)
+		ret = files_write_atomic(path, q->blob, q->blob_len, 0644);
+	if (!ret)
+		ret = files_path_in(path, dir, "aik.pem");
+	if (ret)
+		return ret;
+	if (tpm12_key_to_pem(&q->aik.info, &pem))
+		return EXIT_KERNEL;
+	ret = files_write_atomic(path, pem, strlen(pem), 0644);
+	free(pem);
+	if (!ret)
+		ret = eventlog_save_both_in(dir);
+	return ret;
+}
 
 int quote_nonce_decode(const char *text, TPM2B_DATA *nonce)
 {

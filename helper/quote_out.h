@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The JSON of a quote, as 'xenmb quote --json' prints it and xentpm's
- * --tpm_quote sends (base64 of it) on a TPM 2.0: one builder per family,
- * over the flows' results, with the event logs that go beside the quote.
+ * What a quote is written as, one writer per family over the flows'
+ * results: the files of 'xenmb quote --out' (TPM 2.0: those
+ * tpm2_checkquote reads; TPM 1.2: the original's blob and the AIK), and
+ * the JSON 'xenmb quote --json' prints and xentpm's --tpm_quote sends
+ * (base64 of it) on a TPM 2.0, with the event logs that go beside it.
  */
-#ifndef XENMB_QUOTE_JSON_H
-#define XENMB_QUOTE_JSON_H
+#ifndef XENMB_QUOTE_OUT_H
+#define XENMB_QUOTE_OUT_H
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -14,6 +16,14 @@
 
 #include "tpm12_attest.h"
 #include "tpm2_flows.h"
+
+/*
+ * Writes into @dir (made if missing): TPM 2.0: quote.msg, quote.sig,
+ * quote.pcrs and ak.pem; TPM 1.2: quote.bin and aik.pem; both families
+ * the host's event logs (eventlog_save_both_in()). 0 or an exit code.
+ */
+int quote_save_tpm2(const char *dir, const struct tpm2_quote_result *q);
+int quote_save_tpm12(const char *dir, const struct tpm12_quote_result *q);
 
 /* Strict base64 of 1 to TPM2_QUOTE_NONCE_MAX bytes, either family's
  * nonce; 0 or -1. */
@@ -47,4 +57,4 @@ struct json_object *quote_json_tpm12(const TPM2B_DATA *nonce,
 /* The text 'xenmb quote --json' prints for @o (released), malloc()ed. */
 char *quote_json_text(struct json_object *o);
 
-#endif /* XENMB_QUOTE_JSON_H */
+#endif /* XENMB_QUOTE_OUT_H */
