@@ -54,6 +54,32 @@ void attest_close(struct attest *a)
 	free(a);
 }
 
+bool attest_last_tpm_rc(uint32_t *rc, bool *auth)
+{
+	TSS2_RC code = tpm2_last_rc;
+
+	*auth = false;
+	if (!tpm2_last_rc) {
+		*rc = tpm12_last_rc;
+		return tpm12_last_rc != 0;
+	}
+	*rc = (uint32_t)tpm2_last_rc;
+	if ((code & TSS2_RC_LAYER_MASK) != TSS2_TPM_RC_LAYER)
+		return true;
+	code &= ~TSS2_RC_LAYER_MASK;
+	if (code & 0x80) /* format one: the error is in the low 6 bits */
+		code &= 0xbf;
+	*auth = code == TPM2_RC_BAD_AUTH || code == TPM2_RC_AUTH_FAIL ||
+		code == TPM2_RC_LOCKOUT;
+	return true;
+}
+
+void attest_last_tpm_rc_clear(void)
+{
+	tpm2_last_rc = 0;
+	tpm12_last_rc = 0;
+}
+
 /* Opens the link to the TPM the first time an operation needs it. */
 static int link_tpm(struct attest *a)
 {

@@ -34,6 +34,15 @@ struct attest;
 int attest_open(struct attest **a, const char *tcti);
 void attest_close(struct attest *a);
 
+/*
+ * The TPM's own code of the last failure since attest_last_tpm_rc_clear():
+ * TPM 1.2's return code; TPM 2.0's response code, with *@auth set when it
+ * rejected an authorization (TPM_RC_BAD_AUTH, _AUTH_FAIL, _LOCKOUT: what
+ * the original called TPM_E_AUTHFAIL). False when no TPM code was had.
+ */
+bool attest_last_tpm_rc(uint32_t *rc, bool *auth);
+void attest_last_tpm_rc_clear(void);
+
 /* Owned as the seed product means it (TPM 2.0: all three auths set). */
 int attest_owner_owned(struct attest *a, bool *owned);
 
