@@ -55,7 +55,8 @@ HELPER_SRCS := helper/xenmb.c helper/cli.c helper/encoding.c helper/files.c \
 	helper/cmd_owner.c helper/cmd_asset_tag.c helper/cmd_challenge.c \
 	helper/xentpm.c helper/tpm12_flows.c helper/tpm12_attest.c \
 	helper/tpm12_challenge.c helper/tpm2_parse.c helper/tpm2_flows.c \
-	helper/report.c \
+	helper/report.c helper/attest.c helper/attest_print.c \
+	helper/quote_out.c \
 	$(PURE_SRCS)
 HELPER_SRCS += helper/verdict.c helper/verify_load.c helper/verify.c \
 	helper/known_good.c helper/cmd_verify.c

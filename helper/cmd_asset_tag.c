@@ -12,52 +12,20 @@
  *
  * A 20-byte (SHA-1) tag is stored zero-padded to 32 bytes: the launch
  * extends all 32 bytes, so PCR 22 = SHA256(32 zeros || tag || 12 zeros).
+ *
+ * On a TPM 1.2: NV 0x40000010, 20 bytes (tpm12_flows.h). The family is
+ * attest.h's to pick.
  */
-#include <ctype.h>
 #include <getopt.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
-#include <stdlib.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "attest.h"
 #include "cli.h"
-#include "encoding.h"
 #include "subcommands.h"
-#include "tpm12_flows.h"
-#include "tpm2_flows.h"
-
-/* 64 or 40 hex digits, or base64 of 32 or 20 bytes; 0 or -1. *@tag_len
- * gets the tag's own length (20 or 32). */
-static int parse_tag(const char *text, uint8_t tag[TPM2_ASSET_TAG_SIZE],
-		     size_t *tag_len)
-{
-	size_t len = strlen(text), i, n;
-	uint8_t *buf;
-	int ret;
-
-	memset(tag, 0, TPM2_ASSET_TAG_SIZE);
-	if (len == 64 || len == 40) {
-		for (i = 0; i < len && isxdigit((unsigned char)text[i]); i++)
-			;
-		if (i == len) {
-			*tag_len = len / 2;
-			for (i = 0; i < len / 2; i++) {
-				char hex[3] = {text[2 * i], text[2 * i + 1], 0};
-
-				tag[i] = (uint8_t)strtoul(hex, NULL, 16);
-			}
-			return 0;
-		}
-	}
-	buf = base64_decode(text, &n);
-	ret = buf && (n == 32 || n == 20) ? 0 : -1;
-	if (!ret) {
-		memcpy(tag, buf, n);
-		*tag_len = n;
-	}
-	free(buf);
-	return ret;
-}
+#include "tpm2_esys.h" /* tpm2_owner_config, TPM2_TCTI_OPTION */
 
 /* What set and clear say, the same for both families. */
 static void print_set(uint32_t nv_index)
@@ -76,40 +44,6 @@ static void print_cleared(bool was_set)
 		printf("no asset tag\n");
 }
 
-/* asset-tag set|clear|show on a TPM 1.2, through tpm12_flows.h. */
-static int asset_tag12(const char *op, const uint8_t *tag, size_t tag_len,
-		       bool json)
-{
-	uint8_t current[TPM12_ASSET_TAG_SIZE];
-	bool was_set, present;
-	struct t12 *c;
-	int ret;
-
-	if (!strcmp(op, "set") && tag_len != TPM12_ASSET_TAG_SIZE)
-		return cli_usage_error("a TPM 1.2 asset tag is 20 bytes "
-				       "(SHA-1), as hex or base64");
-	ret = tpm12_open(&c, tpm2_owner_config);
-	if (ret)
-		return ret;
-	if (!strcmp(op, "set")) {
-		ret = tpm12_flow_asset_tag_set(c, tag);
-		if (!ret)
-			print_set(TPM12_NV_INDEX_ASSET_TAG);
-	} else if (!strcmp(op, "clear")) {
-		ret = tpm12_flow_asset_tag_clear(c, &was_set);
-		if (!ret)
-			print_cleared(was_set);
-	} else {
-		ret = tpm12_flow_asset_tag_show(c, current, &present);
-		if (!ret)
-			ret =
-			    cli_print_asset_tag("0x40000010", present, current,
-						TPM12_ASSET_TAG_SIZE, json);
-	}
-	tpm12_close(c);
-	return ret;
-}
-
 int cmd_asset_tag(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -118,11 +52,12 @@ int cmd_asset_tag(int argc, char **argv)
 	    TPM2_TCTI_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
-	uint8_t tag[TPM2_ASSET_TAG_SIZE];
-	size_t tag_len = 0;
-	const char *tcti = NULL, *op;
-	struct tpm2_ctx ctx;
+	uint8_t tag[ATTEST_ASSET_TAG_MAX];
+	const char *tcti = NULL, *op, *nv_name;
 	bool json = false, was_set, present;
+	size_t tag_len = 0;
+	struct attest *a;
+	uint32_t nv_index;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "jC:T:", opts, NULL)) != -1) {
@@ -149,36 +84,32 @@ int cmd_asset_tag(int argc, char **argv)
 		if (optind + 2 != argc)
 			return cli_usage_error("'asset-tag set' takes one TAG");
 		/* Refused before the TPM is touched: the old tag stays. */
-		if (parse_tag(argv[optind + 1], tag, &tag_len))
-			return cli_usage_error(
-			    "the asset tag must be 32 bytes (SHA-256) or "
-			    "20 bytes (SHA-1), as hex or base64");
+		ret = attest_asset_tag_parse(argv[optind + 1], tag, &tag_len);
+		if (ret)
+			return ret;
 	} else if ((strcmp(op, "clear") && strcmp(op, "show")) ||
 		   optind + 1 != argc) {
 		return cli_usage_error("'asset-tag' takes set TAG, clear or "
 				       "show");
 	}
-	if (!tcti && tpm12_is_family())
-		return asset_tag12(op, tag, tag_len, json);
-	setenv("TSS2_LOG", "all+NONE", 0);
-
-	ret = tpm2_open(&ctx, tcti);
+	ret = attest_open(&a, tcti);
 	if (ret)
 		return ret;
 	if (!strcmp(op, "set")) {
-		ret = tpm2_flow_asset_tag_set(&ctx, tag);
+		ret = attest_asset_tag_set(a, tag, tag_len, &nv_index);
 		if (!ret)
-			print_set(TPM2_ASSET_TAG_NV);
+			print_set(nv_index);
 	} else if (!strcmp(op, "clear")) {
-		ret = tpm2_flow_asset_tag_clear(&ctx, &was_set);
+		ret = attest_asset_tag_clear(a, &was_set);
 		if (!ret)
 			print_cleared(was_set);
 	} else {
-		ret = tpm2_flow_asset_tag_show(&ctx, tag, &present);
+		ret =
+		    attest_asset_tag_show(a, tag, &tag_len, &present, &nv_name);
 		if (!ret)
-			ret = cli_print_asset_tag("0x01C10110", present, tag,
-						  TPM2_ASSET_TAG_SIZE, json);
+			ret = cli_print_asset_tag(nv_name, present, tag,
+						  tag_len, json);
 	}
-	tpm2_close(&ctx);
+	attest_close(a);
 	return ret;
 }

@@ -3,259 +3,21 @@
  * xenmb quote: TPM2_Quote with the AK over a caller's nonce, written as
  * the files tpm2_checkquote reads (quote.msg, quote.sig, quote.pcrs,
  * ak.pem), as JSON, and with the host's SRTM and DRTM event logs beside
- * them so a verifier can replay what the PCRs say.
+ * them so a verifier can replay what the PCRs say. On a TPM 1.2, the
+ * original tool's quote blob and the AIK (quote_out.h). The family is
+ * attest.h's to pick.
  */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "attest.h"
 #include "cli.h"
-#include "encoding.h"
-#include "eventlog_load.h"
 #include "files.h"
+#include "quote_out.h"
 #include "subcommands.h"
-#include "tpm12_attest.h"
-#include "tpm12_flows.h"
-#include "tpm2_flows.h"
-#include "tpm2_parse.h"
-
-/*
- * The PCR values file of tpm2_quote -o (tpm2-tools 5.x "serialized"):
- * the TPML_PCR_SELECTION structure as laid out in memory, a UINT32 count
- * of TPML_DIGEST structures, then those, eight digests each, in selection
- * order; integers little-endian. tpm2_checkquote -f reads it back with
- * the same tpm2-tss structures.
- */
-static int write_pcrs_file(const char *path, const TPML_PCR_SELECTION *sel,
-			   const struct tpm2_pcr_bank *vals)
-{
-	TPML_DIGEST lists[TPM2_MAX_PCRS] = {0};
-	TPML_PCR_SELECTION le_sel;
-	uint32_t b, count = 0, n;
-	uint8_t *buf, *p;
-	size_t size;
-	int pcr, ret;
-
-	memset(&le_sel, 0, sizeof(le_sel));
-	le_sel.count = htole32(sel->count);
-	for (b = 0; b < sel->count; b++) {
-		le_sel.pcrSelections[b] = sel->pcrSelections[b];
-		le_sel.pcrSelections[b].hash =
-		    htole16(sel->pcrSelections[b].hash);
-		for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
-			TPML_DIGEST *l;
-
-			if (!(tpm2_selection_mask(&sel->pcrSelections[b]) &
-			      (1U << pcr)))
-				continue;
-			if (count && lists[count - 1].count < 8) {
-				l = &lists[count - 1];
-			} else {
-				if (count == TPM2_MAX_PCRS)
-					return EXIT_USAGE;
-				l = &lists[count++];
-			}
-			l->digests[l->count].size = htole16(vals[b].size);
-			memcpy(l->digests[l->count].buffer, vals[b].value[pcr],
-			       vals[b].size);
-			l->count++;
-		}
-	}
-	size = sizeof(le_sel) + sizeof(uint32_t) + count * sizeof(TPML_DIGEST);
-	buf = malloc(size);
-	if (!buf)
-		return EXIT_KERNEL;
-	p = buf;
-	memcpy(p, &le_sel, sizeof(le_sel));
-	p += sizeof(le_sel);
-	n = htole32(count);
-	memcpy(p, &n, sizeof(n));
-	p += sizeof(n);
-	for (b = 0; b < count; b++) {
-		lists[b].count = htole32(lists[b].count);
-		memcpy(p, &lists[b], sizeof(lists[b]));
-		p += sizeof(lists[b]);
-	}
-	ret = xenmb_write_file(path, buf, size);
-	free(buf);
-	return ret;
-}
-
-/* Strict base64 of at most TPM2_QUOTE_NONCE_MAX bytes; 0 or -1. */
-static int decode_nonce(const char *text, TPM2B_DATA *nonce)
-{
-	size_t len;
-	uint8_t *buf = base64_decode(text, &len);
-	int ret = buf && len && len <= TPM2_QUOTE_NONCE_MAX ? 0 : -1;
-
-	if (!ret) {
-		nonce->size = (uint16_t)len;
-		memcpy(nonce->buffer, buf, len);
-	}
-	free(buf);
-	return ret;
-}
-
-static void add_hex(struct json_object *o, const char *key, const void *data,
-		    size_t len)
-{
-	char *h = hex_encode(data, len);
-
-	json_object_object_add(o, key, json_object_new_string(h ? h : ""));
-	free(h);
-}
-
-/* The event logs saved beside the quote in @dir, if any, in base64. */
-static void add_saved_logs(struct json_object *o, const char *dir)
-{
-	char path[FILES_PATH_MAX];
-
-	if (dir && !files_path_in(path, dir, "srtm.log"))
-		cli_json_add_file_b64(o, "srtm_log", path);
-	if (dir && !files_path_in(path, dir, "drtm.log"))
-		cli_json_add_file_b64(o, "drtm_log", path);
-}
-
-static struct json_object *quote_json(const TPM2B_DATA *nonce,
-				      const struct tpm2_quote_result *q,
-				      const char *dir)
-{
-	const TPML_PCR_SELECTION *sel = &q->sel;
-	struct json_object *o = json_object_new_object();
-	struct json_object *pcrs = json_object_new_object();
-	char key[4];
-	uint32_t b;
-	int pcr;
-
-	cli_json_add_b64(o, "nonce", nonce->buffer, nonce->size);
-	cli_json_add_b64(o, "attest", q->attest->attestationData,
-			 q->attest->size);
-	cli_json_add_b64(o, "signature", q->sig_blob, q->sig_len);
-	add_hex(o, "ak_name", q->ak_name->name, q->ak_name->size);
-	for (b = 0; b < sel->count; b++) {
-		struct json_object *bank = json_object_new_object();
-
-		for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
-			if (!(tpm2_selection_mask(&sel->pcrSelections[b]) &
-			      (1U << pcr)))
-				continue;
-			snprintf(key, sizeof(key), "%d", pcr);
-			add_hex(bank, key, q->vals[b].value[pcr],
-				q->vals[b].size);
-		}
-		json_object_object_add(pcrs, tpm2_bank_name(q->vals[b].alg),
-				       bank);
-	}
-	json_object_object_add(o, "pcrs", pcrs);
-	add_saved_logs(o, dir);
-	return o;
-}
-
-/* Writes the checkquote files and the event logs into @dir. */
-static int write_dir(const char *dir, const struct tpm2_quote_result *q)
-{
-	char path[FILES_PATH_MAX];
-	int ret;
-
-	ret = files_make_out_dir(dir);
-	if (!ret)
-		ret = files_path_in(path, dir, "quote.msg");
-	if (!ret)
-		ret = xenmb_write_file(path, q->attest->attestationData,
-				       q->attest->size);
-	if (!ret)
-		ret = files_path_in(path, dir, "quote.sig");
-	if (!ret)
-		ret = xenmb_write_file(path, q->sig_blob, q->sig_len);
-	if (!ret)
-		ret = files_path_in(path, dir, "quote.pcrs");
-	if (!ret)
-		ret = write_pcrs_file(path, &q->sel, q->vals);
-	if (!ret)
-		ret = files_path_in(path, dir, "ak.pem");
-	if (!ret)
-		ret = tpm2_write_pem_file(q->ak_pub, path);
-	if (!ret)
-		ret = eventlog_save_both_in(dir);
-	return ret;
-}
-
-/* TPM 1.2: the original's blob, the AIK and the event logs into @dir. */
-static int write_dir12(const char *dir, const struct tpm12_quote_result *q)
-{
-	char path[FILES_PATH_MAX], *pem = NULL;
-	int ret;
-
-	ret = files_make_out_dir(dir);
-	if (!ret)
-		ret = files_path_in(path, dir, "quote.bin");
-	if (!ret)
-		ret = files_write_atomic(path, q->blob, q->blob_len, 0644);
-	if (!ret)
-		ret = files_path_in(path, dir, "aik.pem");
-	if (ret)
-		return ret;
-	if (tpm12_key_to_pem(&q->aik.info, &pem))
-		return EXIT_KERNEL;
-	ret = files_write_atomic(path, pem, strlen(pem), 0644);
-	free(pem);
-	if (!ret)
-		ret = eventlog_save_both_in(dir);
-	return ret;
-}
-
-static struct json_object *quote_json12(const TPM2B_DATA *nonce,
-					const struct tpm12_quote_result *q,
-					const char *dir)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *bank = json_object_new_object();
-	struct json_object *pcrs = json_object_new_object();
-	char hex[2 * TPM12_DIGEST_LEN + 1], idx[8];
-	unsigned int i;
-
-	cli_json_add_b64(o, "nonce", nonce->buffer, nonce->size);
-	cli_json_add_b64(o, "quote", q->blob, q->blob_len);
-	cli_json_add_b64(o, "composite", q->composite.data, q->composite.len);
-	cli_json_add_b64(o, "signature", q->signature.data, q->signature.len);
-	tpm12_key_pubkey_sha1_hex(&q->aik.info, hex);
-	json_object_object_add(o, "aik_pubkey_sha1",
-			       json_object_new_string(hex));
-	for (i = 0; i < q->pcrs.count; i++) {
-		hex_encode_to(q->pcrs.values[i], TPM12_DIGEST_LEN, hex);
-		snprintf(idx, sizeof(idx), "%u", q->pcrs.pcr_index[i]);
-		json_object_object_add(bank, idx, json_object_new_string(hex));
-	}
-	json_object_object_add(pcrs, "sha1", bank);
-	json_object_object_add(o, "pcrs", pcrs);
-	add_saved_logs(o, dir);
-	return o;
-}
-
-/* quote on a TPM 1.2 (tpm12_attest.h): every PCR of its one bank. */
-static int quote12(const TPM2B_DATA *nonce, const char *dir, bool json)
-{
-	struct tpm12_quote_result *q = calloc(1, sizeof(*q));
-	struct t12 *c;
-	int ret;
-
-	if (!q)
-		return EXIT_KERNEL;
-	ret = tpm12_open(&c, NULL);
-	if (ret)
-		goto out;
-	ret = tpm12_flow_quote(c, nonce->buffer, nonce->size, q);
-	if (!ret && dir)
-		ret = write_dir12(dir, q);
-	if (!ret && (json || !dir))
-		cli_print_json(quote_json12(nonce, q, dir));
-	tpm12_close(c);
-out:
-	explicit_bzero(q, sizeof(*q));
-	free(q);
-	return ret;
-}
+#include "tpm2_esys.h" /* TPM2_TCTI_OPTION */
 
 int cmd_quote(int argc, char **argv)
 {
@@ -268,9 +30,9 @@ int cmd_quote(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *tcti = NULL, *nonce_text = NULL, *spec = NULL, *dir = NULL;
-	struct tpm2_quote_result *q = NULL;
-	TPML_PCR_SELECTION sel = {0};
-	struct tpm2_ctx ctx;
+	struct attest_quote *q = NULL;
+	struct quote_logs logs;
+	struct attest *a;
 	TPM2B_DATA nonce;
 	bool json = false;
 	int c, ret;
@@ -300,7 +62,7 @@ int cmd_quote(int argc, char **argv)
 		return cli_usage_error("'quote' takes no arguments");
 	if (!nonce_text)
 		return cli_usage_error("'quote' needs --nonce BASE64");
-	if (decode_nonce(nonce_text, &nonce))
+	if (quote_nonce_decode(nonce_text, &nonce))
 		return cli_usage_error("--nonce wants base64 of 1 to 64 bytes");
 	/*
 	 * Refused before the TPM is asked (the file names are checked again
@@ -308,26 +70,18 @@ int cmd_quote(int argc, char **argv)
 	 */
 	if (dir && strlen(dir) + sizeof("/quote.pcrs") > FILES_PATH_MAX)
 		return cli_usage_error("--out is longer than a path can be");
-	if (!tcti && tpm12_is_family()) {
-		/* A TPM 1.2 quote covers every PCR of its one bank. */
-		if (spec && strcmp(spec, "sha1:all"))
-			return cli_usage_error("a TPM 1.2 quotes sha1:all");
-		return quote12(&nonce, dir, json);
-	}
-	if (spec && tpm2_pcr_selection_parse(spec, &sel))
-		return cli_usage_error(
-		    "--pcrs wants e.g. sha256:all,sha1:0,1,2 (banks sha1, "
-		    "sha256, sha384, sha512, sm3_256; PCRs 0..23)");
-
-	ret = tpm2_open(&ctx, tcti);
+	ret = attest_open(&a, tcti);
 	if (ret)
 		return ret;
-	ret = tpm2_flow_quote(&ctx, &nonce, spec ? &sel : NULL, &q);
+	ret = attest_quote(a, &nonce, spec, &q);
 	if (!ret && dir)
-		ret = write_dir(dir, q);
-	if (!ret && (json || !dir))
-		cli_print_json(quote_json(&nonce, q, json ? dir : NULL));
-	tpm2_quote_result_free(q);
-	tpm2_close(&ctx);
+		ret = attest_quote_save(q, dir);
+	if (!ret && (json || !dir)) {
+		quote_logs_read_dir(&logs, json ? dir : NULL);
+		cli_print_json(attest_quote_json(q, &logs));
+		quote_logs_free(&logs);
+	}
+	attest_quote_free(q);
+	attest_close(a);
 	return ret;
 }

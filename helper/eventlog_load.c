@@ -130,12 +130,15 @@ int eventlog_write_raw(const struct eventlog_loaded *l, FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
-int eventlog_save_raw(bool drtm, const char *path)
+int eventlog_read_raw(bool drtm, uint8_t **buf, size_t *len)
 {
 	struct eventlog_loaded l = {0};
+	char *text = NULL;
 	FILE *f;
 	int ret;
 
+	*buf = NULL;
+	*len = 0;
 	ret =
 	    drtm ? eventlog_load_drtm(&l, true) : eventlog_load_srtm(&l, true);
 	if (!ret && !l.count)
@@ -144,20 +147,45 @@ int eventlog_save_raw(bool drtm, const char *path)
 		eventlog_loaded_free(&l);
 		return ret;
 	}
+	f = open_memstream(&text, len);
+	if (!f || eventlog_write_raw(&l, f)) {
+		xenmb_error("xenmb: out of memory\n");
+		ret = EXIT_KERNEL;
+	}
+	if (f && fclose(f))
+		ret = EXIT_KERNEL;
+	eventlog_loaded_free(&l);
+	if (ret)
+		free(text);
+	else
+		*buf = (uint8_t *)text;
+	return ret;
+}
+
+int eventlog_save_raw(bool drtm, const char *path)
+{
+	uint8_t *buf;
+	size_t len;
+	FILE *f;
+	int ret;
+
+	ret = eventlog_read_raw(drtm, &buf, &len);
+	if (ret)
+		return ret;
 	f = fopen(path, "wb");
 	if (!f) {
 		xenmb_error("xenmb: cannot create %s: %s\n", path,
 			    strerror(errno));
-		eventlog_loaded_free(&l);
+		free(buf);
 		return EXIT_KERNEL;
 	}
-	ret = eventlog_write_raw(&l, f);
+	ret = fwrite(buf, 1, len, f) == len ? 0 : -1;
 	if (fclose(f) || ret) {
 		xenmb_error("xenmb: cannot write %s\n", path);
 		unlink(path);
 		ret = EXIT_KERNEL;
 	}
-	eventlog_loaded_free(&l);
+	free(buf);
 	return ret;
 }
 

@@ -51,6 +51,14 @@ int eventlog_load_file(struct eventlog_loaded *l, const char *path);
 int eventlog_write_raw(const struct eventlog_loaded *l, FILE *out);
 
 /*
+ * The raw bytes of the DRTM log (@drtm) or the firmware's SRTM log,
+ * every part in order, malloc()ed: what eventlog_save_raw() writes.
+ * Returns 0, EXIT_NOT_PRESENT (silently) when the host has no such log,
+ * or another exit code.
+ */
+int eventlog_read_raw(bool drtm, uint8_t **buf, size_t *len);
+
+/*
  * Writes the raw bytes of the DRTM log (@drtm) or the firmware's SRTM log
  * to @path, as 'xenmb eventlog --raw' does. Returns 0, EXIT_NOT_PRESENT
  * (silently) when the host has no such log, or another exit code.

@@ -3,10 +3,10 @@
  * The TPM 1.2 attestation flows (tpm12_attest.c) as typed functions over
  * one run's link to the TPM (tpm12_open(), tpm12_flows.h): the AIK, whose
  * TPM_KEY blob lives in TPM12_AIK_PATH, the quote and the identity
- * challenge, the mirror of tpm2_flows.h's ak, quote and challenge. The
- * cmd_*.c files call them when /dev/xenmb reports a TPM 1.2 (and no
- * --tcti was given) and print in the formats of the seed product's TPM 1.2
- * tool, which attestation servers parse. A flow prints nothing on
+ * challenge, the mirror of tpm2_flows.h's ak, quote and challenge.
+ * attest.c calls them when /dev/xenmb reports a TPM 1.2 (and no --tcti
+ * was given); what is printed keeps the formats of the seed product's TPM
+ * 1.2 tool, which attestation servers parse. A flow prints nothing on
  * success; its failures are said through xenmb_error() (report.h;
  * t12_fail).
  */

@@ -2,10 +2,10 @@
 /*
  * The TPM 1.2 flows owner, ek and asset tag as typed functions over one
  * run's link to the TPM (ak, quote and challenge: tpm12_attest.h), over
- * tpm12.h and /dev/xenmb at locality 0: the mirror of tpm2_flows.h. The
- * cmd_*.c files parse the options, call these when /dev/xenmb reports a
- * TPM 1.2 (and no --tcti was given) and print, in the formats of the seed
- * product's TPM 1.2 tool, which attestation servers parse. A flow prints
+ * tpm12.h and /dev/xenmb at locality 0: the mirror of tpm2_flows.h.
+ * attest.c calls these when /dev/xenmb reports a TPM 1.2 (and no --tcti
+ * was given); what is printed keeps the formats of the seed product's TPM
+ * 1.2 tool, which attestation servers parse. A flow prints
  * nothing on success; its failures are said through xenmb_error()
  * (report.h; t12_fail).
  *

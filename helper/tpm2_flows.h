@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The TPM 2.0 attestation flows as typed functions over an ESAPI context
- * (tpm2_esys.h): the front ends (the cmd_*.c files, xentpm) parse their
- * options, call one of these and print what it returns.
+ * (tpm2_esys.h). attest.c calls them when the TPM is a TPM 2.0 (the front
+ * ends, the cmd_*.c files and xentpm, call attest.h and print what it
+ * returns).
  *
  * A flow prints nothing on success. Its failures are reported the way
  * tpm2_esys.c reports them (one "xenmb: ..." line to xenmb_error(),
