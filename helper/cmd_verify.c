@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attest.h"
 #include "cli.h"
 #include "encoding.h"
 #include "files.h"
@@ -363,9 +364,11 @@ static int write_list(struct json_object *list, const char *path)
 static int quote_live(struct verify_opts *o, char *dir, size_t dir_size,
 		      char *nonce_b64)
 {
-	uint8_t nonce[32];
-	char *b64, *args[8];
-	int n = 0, ret;
+	TPM2B_DATA nonce = {.size = 32};
+	struct attest_quote *q = NULL;
+	struct attest *a;
+	char *b64;
+	int ret;
 
 	snprintf(dir, dir_size, "%s/xenmb-known-good.XXXXXX",
 		 getenv("TMPDIR") ?: "/tmp");
@@ -376,23 +379,20 @@ static int quote_live(struct verify_opts *o, char *dir, size_t dir_size,
 			strerror(errno));
 		return EXIT_KERNEL;
 	}
-	if (RAND_bytes(nonce, sizeof(nonce)) != 1 ||
-	    !(b64 = base64_encode(nonce, sizeof(nonce))))
+	if (RAND_bytes(nonce.buffer, nonce.size) != 1 ||
+	    !(b64 = base64_encode(nonce.buffer, nonce.size)))
 		return EXIT_KERNEL;
 	snprintf(nonce_b64, 64, "%s", b64);
 	free(b64);
-	args[n++] = "quote";
-	args[n++] = "--nonce";
-	args[n++] = nonce_b64;
-	args[n++] = "--out";
-	args[n++] = dir;
-	if (o->tcti) {
-		args[n++] = "--tcti";
-		args[n++] = (char *)o->tcti;
-	}
-	args[n] = NULL;
-	optind = 0; /* getopt_long starts over for cmd_quote */
-	ret = cmd_quote(n, args);
+	/* What 'quote --nonce N --out DIR [--tcti T]' does, as a flow. */
+	ret = attest_open(&a, o->tcti);
+	if (ret)
+		return ret;
+	ret = attest_quote(a, &nonce, NULL, &q);
+	if (!ret)
+		ret = attest_quote_save(q, dir);
+	attest_quote_free(q);
+	attest_close(a);
 	o->quote_dir = dir;
 	o->nonce = nonce_b64;
 	return ret;
