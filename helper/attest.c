@@ -139,8 +139,8 @@ int attest_owner_take(struct attest *a, bool *taken)
 	if (!ret)
 		ret = link_tpm(a);
 	if (!ret)
-		ret =
-		    tpm2_flow_owner_take(&a->ctx, &secret, from_default, taken);
+		ret = tpm2_flow_owner_take(&a->ctx, &secret, from_default,
+					   TPM2_ENDORSEMENT_SECRET, taken);
 	explicit_bzero(&secret, sizeof(secret));
 	return ret;
 }
@@ -177,7 +177,8 @@ static int print_owner_status(struct attest *a, bool json)
 	return ret;
 }
 
-int attest_owner_show(struct attest *a, const char *op, bool json)
+int attest_owner_show(struct attest *a, const char *op, bool json,
+		      bool empty_endorsement)
 {
 	TPM2B_AUTH secret = {0};
 	bool from_default = false, done = false;
@@ -201,19 +202,26 @@ int attest_owner_show(struct attest *a, const char *op, bool json)
 		ret = print_owner_status(a, json);
 		goto out;
 	}
-	if (!strcmp(op, "take") && a->tpm12) {
+	if (empty_endorsement && a->tpm12) {
+		xenmb_error("xenmb: owner take --endorsement empty: a TPM 1.2 "
+			    "has no endorsement authorization\n");
+		ret = EXIT_USAGE;
+	} else if (!strcmp(op, "take") && a->tpm12) {
 		ret = tpm12_flow_owner_take(a->c, &done);
 		if (!ret && !json)
 			attest_print_owner_taken_tpm12(
 			    done, tpm12_config_path(a->c),
 			    tpm12_secret_from_default(a->c));
 	} else if (!strcmp(op, "take")) {
-		ret =
-		    tpm2_flow_owner_take(&a->ctx, &secret, from_default, &done);
+		ret = tpm2_flow_owner_take(&a->ctx, &secret, from_default,
+					   empty_endorsement
+					       ? TPM2_ENDORSEMENT_EMPTY
+					       : TPM2_ENDORSEMENT_SECRET,
+					   &done);
 		if (!ret && !json)
 			attest_print_owner_taken_tpm2(
 			    done, tpm2_owner_config ?: OWNER_CONFIG_PATH,
-			    from_default);
+			    from_default, empty_endorsement);
 	} else if (a->tpm12) {
 		ret = tpm12_flow_owner_clear(a->c, &done);
 		if (!ret && !json)

@@ -52,9 +52,12 @@ int attest_owner_take(struct attest *a, bool *taken);
 /*
  * 'xenmb owner @op' (status, take or clear): the flow, then what it
  * prints in its family's words (attest_print.h), or with @json the
- * status after it. Returns 0 or an exit code.
+ * status after it. @empty_endorsement: take leaves the TPM 2.0
+ * endorsement auth empty (TPM2_ENDORSEMENT_EMPTY; a TPM 1.2 has none,
+ * EXIT_USAGE). Returns 0 or an exit code.
  */
-int attest_owner_show(struct attest *a, const char *op, bool json);
+int attest_owner_show(struct attest *a, const char *op, bool json,
+		      bool empty_endorsement);
 
 /*
  * What the original tool did before each of its flows but the challenge

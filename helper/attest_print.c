@@ -86,15 +86,23 @@ void attest_print_owner_tpm12(const struct tpm12_owner_state *st, bool json)
 }
 
 void attest_print_owner_taken_tpm2(bool changed, const char *config,
-				   bool from_default)
+				   bool from_default, bool empty_endorsement)
 {
 	if (changed)
-		printf("owner: taken (owner, endorsement and lockout auth set "
-		       "from %s%s)\n",
+		printf("owner: taken (%s auth set from %s%s%s)\n",
+		       empty_endorsement ? "owner and lockout"
+					 : "owner, endorsement and lockout",
 		       config,
-		       from_default ? ": absent, the default password" : "");
+		       from_default ? ": absent, the default password" : "",
+		       empty_endorsement ? "; endorsement auth empty" : "");
 	else
 		printf("owner: already owned with this password\n");
+	/*
+	 * Keylime's agent sets its tpm_ownerpassword's bytes as the
+	 * endorsement auth; the secret (20 binary bytes) has no such form.
+	 */
+	if (empty_endorsement)
+		printf("keylime: tpm_ownerpassword = \"\"\n");
 }
 
 void attest_print_owner_taken_tpm12(bool taken, const char *config,

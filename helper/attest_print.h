@@ -20,7 +20,7 @@ void attest_print_owner_tpm12(const struct tpm12_owner_state *st, bool json);
 
 /* What 'owner take' says: taken with the secret of @config, or owned. */
 void attest_print_owner_taken_tpm2(bool changed, const char *config,
-				   bool from_default);
+				   bool from_default, bool empty_endorsement);
 void attest_print_owner_taken_tpm12(bool taken, const char *config,
 				    bool from_default);
 

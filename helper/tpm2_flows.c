@@ -23,21 +23,21 @@
 #define ALL_PCRS ((1U << XENMB_PCR_COUNT) - 1)
 
 /*
- * Ownership as the seed product understands it: the owner, endorsement
- * and lockout auths all equal the owner secret. Dictionary-attack
+ * Ownership as the seed product understands it: the owner and lockout
+ * auths equal the owner secret, and so, by default, does the endorsement
+ * auth (TPM2_ENDORSEMENT_EMPTY leaves it empty for the agents that create
+ * their EK with an empty one). Dictionary-attack
  * protection: the owner and endorsement auths are not DA-protected, the
  * lockout auth is, and one wrong lockout auth locks the lockout hierarchy
  * for lockoutRecovery seconds (often a day on real TPMs). So take and
  * clear check the secret against the owner hierarchy first and only use
  * the lockout auth once that one matched.
  */
-#define AUTH_MASK                                                              \
-	(TPMA_PERMANENT_OWNERAUTHSET | TPMA_PERMANENT_ENDORSEMENTAUTHSET |     \
-	 TPMA_PERMANENT_LOCKOUTAUTHSET)
+#define OWNED_MASK (TPMA_PERMANENT_OWNERAUTHSET | TPMA_PERMANENT_LOCKOUTAUTHSET)
 
 bool tpm2_owner_state_owned(const struct tpm2_owner_state *st)
 {
-	return (st->perm & AUTH_MASK) == AUTH_MASK;
+	return (st->perm & OWNED_MASK) == OWNED_MASK;
 }
 
 int tpm2_flow_owner_status(struct tpm2_ctx *ctx, struct tpm2_owner_state *st)
@@ -120,7 +120,8 @@ static int lockout_fail(const char *what, TSS2_RC rc)
 }
 
 int tpm2_flow_owner_take(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret,
-			 bool from_default, bool *changed)
+			 bool from_default,
+			 enum tpm2_endorsement_auth endorsement, bool *changed)
 {
 	static const TPM2B_AUTH empty;
 	static const ESYS_TR order[] = {
@@ -166,9 +167,16 @@ int tpm2_flow_owner_take(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret,
 		}
 	}
 	for (i = 0; i < 3; i++) {
-		if (st.perm & bits[i])
+		bool to_empty = order[i] == ESYS_TR_RH_ENDORSEMENT &&
+				endorsement == TPM2_ENDORSEMENT_EMPTY;
+
+		/* Proven above to be the secret when set. */
+		if (to_empty && (st.perm & bits[i]))
+			rc = change_auth(ctx, order[i], secret, &empty);
+		else if (to_empty || (st.perm & bits[i]))
 			continue;
-		rc = change_auth(ctx, order[i], &empty, secret);
+		else
+			rc = change_auth(ctx, order[i], &empty, secret);
 		if (rc) {
 			snprintf(what, sizeof(what),
 				 "TPM2_HierarchyChangeAuth(%s)",

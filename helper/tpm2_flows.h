@@ -117,19 +117,41 @@ struct tpm2_owner_state {
 	uint32_t lockout_recovery;
 };
 
-/* Owned, as the seed product means it: all three hierarchy auths set. */
+/*
+ * Owned, as the seed product means it: the owner and lockout auths set
+ * (the endorsement auth is the secret too unless owner take was asked to
+ * leave it empty).
+ */
 bool tpm2_owner_state_owned(const struct tpm2_owner_state *st);
 
 int tpm2_flow_owner_status(struct tpm2_ctx *ctx, struct tpm2_owner_state *st);
 
+/* What owner take makes the endorsement hierarchy's auth. */
+enum tpm2_endorsement_auth {
+	/*
+	 * The owner secret, like the owner and lockout auths: the default.
+	 * The seed product's TPM 1.2 EK could be read only with the owner
+	 * auth once owned; hosts owned by earlier xenmb are in this state.
+	 */
+	TPM2_ENDORSEMENT_SECRET,
+	/*
+	 * Empty (made empty again if it is the secret): go-attestation and
+	 * Keylime create their EK and activate credentials with an empty
+	 * endorsement auth (Keylime: tpm_ownerpassword = "").
+	 */
+	TPM2_ENDORSEMENT_EMPTY,
+};
+
 /*
- * Sets every hierarchy auth not yet set to @secret, once every auth
- * already set is proven to be @secret (a TPM owned with another password
- * is left as it was: EXIT_BAD_AUTH). *@changed says whether any auth was
- * set; @from_default only words the error line. Returns 0 or an exit code.
+ * Sets every hierarchy auth not yet set to @secret (the endorsement auth
+ * as @endorsement says), once every auth already set is proven to be
+ * @secret (a TPM owned with another password is left as it was:
+ * EXIT_BAD_AUTH). *@changed says whether any auth was changed;
+ * @from_default only words the error line. Returns 0 or an exit code.
  */
 int tpm2_flow_owner_take(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret,
-			 bool from_default, bool *changed);
+			 bool from_default,
+			 enum tpm2_endorsement_auth endorsement, bool *changed);
 
 /*
  * TPM2_Clear with the lockout auth, @secret when set, once @secret has

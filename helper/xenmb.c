@@ -63,13 +63,16 @@ static const struct command {
      "            secret in base64 (--raw: its bytes, --json)"},
     {"owner", cmd_owner,
      "owner status|take|clear [--json] [--config PATH]\n"
-     "                   [--tcti CONF]",
+     "                   [--endorsement secret|empty] [--tcti CONF]",
      "TPM 2.0: status (which hierarchy auths are set, DA\n"
      "            lockout), take (owner, endorsement and lockout auth :=\n"
      "            the secret of --config, default /opt/xensource/tpm/config;\n"
      "            no file: SHA-1(\"xenroot\")), clear (TPM2_Clear, lockout\n"
      "            auth). A wrong lockout password locks the lockout\n"
-     "            hierarchy: take and clear check the owner auth first"},
+     "            hierarchy: take and clear check the owner auth first;\n"
+     "            take --endorsement empty leaves the endorsement auth\n"
+     "            empty (go-attestation, Keylime) and prints Keylime's\n"
+     "            tpm_ownerpassword line"},
     {"asset-tag", cmd_asset_tag,
      "asset-tag set TAG | clear | show [--json] [--config PATH]\n"
      "                       [--tcti CONF]",

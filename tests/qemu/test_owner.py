@@ -13,7 +13,9 @@ Boots (one fresh swtpm state, reused):
      → wrong config: take, clear, asset-tag set refused → malformed tag
   2. PCR 22 = SHA256(zeros || tag), DRTM log still matches → asset-tag
      clear → owner clear with the right config → status empty
-  3. PCR 22 = zero → a 20-byte tag (base64) is set
+  3. PCR 22 = zero → owner take --endorsement empty (go-attestation's and
+     Keylime's way) → tpm2_createek with an empty endorsement auth; xenmb's
+     EK, AK, quote and challenge → a 20-byte tag (base64) is set
   4. PCR 22 = SHA256(zeros || tag || 12 zeros)
 """
 import base64
@@ -127,7 +129,21 @@ def boot2_steps(meta):
 
 def boot3_steps(meta):
     return common_head(meta) + [
+        # On the cleared TPM (no EK, no AK): owned, endorsement auth empty.
+        harness.Step("take_empty", "xenmb owner take --endorsement empty"),
+        harness.Step("status_empty", "xenmb owner status --json"),
+        harness.Step("take_empty_again", "xenmb owner take --endorsement empty"),
+        # What go-attestation and Keylime do: an EK with no -P, the empty
+        # auth; transient, flushed by the module when the tool closes.
+        harness.Step("createek", 'tpm2_createek -T xenmb -c "$R/ek.ctx" -G rsa -u "$R/ek.pub"'),
+        # xenmb's own flows make their EK and AK on it, and quote.
         quote22_step(),
+        harness.Step("cred", "xenmb ek --pem > /tmp/ek.pem && printf owner-secret-free > /tmp/s && "
+                     "tpm2_makecredential -T none -u /tmp/ek.pem -G rsa -s /tmp/s "
+                     "-n $(xenmb ak --name) -o /tmp/cred"),
+        harness.Step("challenge", "xenmb challenge --file /tmp/cred --raw"),
+        harness.Step("bad_mode", "xenmb owner take --endorsement none"),
+        harness.Step("mode_on_status", "xenmb owner status --endorsement empty"),
         harness.Step("tag_set20", f"xenmb asset-tag set {base64.b64encode(TAG20).decode()}"),
         harness.Step("tag_show", "xenmb asset-tag show --json"),
         harness.Step("rmmod", "rmmod xenmb"),
@@ -278,6 +294,32 @@ def check_boot2(c, meta, g):
 
 def check_boot3(c, meta, g):
     check_launch(c, g, bytes(32), "boot 3 (tag cleared): zero")
+    out = g.out("take_empty")
+    c.check(g.rc("take_empty") == 0 and "owner and lockout auth set" in out and
+            "endorsement auth empty" in out,
+            "'owner take --endorsement empty' takes it, leaving the endorsement auth empty",
+            out + g.err("take_empty"))
+    c.check('keylime: tpm_ownerpassword = ""' in out.splitlines(),
+            "... and prints Keylime's tpm_ownerpassword line", out)
+    st = g.json("status_empty") or {}
+    c.equal({k: st.get(k) for k in ("owned", "owner_auth_set", "endorsement_auth_set",
+                                    "lockout_auth_set")},
+            {"owned": True, "owner_auth_set": True, "endorsement_auth_set": False,
+             "lockout_auth_set": True}, "... status: owned, endorsement auth not set")
+    c.check(g.rc("take_empty_again") == 0 and
+            "already owned with this password" in g.out("take_empty_again"),
+            "the same take again changes nothing", g.out("take_empty_again"))
+    c.equal(g.rc("createek"), 0,
+            "tpm2_createek -T xenmb with the empty endorsement auth works after that take")
+    c.check(os.path.getsize(os.path.join(g.results, "ek.pub")) > 256 if
+            os.path.exists(os.path.join(g.results, "ek.pub")) else False,
+            "... and writes the EK's public area", g.err("createek"))
+    c.equal(g.rc("quote22"), 0, "xenmb makes its EK and AK and quotes on that TPM")
+    c.equal(g.rc("cred"), 0, "a credential for that EK and AK (tpm2_makecredential -T none)")
+    c.equal((g.rc("challenge"), g.out("challenge")), (0, "owner-secret-free"),
+            "'xenmb challenge' activates it (PolicySecret with the empty endorsement auth)")
+    c.equal(g.rc("bad_mode"), 2, "--endorsement none: a usage error")
+    c.equal(g.rc("mode_on_status"), 2, "--endorsement on status: a usage error")
     c.equal(g.rc("tag_set20"), 0, "a 20-byte (SHA-1) tag in base64 is accepted on the cleared TPM")
     c.equal((g.json("tag_show") or {}).get("tag"), (TAG20 + bytes(12)).hex(),
             "... stored zero-padded to 32 bytes")
@@ -293,9 +335,8 @@ def check_boot4(c, meta, g):
 def main(argv):
     c = harness.Checker("owner")
     start = time.time()
-    binaries = harness.guest_binaries()
     harness.make("tcti")
-    binaries["libs"] = [os.path.join(harness.BUILD, "libtss2-tcti-xenmb.so.0")]
+    binaries = harness.tcti_binaries(("tpm2_createek", "tpm2_makecredential"))
     d = harness.launch_dir("owner", MODE)
     os.makedirs(d, exist_ok=True)
     meta = txtlaunch.generate(d, MODE)
