@@ -352,7 +352,7 @@ static int write_list(struct json_object *list, const char *path)
 
 	if (asprintf(&with_nl, "%s\n", text) < 0)
 		return EXIT_KERNEL;
-	ret = xenmb_write_file(path, with_nl, strlen(with_nl));
+	ret = files_write_atomic(path, with_nl, strlen(with_nl), 0644);
 	free(with_nl);
 	return ret;
 }

@@ -71,7 +71,7 @@ static int write_pcrs_file(const char *path, const TPML_PCR_SELECTION *sel,
 		memcpy(p, &lists[b], sizeof(lists[b]));
 		p += sizeof(lists[b]);
 	}
-	ret = xenmb_write_file(path, buf, size);
+	ret = files_write_atomic(path, buf, size, 0644);
 	free(buf);
 	return ret;
 }
@@ -85,12 +85,12 @@ int quote_save_tpm2(const char *dir, const struct tpm2_quote_result *q)
 	if (!ret)
 		ret = files_path_in(path, dir, "quote.msg");
 	if (!ret)
-		ret = xenmb_write_file(path, q->attest->attestationData,
-				       q->attest->size);
+		ret = files_write_atomic(path, q->attest->attestationData,
+					 q->attest->size, 0644);
 	if (!ret)
 		ret = files_path_in(path, dir, "quote.sig");
 	if (!ret)
-		ret = xenmb_write_file(path, q->sig_blob, q->sig_len);
+		ret = files_write_atomic(path, q->sig_blob, q->sig_len, 0644);
 	if (!ret)
 		ret = files_path_in(path, dir, "quote.pcrs");
 	if (!ret)

@@ -671,12 +671,7 @@ int tpm2_write_pem_file(const TPM2B_PUBLIC *pub, const char *path)
 		free(text);
 		return EXIT_KERNEL;
 	}
-	ret = xenmb_write_file(path, text, len);
+	ret = files_write_atomic(path, text, len, 0644);
 	free(text);
 	return ret;
-}
-
-int xenmb_write_file(const char *path, const void *data, size_t len)
-{
-	return files_write_atomic(path, data, len, 0644);
 }

@@ -159,12 +159,6 @@ int tpm2_write_pem(const TPM2B_PUBLIC *pub, FILE *out);
 /* Writes @pub to @path with tpm2_write_pem(); 0 or an exit code. */
 int tpm2_write_pem_file(const TPM2B_PUBLIC *pub, const char *path);
 
-/*
- * Writes @len bytes to @path (0644) atomically: a temporary file beside it,
- * fsync, rename. Returns 0 or an exit code.
- */
-int xenmb_write_file(const char *path, const void *data, size_t len);
-
 /* The TCTI option the TPM 2.0 subcommands share. */
 #define TPM2_TCTI_OPTION                                                       \
 	{                                                                      \
