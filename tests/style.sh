@@ -84,6 +84,23 @@ json.dump(keep, open(sys.argv[2], "w"))
 sys.exit(1 if bad or len(entries) < 10 else 0)
 PY'
 
+# Issue 14's layering on the objects just built (tests/layering): no
+# cycle of calls between the helper's files, and the front ends call
+# nothing past the attest layer. The checker must also catch a planted
+# cycle and a planted front end that calls ESAPI.
+check "the helper's files call each other in no cycle; front ends reach the TPM only through attest.c" \
+    'python3 tests/layering/check_calls.py "$work/build/obj/xenmb" >"$log" 2>&1 ||
+     { cat "$log"; false; }'
+check "the layering check catches a planted cycle and a front end calling ESAPI" \
+    'planted=$work/planted && cp -r "$work/build/obj/xenmb" "$planted" &&
+     printf "int b(void);\nint a(void) { return b(); }\n" | gcc -x c -c -o "$planted/a_calls_b.o" - &&
+     printf "int a(void);\nint b(void) { return a(); }\n" | gcc -x c -c -o "$planted/b_calls_a.o" - &&
+     printf "int Esys_Quote(void);\nint cmd_planted(void) { return Esys_Quote(); }\n" |
+        gcc -x c -c -o "$planted/cmd_planted.o" - &&
+     ! python3 tests/layering/check_calls.py "$planted" >"$log" 2>&1 &&
+     grep -q "reach each other: a_calls_b.o b_calls_a.o" "$log" &&
+     grep -q "cmd_planted.o -> Esys_Quote" "$log" || { cat "$log"; false; }'
+
 # tests/unit/test_txt.c is left out of both tools: clang-tidy's analyzer
 # and cppcheck each need over ten minutes on its generated heaps (path
 # explosion); it runs under ASan + UBSan and as KUnit instead.
