@@ -19,6 +19,8 @@
 #                        xentpm (the helper by that name) + xapi plugin tpm
 #                        + the man pages (install-man, into MANDIR)
 #                        + bash completion (install-completion, BASHCOMPDIR)
+#                        + the boot files (install-boot: modules-load.d,
+#                        modprobe.d, the launch-check unit, abrmd's drop-in)
 #   make install-tcti    the TCTI alone, into tpm2-tss's libdir
 #   make dkms-install    register and build the module with DKMS
 #   make rpm             RPMs for XenServer / XCP-ng (KVER=, KDIR=: the kernel)
@@ -89,7 +91,7 @@ TCTI_OBJS := $(TCTI_SRCS:%.c=$(OBJ)/tcti/%.o)
 
 .PHONY: all module helper check demo install dkms-install dkms-remove \
 	clean module-clean format style deps fuzz tcti install-tcti \
-	helper-static tss-static install-man install-completion
+	helper-static tss-static install-man install-completion install-boot
 
 all: module helper tcti
 
@@ -189,7 +191,7 @@ style:
 format:
 	clang-format -i helper/*.c helper/*.h tests/unit/*.c tests/fuzz/*.c
 
-install: helper install-tcti install-man install-completion
+install: helper install-tcti install-man install-completion install-boot
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)$(PREFIX)/bin/xenmb
 	install -D -m 0755 $(BUILD)/xenmb $(DESTDIR)/opt/xensource/tpm/xentpm
@@ -206,6 +208,27 @@ install-man:
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 install-completion:
 	install -D -m 0644 completion/xenmb $(DESTDIR)$(BASHCOMPDIR)/xenmb
+
+# The boot integration (packaging/boot/): the module loaded at boot with its
+# options, the unit that checks the event logs at boot, and the tpm2-abrmd
+# drop-in as an example to copy (it makes the daemon run as root, so it is
+# the administrator's choice). Absolute directories where systemd and kmod
+# look whatever PREFIX is; the unit runs $(PREFIX)/bin/xenmb.
+MODULESLOADDIR ?= /usr/lib/modules-load.d
+MODPROBEDIR ?= /etc/modprobe.d
+SYSTEMDUNITDIR ?= /usr/lib/systemd/system
+install-boot:
+	install -D -m 0644 packaging/boot/modules-load.conf \
+		$(DESTDIR)$(MODULESLOADDIR)/xenmb.conf
+	install -D -m 0644 packaging/boot/modprobe.conf \
+		$(DESTDIR)$(MODPROBEDIR)/xenmb.conf
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|^ExecStart=/usr/bin/xenmb |ExecStart=$(PREFIX)/bin/xenmb |' \
+		packaging/boot/xenmb-launch-check.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/xenmb-launch-check.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/xenmb-launch-check.service
+	install -D -m 0644 packaging/boot/tpm2-abrmd-xenmb.conf \
+		$(DESTDIR)$(PREFIX)/share/xenmb/tpm2-abrmd-xenmb.conf
 
 install-tcti: tcti
 	install -D -m 0644 $(TCTI_LIB) $(DESTDIR)$(LIBDIR)/$(notdir $(TCTI_LIB))

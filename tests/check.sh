@@ -141,6 +141,9 @@ suites=(
     "static:tests/static/test_static.sh"
     "dkms:tests/dkms/test_dkms.sh"
     "rpm:tests/rpm/test_rpm.sh"
+    # The boot files installed into a DESTDIR, systemd-analyze verify, the
+    # launch-check unit's ExecStart lines on this host.
+    "boot:tests/boot/test_boot.sh"
     --lanes
     "qemu-smoke:tests/qemu/smoke.sh"
     "qemu:python3 tests/qemu/test_foundation.py"
@@ -162,6 +165,9 @@ suites=(
     # grants. ("mix0", the faults that leave an answer pending at locality
     # 0 only, is a diagnostic variant, not run here.)
     "qemu-localities:python3 tests/qemu/test_localities.py irq mix signals"
+    # tpm2-abrmd over the xenmb TCTI: a Keylime agent's tpm2-tools calls
+    # over -T tabrmd, each command in the audit; the boot files' effect.
+    "qemu-ecosystem:python3 tests/qemu/test_ecosystem.py"
     # The kernel matrix, split between the lanes: W=1 + sparse builds on
     # 6.1 and 5.10 and 5.10's scenarios here, 6.12's in the other lane.
     "kernels-5.10:tests/kernels/run.sh 6.1 5.10"

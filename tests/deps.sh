@@ -22,6 +22,10 @@ packages=(
     # tests/kernels/param_flags.py reads the module's parameters (run by
     # Debian's /usr/bin/python3).
     python3-pyelftools
+    # tests/boot: systemd-analyze verify of the boot unit and tpm2-abrmd's
+    # drop-in; tests/qemu/test_ecosystem.py: tpm2-abrmd over the xenmb
+    # TCTI, -T tabrmd, and a D-Bus daemon, copied into the guest.
+    systemd tpm2-abrmd libtss2-tcti-tabrmd0 dbus-daemon
 )
 
 missing=()

@@ -54,6 +54,11 @@ check "TCTI /usr/lib64/libtss2-tcti-xenmb.so.0.0.0 and its soname link" \
      has lrwxrwxrwx root:root /usr/lib64/libtss2-tcti-xenmb.so.0'
 check "/usr/lib/modules-load.d/xenmb.conf, -rw-r--r--" 'has -rw-r--r-- root:root /usr/lib/modules-load.d/xenmb.conf'
 check "/etc/modprobe.d/xenmb.conf, -rw-r--r--, %config(noreplace)" 'has -rw-r--r-- root:root /etc/modprobe.d/xenmb.conf cn'
+check "/usr/lib/systemd/system/xenmb-launch-check.service, -rw-r--r--" \
+    'has -rw-r--r-- root:root /usr/lib/systemd/system/xenmb-launch-check.service'
+check "/usr/share/xenmb/tpm2-abrmd-xenmb.conf, -rw-r--r--, in the package's directory" \
+    'has -rw-r--r-- root:root /usr/share/xenmb/tpm2-abrmd-xenmb.conf &&
+     has drwxr-xr-x root:root /usr/share/xenmb'
 check "config example -rw------- root, %config(noreplace)" \
     'has -rw------- root:root /opt/xensource/tpm/config.example cn'
 check "module in /lib/modules/$KVER/updates/, -rw-r--r--" \
@@ -65,7 +70,7 @@ check "man pages xenmb.8, xentpm.8 (man8) and tss2-tcti-xenmb.7 (man7), gzipped,
 check "bash completion /usr/share/bash-completion/completions/xenmb, -rw-r--r--" \
     'has -rw-r--r-- root:root /usr/share/bash-completion/completions/xenmb'
 check "no file outside those (no .build-id links, no headers)" \
-    '(($(wc -l <"$work/files") == 17)) || { cat "$work/files"; false; }'
+    '(($(wc -l <"$work/files") == 20)) || { cat "$work/files"; false; }'
 check "module package requires kernel-uname-r = ${KVER//-/_}" \
     'rpm -qp --requires "$kmod_rpm" | grep -qx "kernel-uname-r = ${KVER//-/_}"'
 check "module package is a kernel driver (group */Kernel) and provides xenmb-modules" \
@@ -83,7 +88,7 @@ check "the packaged module is for $KVER" \
 # empty, or (with_kernel) with what the kernel's package and depmod leave.
 skeleton() { # root with_kernel
     local r=$1
-    mkdir -p "$r"/{bin,sbin,usr/bin,usr/lib64,usr/lib/modules-load.d,etc/modprobe.d} \
+    mkdir -p "$r"/{bin,sbin,usr/bin,usr/lib64,usr/lib/modules-load.d,usr/lib/systemd/system,etc/modprobe.d} \
         "$r"/usr/share/man/{man7,man8} \
         "$r"/{etc/xapi.d/plugins,opt/xensource,var/lib/rpm,var/tmp,tmp} \
         "$r/lib/modules/$KVER"
@@ -128,6 +133,11 @@ check "TCTI: libtss2-tcti-xenmb.so.0 resolves to a library of that soname" \
     '[[ -f $root/usr/lib64/libtss2-tcti-xenmb.so.0 ]] &&
      readelf -d "$root/usr/lib64/libtss2-tcti-xenmb.so.0" | grep -q "SONAME.*\[libtss2-tcti-xenmb.so.0\]"'
 check "modules-load.d names xenmb" 'grep -qx xenmb "$root/usr/lib/modules-load.d/xenmb.conf"'
+check "the boot files in the root are make install-boot's" \
+    'cmp -s packaging/boot/modprobe.conf "$root/etc/modprobe.d/xenmb.conf" &&
+     cmp -s packaging/boot/xenmb-launch-check.service \
+         "$root/usr/lib/systemd/system/xenmb-launch-check.service" &&
+     cmp -s packaging/boot/tpm2-abrmd-xenmb.conf "$root/usr/share/xenmb/tpm2-abrmd-xenmb.conf"'
 man_pages() { # the installed pages are the source's, and man finds them
     local p
     for p in man8/xenmb.8 man8/xentpm.8 man7/tss2-tcti-xenmb.7; do
