@@ -487,6 +487,7 @@ int tpm2_ek_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ek,
 				  &auth->endorsement);
 	if (ret)
 		return ret;
+	xenmb_progress("creating the EK, RSA-2048, at 0x%08x", ctx->ek_handle);
 	rc = Esys_CreatePrimary(ctx->esys, ESYS_TR_RH_ENDORSEMENT,
 				ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
 				&no_sensitive, &ek_template, &no_outside,
@@ -577,6 +578,7 @@ int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
 		ret = tpm2_ek_session(ctx, auth, &session);
 	if (ret)
 		goto out;
+	xenmb_progress("creating the AK, RSA-2048, at 0x%08x", ctx->ak_handle);
 	rc = Esys_Create(ctx->esys, ek, session, ESYS_TR_NONE, ESYS_TR_NONE,
 			 &no_sensitive, &ak_template, &no_outside, &no_pcrs,
 			 &priv, &pub, NULL, NULL, NULL);

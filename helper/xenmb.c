@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 #include "subcommands.h"
 #include "tpm12_flows.h" /* TPM12_AIK_PATH */
 #include "tpm2_esys.h"	 /* XENMB_TCTI_DEFAULT */
@@ -214,6 +215,7 @@ int main(int argc, char **argv)
 
 	if (argc > 0 && xentpm_invoked(argv[0]))
 		return xentpm_main(argc, argv);
+	xenmb_progress_enable();
 	if (argc < 2)
 		return cli_usage_error("missing command");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

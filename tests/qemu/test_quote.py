@@ -5,7 +5,9 @@ launch, over tpm2-tss ESAPI and the xenmb TCTI. Judged on the host by
 tpm2_checkquote and openssl, by the launch generator's own replay of the
 DRTM log, and by the SRTM log's replay. Then the same keys at the handles
 an operator picks (ek/ak --handle, quote --ak-handle: Intel ISecL's EK
-handle), and the handles refused.
+handle), the handles refused, and the progress line before a key is
+made: on a terminal (util-linux script gives the command a pty), never
+into a file.
 
   test_quote.py
 
@@ -24,8 +26,10 @@ import txtlaunch
 
 MODE = "tpm2-agile"
 EK_HANDLE, AK_HANDLE = 0x81010001, 0x81018000
-# ISecL's EK; an AK of xenmb's beside ISecL's at 0x81018000.
-ISECL_EK, OTHER_AK = 0x81010000, 0x81018001
+# ISecL's EK; an AK of xenmb's beside ISecL's at 0x81018000; the AK and
+# the EK the pty steps create (a key found makes no progress line).
+ISECL_EK, OTHER_AK, TTY_EK, TTY_AK = 0x81010000, 0x81018001, 0x81010002, 0x81018002
+PROGRESS = "(can take seconds on a hardware TPM)..."
 TPM2_CC_GET_CAPABILITY = 0x17A
 TPM_CAP_HANDLES = 1
 HR_TRANSIENT, HR_LOADED_SESSION, HR_PERSISTENT = 0x80000000, 0x02000000, 0x81000000
@@ -114,7 +118,10 @@ BAD_HANDLES = [
 
 
 def handle_steps(nonce_b64, opt):
-    """ek/ak --handle, quote --ak-handle, the refusals."""
+    """ek/ak --handle, quote --ak-handle, the refusals, the progress line."""
+    # script -e: its exit code is the command's; -q: no banner. Its own
+    # output is the pty's, so the command's stderr lands in .out.
+    pty = "script -qec"
     return [
         harness.Step("h_ek", f"xenmb ek --handle {ISECL_EK:#x}{opt}"),
         harness.Step("h_ek_pem", f"xenmb ek --handle {ISECL_EK:#x} --pem{opt}"),
@@ -123,6 +130,12 @@ def handle_steps(nonce_b64, opt):
         harness.Step("h_quote", f'xenmb quote --nonce {nonce_b64} --ak-handle {OTHER_AK:#x} '
                      f'--pcrs sha256:0,1,2,3,4,5,6,7 --out "$R/qh"{opt}'),
     ] + [harness.Step(name, f"xenmb {args}{opt}") for name, args in BAD_HANDLES] + [
+        harness.Step("devpts", "mkdir -p /dev/pts && mount -t devpts devpts /dev/pts"),
+        harness.Step("tty_ek", f"{pty} 'xenmb ek --handle {TTY_EK:#x}{opt}' /dev/null"),
+        harness.Step("tty_ak", f"{pty} 'xenmb ak --handle {TTY_AK:#x} --ek-handle {ISECL_EK:#x}{opt}' "
+                     "/dev/null"),
+        harness.Step("tty_found", f"{pty} 'xenmb ak --handle {TTY_AK:#x} --ek-handle {ISECL_EK:#x}{opt}' "
+                     "/dev/null"),
         harness.Step("h_persistent", f"xenmb tpm send --locality 0 --json {get_handles(HR_PERSISTENT).hex()}"),
     ]
 
@@ -281,6 +294,9 @@ def check_quote(c, meta, blob, g, nonce, tcti):
         print("    " + out[-600:].replace("\n", "\n    "))
 
     c.equal(g.rc("bad_nonce"), 2, "a 65-byte nonce is a usage error")
+    c.check(PROGRESS not in g.err("ek_text") + g.err("ak"),
+            "creating the EK and the AK with stderr to a file: no progress line",
+            g.err("ek_text") + g.err("ak"))
     check_handles(c, g, r, nonce, ek_pem_text=g.out("ek_pem"), ak_pem_text=ak_pem_text)
 
     # Nothing left loaded: /dev/xenmb has no resource manager.
@@ -299,7 +315,7 @@ def check_quote(c, meta, blob, g, nonce, tcti):
 
 
 def check_handles(c, g, r, nonce, ek_pem_text, ak_pem_text):
-    """ek/ak --handle, quote --ak-handle and the refusals."""
+    """ek/ak --handle, quote --ak-handle, refusals and the progress line."""
     c.check(g.rc("h_ek") == 0 and f"ek: {ISECL_EK:#010x} (created)" in g.out("h_ek"),
             "'xenmb ek --handle 0x81010000' creates the EK at ISecL's handle",
             g.out("h_ek") + g.err("h_ek"))
@@ -332,8 +348,23 @@ def check_handles(c, g, r, nonce, ek_pem_text, ak_pem_text):
         c.check(g.rc(name) == 2 and "handle" in g.err(name),
                 f"'xenmb {args}' is a usage error that names the handle",
                 f"rc {g.rc(name)}: {g.err(name)}")
+    tty = g.out("tty_ek")
+    c.check(g.rc("tty_ek") == 0 and
+            f"xenmb: creating the EK, RSA-2048, at {TTY_EK:#010x} {PROGRESS}" in tty,
+            "on a terminal, a progress line before the EK is created", tty + g.err("tty_ek"))
+    c.check(tty.find(PROGRESS) < tty.find(f"ek: {TTY_EK:#010x} (created)"),
+            "... said before the result", tty)
+    tty = g.out("tty_ak")
+    c.check(g.rc("tty_ak") == 0 and
+            f"xenmb: creating the AK, RSA-2048, at {TTY_AK:#010x} {PROGRESS}" in tty
+            and tty.count(PROGRESS) == 1,
+            "on a terminal, one progress line before the AK is created (its EK is found)",
+            tty + g.err("tty_ak"))
+    c.check(g.rc("tty_found") == 0 and "(found)" in g.out("tty_found")
+            and PROGRESS not in g.out("tty_found"),
+            "a key found makes no progress line", g.out("tty_found"))
     c.equal(handles_of(g, "h_persistent"),
-            sorted([EK_HANDLE, AK_HANDLE, ISECL_EK, OTHER_AK]),
+            sorted([EK_HANDLE, AK_HANDLE, ISECL_EK, OTHER_AK, TTY_EK, TTY_AK]),
             "persistent now: the keys at the handles given, nothing at a refused one")
 
 
@@ -343,6 +374,7 @@ def main(argv):
     if tcti == "xenmb":
         tcti = ""
     binaries = harness.guest_binaries()
+    binaries["bins"] = binaries["bins"] + ["/usr/bin/script"]  # a pty for the progress line
     if tcti.startswith("device"):
         binaries["libs"] = ["/usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0"]
     else:
