@@ -29,6 +29,7 @@ struct attest {
 	bool tpm12;
 	bool linked; /* the link below is open */
 	const char *tcti;
+	uint32_t ek_handle, ak_handle; /* attest_key_handles(); 0: default */
 	struct tpm2_ctx ctx;
 	struct t12 *c;
 };
@@ -90,7 +91,48 @@ static int link_tpm(struct attest *a)
 	ret = a->tpm12 ? tpm12_open(&a->c, tpm2_owner_config)
 		       : tpm2_open(&a->ctx, a->tcti);
 	a->linked = !ret;
+	if (!ret && !a->tpm12 && a->ek_handle)
+		a->ctx.ek_handle = a->ek_handle;
+	if (!ret && !a->tpm12 && a->ak_handle)
+		a->ctx.ak_handle = a->ak_handle;
 	return ret;
+}
+
+int attest_key_handles(struct attest *a, const char *ek, const char *ak)
+{
+	TPM2_HANDLE ek_handle = 0, ak_handle = 0;
+	char what[160];
+	const char *why;
+
+	if (!ek && !ak)
+		return 0;
+	/* A TPM 1.2 keeps no key at a handle: its EK is one, its AIK a blob. */
+	if (a->tpm12)
+		return cli_usage_error("a TPM 1.2 has no persistent handles: "
+				       "--handle, --ek-handle and --ak-handle "
+				       "are TPM 2.0's");
+	why = ek ? tpm2_persistent_handle_parse(ek, true, &ek_handle) : NULL;
+	if (why) {
+		snprintf(what, sizeof(what), "the EK's handle '%s' is %s", ek,
+			 why);
+		return cli_usage_error(what);
+	}
+	why = ak ? tpm2_persistent_handle_parse(ak, false, &ak_handle) : NULL;
+	if (why) {
+		snprintf(what, sizeof(what), "the AK's handle '%s' is %s", ak,
+			 why);
+		return cli_usage_error(what);
+	}
+	if ((ek_handle ? ek_handle : TPM2_EK_HANDLE) ==
+	    (ak_handle ? ak_handle : TPM2_AK_HANDLE)) {
+		snprintf(what, sizeof(what),
+			 "the EK and the AK cannot share handle 0x%08x",
+			 ek_handle ? ek_handle : ak_handle);
+		return cli_usage_error(what);
+	}
+	a->ek_handle = ek_handle;
+	a->ak_handle = ak_handle;
+	return 0;
 }
 
 /*
@@ -381,7 +423,7 @@ int attest_ek_summary(struct attest *a, char **text)
 	if (ret)
 		return ret;
 	name = hex_encode(ek.name->name, ek.name->size);
-	if (asprintf(text, "ek: 0x%08x (%s)\nname: %s\n", TPM2_EK_HANDLE,
+	if (asprintf(text, "ek: 0x%08x (%s)\nname: %s\n", a->ctx.ek_handle,
 		     ek.created ? "created" : "found", name ? name : "?") < 0)
 		*text = NULL;
 	free(name);
@@ -473,8 +515,9 @@ static int ak_view_tpm2(struct attest *a, bool want_pem, bool want_blob,
 		if (ret)
 			goto out;
 	}
-	if (asprintf(&v->summary, "ak: 0x%08x (%s)\nname: %s\n", TPM2_AK_HANDLE,
-		     ak.created ? "created" : "found", v->name) < 0) {
+	if (asprintf(&v->summary, "ak: 0x%08x (%s)\nname: %s\n",
+		     a->ctx.ak_handle, ak.created ? "created" : "found",
+		     v->name) < 0) {
 		v->summary = NULL;
 		ret = EXIT_KERNEL;
 	}

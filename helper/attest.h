@@ -35,6 +35,16 @@ int attest_open(struct attest **a, const char *tcti);
 void attest_close(struct attest *a);
 
 /*
+ * The persistent handles of the EK and the AK for what follows, as an
+ * operator spelled them (--handle, --ek-handle, --ak-handle;
+ * tpm2_persistent_handle_parse()); NULL keeps that key's default (TPM 2.0
+ * only: TPM2_EK_HANDLE, TPM2_AK_HANDLE). A bad handle, one handle for
+ * both keys, or any handle on a TPM 1.2 is a usage error, said before
+ * the TPM is touched. Returns 0 or EXIT_USAGE.
+ */
+int attest_key_handles(struct attest *a, const char *ek, const char *ak);
+
+/*
  * The TPM's own code of the last failure since attest_last_tpm_rc_clear():
  * TPM 1.2's return code; TPM 2.0's response code, with *@auth set when it
  * rejected an authorization (TPM_RC_BAD_AUTH, _AUTH_FAIL, _LOCKOUT: what

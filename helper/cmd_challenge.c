@@ -27,17 +27,20 @@ int cmd_challenge(int argc, char **argv)
 	    {"file", required_argument, NULL, 'f'},
 	    {"raw", no_argument, NULL, 'r'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"ek-handle", required_argument, NULL, 'E'},
+	    {"ak-handle", required_argument, NULL, 'A'},
 	    TPM2_TCTI_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *tcti = NULL, *path = NULL;
+	const char *ek_handle = NULL, *ak_handle = NULL;
 	uint8_t *buf = NULL, *secret = NULL;
 	size_t len = 0, secret_len = 0;
 	bool raw = false, json = false;
 	struct attest *a;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "f:rjT:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:rjE:A:T:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			path = optarg;
@@ -47,6 +50,12 @@ int cmd_challenge(int argc, char **argv)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'E':
+			ek_handle = optarg;
+			break;
+		case 'A':
+			ak_handle = optarg;
 			break;
 		case 'T':
 			tcti = optarg;
@@ -65,8 +74,11 @@ int cmd_challenge(int argc, char **argv)
 	ret = attest_open(&a, tcti);
 	if (ret)
 		return ret;
-	ret = path ? attest_challenge_read(a, path, &buf, &len)
-		   : attest_challenge_decode(a, argv[optind], &buf, &len);
+	ret = attest_key_handles(a, ek_handle, ak_handle);
+	if (!ret)
+		ret =
+		    path ? attest_challenge_read(a, path, &buf, &len)
+			 : attest_challenge_decode(a, argv[optind], &buf, &len);
 	if (!ret)
 		ret = attest_challenge(a, buf, len, &secret, &secret_len);
 	attest_close(a);

@@ -36,22 +36,26 @@ int cmd_ek(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"pem", no_argument, NULL, 'p'},
 	    {"cert", no_argument, NULL, 'c'},
+	    {"handle", required_argument, NULL, 'H'},
 	    TPM2_TCTI_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
 	bool pem = false, cert = false;
-	const char *tcti = NULL;
+	const char *tcti = NULL, *handle = NULL;
 	struct attest *a;
 	char *text = NULL;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "pcT:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "pcH:T:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pem = true;
 			break;
 		case 'c':
 			cert = true;
+			break;
+		case 'H':
+			handle = optarg;
 			break;
 		case 'T':
 			tcti = optarg;
@@ -66,6 +70,9 @@ int cmd_ek(int argc, char **argv)
 	ret = attest_open(&a, tcti);
 	if (ret)
 		return ret;
+	ret = attest_key_handles(a, handle, NULL);
+	if (ret)
+		goto out;
 	/* --cert alone only reads NV: it needs no key, so makes none. */
 	if (cert && !pem) {
 		ret = print_ek_cert(a);

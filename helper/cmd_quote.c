@@ -26,10 +26,12 @@ int cmd_quote(int argc, char **argv)
 	    {"pcrs", required_argument, NULL, 'l'},
 	    {"out", required_argument, NULL, 'o'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"ak-handle", required_argument, NULL, 'A'},
 	    TPM2_TCTI_OPTION,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *tcti = NULL, *nonce_text = NULL, *spec = NULL, *dir = NULL;
+	const char *ak_handle = NULL;
 	struct attest_quote *q = NULL;
 	struct quote_logs logs;
 	struct attest *a;
@@ -37,7 +39,7 @@ int cmd_quote(int argc, char **argv)
 	bool json = false;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "n:l:o:jT:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:l:o:jA:T:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			nonce_text = optarg;
@@ -50,6 +52,9 @@ int cmd_quote(int argc, char **argv)
 			break;
 		case 'j':
 			json = true;
+			break;
+		case 'A':
+			ak_handle = optarg;
 			break;
 		case 'T':
 			tcti = optarg;
@@ -73,7 +78,9 @@ int cmd_quote(int argc, char **argv)
 	ret = attest_open(&a, tcti);
 	if (ret)
 		return ret;
-	ret = attest_quote(a, &nonce, spec, &q);
+	ret = attest_key_handles(a, NULL, ak_handle);
+	if (!ret)
+		ret = attest_quote(a, &nonce, spec, &q);
 	if (!ret && dir)
 		ret = attest_quote_save(q, dir);
 	if (!ret && (json || !dir)) {

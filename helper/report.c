@@ -2,11 +2,14 @@
 #include "report.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static xenmb_error_fn handler;
 static void *handler_arg;
+static bool progress_enabled;
 
 void xenmb_error_handler(xenmb_error_fn fn, void *arg)
 {
@@ -36,5 +39,23 @@ void xenmb_error(const char *fmt, ...)
 		free(text);
 	}
 	va_end(again);
+	va_end(ap);
+}
+
+void xenmb_progress_enable(void)
+{
+	progress_enabled = true;
+}
+
+void xenmb_progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!progress_enabled || !isatty(STDERR_FILENO))
+		return;
+	va_start(ap, fmt);
+	fputs("xenmb: ", stderr);
+	vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.*) */
+	fputs(" (can take seconds on a hardware TPM)...\n", stderr);
 	va_end(ap);
 }

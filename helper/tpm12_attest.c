@@ -93,6 +93,7 @@ static int aik_make(struct t12 *c, struct tpm12_aik *a)
 	 */
 	EVP_Digest(TPM12_AIK_LABEL, strlen(TPM12_AIK_LABEL), label, NULL,
 		   EVP_sha1(), NULL);
+	xenmb_progress("creating the AIK, RSA-2048 (TPM_MakeIdentity)");
 	rc = tpm12_make_identity(&c->t, c->secret, TPM12_WELL_KNOWN_AUTH,
 				 TPM12_WELL_KNOWN_AUTH, label, &a->blob, NULL);
 	if (rc)

@@ -268,6 +268,7 @@ int tpm12_flow_owner_take(struct t12 *c, bool *taken)
 			    "it in the firmware (BIOS) setup\n");
 		return EXIT_TPM_ERROR;
 	}
+	xenmb_progress("taking ownership: the TPM makes its SRK, RSA-2048");
 	rc = tpm12_take_ownership(&c->t, c->secret, NULL);
 	if (rc)
 		return t12_fail(c, "TPM_TakeOwnership", rc);

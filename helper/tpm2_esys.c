@@ -80,6 +80,8 @@ int tpm2_open(struct tpm2_ctx *ctx, const char *conf)
 
 	ctx->esys = NULL;
 	ctx->tcti = NULL;
+	ctx->ek_handle = TPM2_EK_HANDLE;
+	ctx->ak_handle = TPM2_AK_HANDLE;
 	tpm2_forget_keys(ctx);
 	if (!conf)
 		conf = XENMB_TCTI_DEFAULT;
@@ -324,9 +326,9 @@ static bool matches_template(const TPM2B_PUBLIC *pub, const TPM2B_PUBLIC *tpl)
 static struct tpm2_known_key *known_key(struct tpm2_ctx *ctx,
 					TPM2_HANDLE handle)
 {
-	if (handle == TPM2_EK_HANDLE)
+	if (handle == ctx->ek_handle)
 		return &ctx->keys[0];
-	if (handle == TPM2_AK_HANDLE)
+	if (handle == ctx->ak_handle)
 		return &ctx->keys[1];
 	return NULL;
 }
@@ -424,7 +426,7 @@ static int load_persistent(struct tpm2_ctx *ctx, TPM2_HANDLE handle,
 		xenmb_error("xenmb: the key at persistent handle 0x%08x is not "
 			    "an RSA-2048 %s as xenmb makes it; evict it "
 			    "(tpm2_evictcontrol) or use another TPM\n",
-			    handle, handle == TPM2_EK_HANDLE ? "EK" : "AK");
+			    handle, handle == ctx->ek_handle ? "EK" : "AK");
 		return EXIT_TPM_ERROR;
 	}
 	rc = key_object(ctx, key, out);
@@ -465,24 +467,27 @@ int tpm2_ek_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ek,
 	static const TPM2B_DATA no_outside;
 	static const TPML_PCR_SELECTION no_pcrs;
 	ESYS_TR transient = ESYS_TR_NONE;
+	char what[sizeof("loading the EK at 0x81010001")];
 	bool exists;
 	TSS2_RC rc;
 	int ret;
 
 	*ek = ESYS_TR_NONE;
 	*created = false;
-	ret = read_persistent(ctx, TPM2_EK_HANDLE,
-			      "loading the EK at 0x81010001", &exists);
+	snprintf(what, sizeof(what), "loading the EK at 0x%08x",
+		 ctx->ek_handle);
+	ret = read_persistent(ctx, ctx->ek_handle, what, &exists);
 	if (ret)
 		return ret;
 	if (exists)
-		return load_persistent(ctx, TPM2_EK_HANDLE, &ek_template,
-				       "loading the EK at 0x81010001", ek);
+		return load_persistent(ctx, ctx->ek_handle, &ek_template, what,
+				       ek);
 
 	ret = tpm2_hierarchy_auth(ctx, ESYS_TR_RH_ENDORSEMENT,
 				  &auth->endorsement);
 	if (ret)
 		return ret;
+	xenmb_progress("creating the EK, RSA-2048, at 0x%08x", ctx->ek_handle);
 	rc = Esys_CreatePrimary(ctx->esys, ESYS_TR_RH_ENDORSEMENT,
 				ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
 				&no_sensitive, &ek_template, &no_outside,
@@ -491,7 +496,7 @@ int tpm2_ek_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ek,
 		return tpm2_fail("TPM2_CreatePrimary (EK; endorsement "
 				 "authorization)",
 				 rc);
-	ret = persist(ctx, auth, &transient, TPM2_EK_HANDLE, ek);
+	ret = persist(ctx, auth, &transient, ctx->ek_handle, ek);
 	*created = !ret;
 	return ret;
 }
@@ -547,19 +552,21 @@ int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
 	ESYS_TR transient = ESYS_TR_NONE;
 	TPM2B_PRIVATE *priv = NULL;
 	TPM2B_PUBLIC *pub = NULL;
+	char what[sizeof("loading the AK at 0x81018000")];
 	bool exists, ek_created;
 	TSS2_RC rc;
 	int ret;
 
 	*ak = ESYS_TR_NONE;
 	*created = false;
-	ret = read_persistent(ctx, TPM2_AK_HANDLE,
-			      "loading the AK at 0x81018000", &exists);
+	snprintf(what, sizeof(what), "loading the AK at 0x%08x",
+		 ctx->ak_handle);
+	ret = read_persistent(ctx, ctx->ak_handle, what, &exists);
 	if (ret)
 		return ret;
 	if (exists)
-		return load_persistent(ctx, TPM2_AK_HANDLE, &ak_template,
-				       "loading the AK at 0x81018000", ak);
+		return load_persistent(ctx, ctx->ak_handle, &ak_template, what,
+				       ak);
 
 	/*
 	 * Under the EK, as tpm2_createak does: the server's
@@ -571,6 +578,7 @@ int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
 		ret = tpm2_ek_session(ctx, auth, &session);
 	if (ret)
 		goto out;
+	xenmb_progress("creating the AK, RSA-2048, at 0x%08x", ctx->ak_handle);
 	rc = Esys_Create(ctx->esys, ek, session, ESYS_TR_NONE, ESYS_TR_NONE,
 			 &no_sensitive, &ak_template, &no_outside, &no_pcrs,
 			 &priv, &pub, NULL, NULL, NULL);
@@ -589,7 +597,7 @@ int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
 		goto out;
 	}
 	tpm2_flush(ctx, &session);
-	ret = persist(ctx, auth, &transient, TPM2_AK_HANDLE, ak);
+	ret = persist(ctx, auth, &transient, ctx->ak_handle, ak);
 	*created = !ret;
 out:
 	tpm2_flush(ctx, &transient);

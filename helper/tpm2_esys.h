@@ -20,6 +20,7 @@
 #define XENMB_TCTI_DEFAULT "xenmb"
 #endif
 
+/* The defaults; --handle, --ek-handle and --ak-handle pick others. */
 #define TPM2_EK_HANDLE 0x81010001U	/* TCG EK Credential Profile */
 #define TPM2_AK_HANDLE 0x81018000U	/* ours; tpm2-tools' examples too */
 #define TPM2_EK_CERT_RSA_NV 0x01C00002U /* TCG EK Credential Profile */
@@ -51,6 +52,9 @@ struct tpm2_ctx {
 	ESYS_CONTEXT *esys;
 	TSS2_TCTI_CONTEXT *tcti;
 	struct tpm2_known_key keys[2]; /* the EK's and the AK's */
+	/* Where this run finds or makes them: tpm2_open() sets the defaults. */
+	TPM2_HANDLE ek_handle;
+	TPM2_HANDLE ak_handle;
 };
 
 /*
@@ -113,7 +117,7 @@ void tpm2_forget(struct tpm2_ctx *ctx, ESYS_TR *tr);
 int tpm2_handle_exists(struct tpm2_ctx *ctx, TPM2_HANDLE handle, bool *exists);
 
 /*
- * Finds the EK at TPM2_EK_HANDLE or creates and persists it (owner auth
+ * Finds the EK at ctx->ek_handle or creates and persists it (owner auth
  * from @auth). *@ek is its ESYS_TR (release with tpm2_forget), *@created
  * says whether this call made it. Returns 0 or an exit code.
  */
@@ -133,8 +137,9 @@ int tpm2_ek_policy(struct tpm2_ctx *ctx, const struct tpm2_auth *auth,
 		   ESYS_TR session);
 
 /*
- * Finds the AK at TPM2_AK_HANDLE or creates it under the EK and persists
- * it. Same contract as tpm2_ek_get().
+ * Finds the AK at ctx->ak_handle or creates it under the EK (at
+ * ctx->ek_handle, made there when missing) and persists it. Same contract as
+ * tpm2_ek_get().
  */
 int tpm2_ak_get(struct tpm2_ctx *ctx, const struct tpm2_auth *auth, ESYS_TR *ak,
 		bool *created);

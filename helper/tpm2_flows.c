@@ -795,9 +795,9 @@ int tpm2_flow_challenge(struct tpm2_ctx *ctx, const TPM2B_ID_OBJECT *blob,
 	TSS2_RC rc;
 	int ret;
 
-	ret = find_key(ctx, TPM2_EK_HANDLE, "EK", &ek);
+	ret = find_key(ctx, ctx->ek_handle, "EK", &ek);
 	if (!ret)
-		ret = find_key(ctx, TPM2_AK_HANDLE, "AK", &ak);
+		ret = find_key(ctx, ctx->ak_handle, "AK", &ak);
 	/* The EK's policy, PolicySecret(endorsement), authorizes its use. */
 	if (!ret)
 		ret = tpm2_ek_session(ctx, &auth, &session);

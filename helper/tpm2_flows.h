@@ -37,9 +37,9 @@ struct tpm2_key {
 void tpm2_key_release(struct tpm2_key *key);
 
 /*
- * The EK at TPM2_EK_HANDLE, created from the TCG default RSA-2048
- * template and made persistent when there is none. Returns 0 or an exit
- * code.
+ * The EK at ctx->ek_handle (default TPM2_EK_HANDLE), created from the TCG
+ * default RSA-2048 template and made persistent when there is none. Returns 0
+ * or an exit code.
  */
 int tpm2_flow_ek(struct tpm2_ctx *ctx, struct tpm2_key *ek);
 
@@ -51,8 +51,8 @@ int tpm2_flow_ek(struct tpm2_ctx *ctx, struct tpm2_key *ek);
 int tpm2_flow_ek_cert(struct tpm2_ctx *ctx, uint8_t **der, size_t *len);
 
 /*
- * The AK at TPM2_AK_HANDLE, created under the EK and made persistent when
- * there is none. Returns 0 or an exit code.
+ * The AK at ctx->ak_handle (default TPM2_AK_HANDLE), created under the
+ * EK and made persistent when there is none. Returns 0 or an exit code.
  */
 int tpm2_flow_ak(struct tpm2_ctx *ctx, struct tpm2_key *ak);
 
@@ -162,10 +162,10 @@ int tpm2_flow_owner_clear(struct tpm2_ctx *ctx, const TPM2B_AUTH *secret);
 
 /*
  * TPM2_ActivateCredential with the EK and the AK at their persistent
- * handles: the secret a server sealed with tpm2_makecredential to this
- * host's EK and AK name, into *@recovered (wipe it after use). A
- * credential for other keys, or no EK or AK yet, is EXIT_NOT_FOR_US.
- * Returns 0 or an exit code.
+ * handles (ctx->ek_handle, ctx->ak_handle): the secret a server sealed with
+ * tpm2_makecredential to this host's EK and AK name, into *@recovered (wipe it
+ * after use). A credential for other keys, or no EK or AK yet, is
+ * EXIT_NOT_FOR_US. Returns 0 or an exit code.
  */
 int tpm2_flow_challenge(struct tpm2_ctx *ctx, const TPM2B_ID_OBJECT *blob,
 			const TPM2B_ENCRYPTED_SECRET *secret,

@@ -169,3 +169,52 @@ const char *tpm2_cred_file_parse(const uint8_t *buf, size_t len,
 		return "it has bytes after the encrypted secret";
 	return NULL;
 }
+
+/* A hex digit's value, or -1. */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *tpm2_persistent_handle_parse(const char *text, bool ek,
+					 TPM2_HANDLE *handle)
+{
+	/*
+	 * Owner-authorized EvictControl stops below the platform's range
+	 * (TPM2_PLATFORM_PERSISTENT, whose tpm2-tss macro shifts a signed
+	 * int into the sign bit: UBSan refuses it).
+	 */
+	const TPM2_HANDLE persistent_first = 0x81000000U;
+	const TPM2_HANDLE owner_last = 0x817FFFFFU;
+	TPM2_HANDLE value = 0;
+	size_t i, digits;
+
+	*handle = 0;
+	if (!strncmp(text, "0x", 2) || !strncmp(text, "0X", 2))
+		text += 2;
+	digits = strlen(text);
+	/* strtoul would take a sign, spaces and more than 32 bits. */
+	if (!digits || digits > 8)
+		return "not a hex handle such as 0x81010000";
+	for (i = 0; i < digits; i++) {
+		int d = hex_digit(text[i]);
+
+		if (d < 0)
+			return "not a hex handle such as 0x81010000";
+		value = value << 4 | (TPM2_HANDLE)d;
+	}
+	if (value < persistent_first || value > owner_last)
+		return "not a persistent handle the owner may use "
+		       "(0x81000000-0x817FFFFF)";
+	if (ek && (value < TPM2_EK_HANDLE_FIRST || value > TPM2_EK_HANDLE_LAST))
+		return "not in the TCG's endorsement key range "
+		       "(0x81010000-0x8101FFFF)";
+	*handle = value;
+	return NULL;
+}

@@ -2,7 +2,8 @@
 /*
  * The TPM 2.0 data the helper reads itself rather than through ESAPI: the
  * TPM2_PCR_Read response, a quote's TPMS_ATTEST, tpm2_makecredential's
- * file. Pure (no device, no ESAPI) so the fuzzers run this very code.
+ * file; and the persistent handles an operator names on the command line.
+ * Pure (no device, no ESAPI) so the fuzzers run this very code.
  */
 #ifndef XENMB_TPM2_PARSE_H
 #define XENMB_TPM2_PARSE_H
@@ -56,5 +57,24 @@ const char *tpm2_quote_attest_check(const uint8_t *attest, size_t len,
 const char *tpm2_cred_file_parse(const uint8_t *buf, size_t len,
 				 TPM2B_ID_OBJECT *blob,
 				 TPM2B_ENCRYPTED_SECRET *secret);
+
+/*
+ * Where an EK may be persistent: the endorsement primary key range of the
+ * TCG's "Registry of Reserved TPM 2.0 Handles and Localities" (the EK
+ * Credential Profile's 0x81010001 and ISecL's 0x81010000 are in it).
+ */
+#define TPM2_EK_HANDLE_FIRST 0x81010000U
+#define TPM2_EK_HANDLE_LAST 0x8101FFFFU
+
+/*
+ * Parses an EK's (@ek) or an AK's persistent handle as given to --handle,
+ * --ek-handle or --ak-handle: hex, "0x" optional, at most 8 digits. Any
+ * handle the owner may make persistent (TPM2_EvictControl with owner
+ * authorization: 0x81000000-0x817FFFFF; the platform's 0x81800000 and up
+ * are not ours) for an AK, the endorsement range for an EK. Returns NULL
+ * with *@handle set, or why @text is not one such handle.
+ */
+const char *tpm2_persistent_handle_parse(const char *text, bool ek,
+					 TPM2_HANDLE *handle);
 
 #endif /* XENMB_TPM2_PARSE_H */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 #include "subcommands.h"
 #include "tpm12_flows.h" /* TPM12_AIK_PATH */
 #include "tpm2_esys.h"	 /* XENMB_TCTI_DEFAULT */
@@ -42,24 +43,33 @@ static const struct command {
      "an event log: the DRTM log from the TXT heap (default),\n"
      "            the firmware (SRTM) log, or a file; --replay computes\n"
      "            the PCRs, --check compares them with the TPM's"},
-    {"ek", cmd_ek, "ek [--pem] [--cert] [--tcti CONF]",
-     "TPM 2.0: find or create the EK (0x81010001); --pem its\n"
-     "            public key, --cert the EK certificate from NV 0x01C00002"},
-    {"ak", cmd_ak, "ak [--pem] [--public FILE] [--name] [--tcti CONF]",
-     "TPM 2.0: find or create the AK under the EK (0x81018000);\n"
-     "            --pem, --public (TPM2B_PUBLIC file), --name (hex)"},
+    {"ek", cmd_ek, "ek [--pem] [--cert] [--handle HANDLE] [--tcti CONF]",
+     "TPM 2.0: find or create the EK (0x81010001, or --handle\n"
+     "            in 0x81010000-0x8101FFFF); --pem its public key,\n"
+     "            --cert the EK certificate from NV 0x01C00002"},
+    {"ak", cmd_ak,
+     "ak [--pem] [--public FILE] [--name] [--handle HANDLE]\n"
+     "                [--ek-handle HANDLE] [--tcti CONF]",
+     "TPM 2.0: find or create the AK (0x81018000, or --handle\n"
+     "            in 0x81000000-0x817FFFFF) under the EK (--ek-handle, as\n"
+     "            ek --handle); --pem, --public (TPM2B_PUBLIC file),\n"
+     "            --name (hex)"},
     {"quote", cmd_quote,
      "quote --nonce BASE64 [--pcrs SEL] [--out DIR] [--json]\n"
-     "                   [--tcti CONF]",
+     "                   [--ak-handle HANDLE] [--tcti CONF]",
      "TPM 2.0: quote PCRs (default sha256:all, plus sha1:all\n"
      "            when allocated) over the nonce with the AK; --out DIR\n"
      "            writes quote.msg quote.sig quote.pcrs ak.pem (what\n"
      "            tpm2_checkquote reads) and srtm.log drtm.log; JSON on\n"
-     "            stdout with --json or without --out"},
+     "            stdout with --json or without --out; --ak-handle: the\n"
+     "            AK at that handle (ak --handle)"},
     {"challenge", cmd_challenge,
-     "challenge BASE64 | --file F [--raw | --json] [--tcti CONF]",
+     "challenge BASE64 | --file F [--raw | --json]\n"
+     "                       [--ek-handle HANDLE] [--ak-handle HANDLE]\n"
+     "                       [--tcti CONF]",
      "TPM2 ActivateCredential of a tpm2_makecredential file\n"
-     "            (base64, or --file F) with the EK and AK; prints the\n"
+     "            (base64, or --file F) with the EK and AK (at their\n"
+     "            defaults, or --ek-handle, --ak-handle); prints the\n"
      "            secret in base64 (--raw: its bytes, --json)"},
     {"owner", cmd_owner,
      "owner status|take|clear [--json] [--config PATH]\n"
@@ -208,6 +218,7 @@ int main(int argc, char **argv)
 
 	if (argc > 0 && xentpm_invoked(argv[0]))
 		return xentpm_main(argc, argv);
+	xenmb_progress_enable();
 	if (argc < 2)
 		return cli_usage_error("missing command");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||

@@ -7,7 +7,9 @@ host (no TPM, '-T none'), the guest's is 'xenmb challenge'.
 Boot 1 (fresh swtpm state, kept) makes the EK and AK and hands their
 public parts to the host; the host makes credentials for them, for a
 flipped AK name and for another EK; boot 2, on the same TPM state,
-activates them.
+activates them. Boot 1 also makes an EK and an AK at the handles an
+operator picks (Intel ISecL's EK handle, ek/ak --handle), and boot 2
+activates a credential for those with challenge --ek-handle --ak-handle.
 
   test_challenge.py
 """
@@ -22,6 +24,7 @@ import harness
 from test_quote import HR_LOADED_SESSION, HR_PERSISTENT, HR_TRANSIENT, get_handles, handles_of
 
 EXIT_USAGE, EXIT_NOT_FOR_US, EXIT_BAD_CRED = 2, 10, 11
+ISECL_EK, OTHER_AK = "0x81010000", "0x81018001"
 NOT_FOR_US = "xenmb: the challenge was not made for this host's EK and AK"
 CRED_MAGIC = bytes.fromhex("badcc0de00000001")
 
@@ -105,6 +108,11 @@ def boot2_steps(creds):
         # What the xapi plugin's tpm_challenge runs.
         harness.Step("xentpm", f"{XENTPM} --tpm_challenge {b64['good']}"),
         harness.Step("xentpm_other_ak", f"{XENTPM} --tpm_challenge {b64['other_ak']}"),
+        harness.Step("h_challenge", f"xenmb challenge --ek-handle {ISECL_EK} --ak-handle {OTHER_AK} "
+                     f"{b64['handles']}"),
+        # The same EK at the default handle serves as well: one key.
+        harness.Step("h_default_ek", f"xenmb challenge --ak-handle {OTHER_AK} {b64['handles']}"),
+        harness.Step("h_default_ak", f"xenmb challenge --ek-handle {ISECL_EK} {b64['handles']}"),
         harness.Step("transient", f"xenmb tpm send --locality 0 --json {get_handles(HR_TRANSIENT).hex()}"),
         harness.Step("sessions", f"xenmb tpm send --locality 0 --json {get_handles(HR_LOADED_SESSION).hex()}"),
         harness.Step("persistent", f"xenmb tpm send --locality 0 --json {get_handles(HR_PERSISTENT).hex()}"),
@@ -125,6 +133,8 @@ def main(argv):
             harness.Step("insmod", "insmod /lib/modules/xenmb/xenmb.ko"),
             harness.Step("ek", "xenmb ek --pem"),
             harness.Step("ak", 'xenmb ak --public "$R/ak.pub" --name'),
+            harness.Step("h_ek", f"xenmb ek --handle {ISECL_EK} --pem"),
+            harness.Step("h_ak", f"xenmb ak --handle {OTHER_AK} --ek-handle {ISECL_EK} --name"),
             harness.Step("rmmod", "rmmod xenmb"),
         ], b)
     except RuntimeError as e:
@@ -162,6 +172,16 @@ def main(argv):
             "credentials for a flipped AK name and for another RSA-2048 EK made",
             (text1 + text2)[-300:])
     creds.setdefault("other_ek", b"")
+    h_ek_pem = os.path.join(work, "h_ek.pem")
+    with open(h_ek_pem, "w") as f:
+        f.write(g.out("h_ek"))
+    h_name = g.out("h_ak").strip()
+    c.check(g.rc("h_ek") == 0 and g.rc("h_ak") == 0 and g.out("h_ek") == g.out("ek")
+            and h_name.startswith("000b") and h_name != name,
+            "boot 1: the EK at 0x81010000 (the same key) and another AK at 0x81018001",
+            g.err("h_ek") + g.err("h_ak"))
+    rc, text, creds["handles"] = makecredential(work, h_ek_pem, h_name, secret, "cred_h")
+    c.check(rc == 0, "a credential for the EK and the AK at those handles", text[-300:])
     good = creds["good"]
     creds["truncated"] = good[:len(good) - 10]
     creds["bad_magic"] = b"\x00" + good[1:]
@@ -206,6 +226,12 @@ def main(argv):
                 f"a credential {what}: exit {EXIT_BAD_CRED}, one line",
                 f"rc {g.rc(step)}, stderr {err!r}")
     c.equal(g.rc("no_arg"), EXIT_USAGE, "no credential: usage error")
+    c.equal((g.rc("h_challenge"), g.out("h_challenge").strip()), (0, want),
+            "'challenge --ek-handle 0x81010000 --ak-handle 0x81018001' activates theirs")
+    c.equal((g.rc("h_default_ek"), g.out("h_default_ek").strip()), (0, want),
+            "... and with the EK at its default handle, the same key")
+    c.equal((g.rc("h_default_ak"), g.err("h_default_ak").strip()), (EXIT_NOT_FOR_US, NOT_FOR_US),
+            f"with the default AK instead: exit {EXIT_NOT_FOR_US}")
     c.equal((g.rc("after_failures"), g.out("after_failures").strip()), (0, want),
             "after the failures the TPM still activates the credential")
 

@@ -3,7 +3,11 @@
 """EK, AK and quote on a TPM 2.0 host after an (emulated) TXT measured
 launch, over tpm2-tss ESAPI and the xenmb TCTI. Judged on the host by
 tpm2_checkquote and openssl, by the launch generator's own replay of the
-DRTM log, and by the SRTM log's replay.
+DRTM log, and by the SRTM log's replay. Then the same keys at the handles
+an operator picks (ek/ak --handle, quote --ak-handle: Intel ISecL's EK
+handle), the handles refused, and the progress line before a key is
+made: on a terminal (util-linux script gives the command a pty), never
+into a file.
 
   test_quote.py
 
@@ -22,6 +26,10 @@ import txtlaunch
 
 MODE = "tpm2-agile"
 EK_HANDLE, AK_HANDLE = 0x81010001, 0x81018000
+# ISecL's EK; an AK of xenmb's beside ISecL's at 0x81018000; the AK and
+# the EK the pty steps create (a key found makes no progress line).
+ISECL_EK, OTHER_AK, TTY_EK, TTY_AK = 0x81010000, 0x81018001, 0x81010002, 0x81018002
+PROGRESS = "(can take seconds on a hardware TPM)..."
 TPM2_CC_GET_CAPABILITY = 0x17A
 TPM_CAP_HANDLES = 1
 HR_TRANSIENT, HR_LOADED_SESSION, HR_PERSISTENT = 0x80000000, 0x02000000, 0x81000000
@@ -92,7 +100,43 @@ def steps_for(meta, nonce_b64, tcti):
         harness.Step("transient", f"xenmb tpm send --locality 0 --json {get_handles(HR_TRANSIENT).hex()}"),
         harness.Step("sessions", f"xenmb tpm send --locality 0 --json {get_handles(HR_LOADED_SESSION).hex()}"),
         harness.Step("persistent", f"xenmb tpm send --locality 0 --json {get_handles(HR_PERSISTENT).hex()}"),
+    ] + handle_steps(nonce_b64, opt) + [
         harness.Step("rmmod", "rmmod xenmb"),
+    ]
+
+
+# Refused before the TPM is asked, each exit 2: (step, arguments).
+BAD_HANDLES = [
+    ("bad_ek_range", "ek --handle 0x81000001"),       # below the EK range
+    ("bad_ek_is_ak", "ek --handle 0x81018000"),       # the default AK's
+    ("bad_ak_platform", "ak --handle 0x81800000"),    # the platform's
+    ("bad_ak_is_ek", f"ak --handle {EK_HANDLE:#x}"),  # the EK's
+    ("bad_ak_transient", "ak --handle 0x80000001"),
+    ("bad_quote_hex", "quote --nonce AAAA --ak-handle 8101800z"),
+    ("bad_challenge_nv", "challenge --ak-handle 0x01c10110 AAAA"),
+]
+
+
+def handle_steps(nonce_b64, opt):
+    """ek/ak --handle, quote --ak-handle, the refusals, the progress line."""
+    # script -e: its exit code is the command's; -q: no banner. Its own
+    # output is the pty's, so the command's stderr lands in .out.
+    pty = "script -qec"
+    return [
+        harness.Step("h_ek", f"xenmb ek --handle {ISECL_EK:#x}{opt}"),
+        harness.Step("h_ek_pem", f"xenmb ek --handle {ISECL_EK:#x} --pem{opt}"),
+        harness.Step("h_ak", f"xenmb ak --handle {OTHER_AK:#x} --ek-handle {ISECL_EK:#x} --pem{opt}"),
+        harness.Step("h_ak_again", f"xenmb ak --handle {OTHER_AK:#x} --ek-handle {ISECL_EK:#x}{opt}"),
+        harness.Step("h_quote", f'xenmb quote --nonce {nonce_b64} --ak-handle {OTHER_AK:#x} '
+                     f'--pcrs sha256:0,1,2,3,4,5,6,7 --out "$R/qh"{opt}'),
+    ] + [harness.Step(name, f"xenmb {args}{opt}") for name, args in BAD_HANDLES] + [
+        harness.Step("devpts", "mkdir -p /dev/pts && mount -t devpts devpts /dev/pts"),
+        harness.Step("tty_ek", f"{pty} 'xenmb ek --handle {TTY_EK:#x}{opt}' /dev/null"),
+        harness.Step("tty_ak", f"{pty} 'xenmb ak --handle {TTY_AK:#x} --ek-handle {ISECL_EK:#x}{opt}' "
+                     "/dev/null"),
+        harness.Step("tty_found", f"{pty} 'xenmb ak --handle {TTY_AK:#x} --ek-handle {ISECL_EK:#x}{opt}' "
+                     "/dev/null"),
+        harness.Step("h_persistent", f"xenmb tpm send --locality 0 --json {get_handles(HR_PERSISTENT).hex()}"),
     ]
 
 
@@ -250,6 +294,10 @@ def check_quote(c, meta, blob, g, nonce, tcti):
         print("    " + out[-600:].replace("\n", "\n    "))
 
     c.equal(g.rc("bad_nonce"), 2, "a 65-byte nonce is a usage error")
+    c.check(PROGRESS not in g.err("ek_text") + g.err("ak"),
+            "creating the EK and the AK with stderr to a file: no progress line",
+            g.err("ek_text") + g.err("ak"))
+    check_handles(c, g, r, nonce, ek_pem_text=g.out("ek_pem"), ak_pem_text=ak_pem_text)
 
     # Nothing left loaded: /dev/xenmb has no resource manager.
     c.equal(handles_of(g, "transient"), [], "no transient object left in the TPM")
@@ -266,12 +314,67 @@ def check_quote(c, meta, blob, g, nonce, tcti):
     c.check(not problems, "no oops, WARN or BUG", "\n    ".join(problems[:5]))
 
 
+def check_handles(c, g, r, nonce, ek_pem_text, ak_pem_text):
+    """ek/ak --handle, quote --ak-handle, refusals and the progress line."""
+    c.check(g.rc("h_ek") == 0 and f"ek: {ISECL_EK:#010x} (created)" in g.out("h_ek"),
+            "'xenmb ek --handle 0x81010000' creates the EK at ISecL's handle",
+            g.out("h_ek") + g.err("h_ek"))
+    c.check(g.rc("h_ek_pem") == 0 and g.out("h_ek_pem") == ek_pem_text,
+            "... the same key as at 0x81010001 (one template, one endorsement seed)",
+            g.err("h_ek_pem"))
+    out = g.out("h_ak")
+    h_ak_pem = out if out.startswith("-----BEGIN PUBLIC KEY-----") else ""
+    c.check(g.rc("h_ak") == 0 and h_ak_pem and h_ak_pem != ak_pem_text,
+            "'xenmb ak --handle 0x81018001 --ek-handle 0x81010000' makes another AK",
+            out[:200] + g.err("h_ak"))
+    c.check(f"ak: {OTHER_AK:#010x} (found)" in g.out("h_ak_again"),
+            "... which the next 'ak --handle' finds", g.out("h_ak_again") + g.err("h_ak_again"))
+    qh = os.path.join(r, "qh")
+    c.equal(g.rc("h_quote"), 0, "'xenmb quote --ak-handle 0x81018001' exits 0")
+    c.check(h_ak_pem and read(os.path.join(qh, "ak.pem"), "r") == h_ak_pem,
+            "... signed with that AK (its ak.pem)", g.err("h_quote"))
+    rc, out = host_run(["tpm2_checkquote", "-u", os.path.join(qh, "ak.pem"),
+                        "-m", os.path.join(qh, "quote.msg"), "-s", os.path.join(qh, "quote.sig"),
+                        "-f", os.path.join(qh, "quote.pcrs"), "-g", "sha256", "-q", nonce.hex()])
+    c.equal(rc, 0, "tpm2_checkquote accepts that quote with that AK's PEM")
+    if rc:
+        print("    " + out[-600:].replace("\n", "\n    "))
+    if h_ak_pem:
+        rc, out = host_run(["tpm2_checkquote", "-u", os.path.join(r, "ak.pem"),
+                            "-m", os.path.join(qh, "quote.msg"), "-s", os.path.join(qh, "quote.sig"),
+                            "-f", os.path.join(qh, "quote.pcrs"), "-g", "sha256", "-q", nonce.hex()])
+        c.check(rc != 0, "... and refuses it with the default AK's PEM", out[-300:])
+    for name, args in BAD_HANDLES:
+        c.check(g.rc(name) == 2 and "handle" in g.err(name),
+                f"'xenmb {args}' is a usage error that names the handle",
+                f"rc {g.rc(name)}: {g.err(name)}")
+    tty = g.out("tty_ek")
+    c.check(g.rc("tty_ek") == 0 and
+            f"xenmb: creating the EK, RSA-2048, at {TTY_EK:#010x} {PROGRESS}" in tty,
+            "on a terminal, a progress line before the EK is created", tty + g.err("tty_ek"))
+    c.check(tty.find(PROGRESS) < tty.find(f"ek: {TTY_EK:#010x} (created)"),
+            "... said before the result", tty)
+    tty = g.out("tty_ak")
+    c.check(g.rc("tty_ak") == 0 and
+            f"xenmb: creating the AK, RSA-2048, at {TTY_AK:#010x} {PROGRESS}" in tty
+            and tty.count(PROGRESS) == 1,
+            "on a terminal, one progress line before the AK is created (its EK is found)",
+            tty + g.err("tty_ak"))
+    c.check(g.rc("tty_found") == 0 and "(found)" in g.out("tty_found")
+            and PROGRESS not in g.out("tty_found"),
+            "a key found makes no progress line", g.out("tty_found"))
+    c.equal(handles_of(g, "h_persistent"),
+            sorted([EK_HANDLE, AK_HANDLE, ISECL_EK, OTHER_AK, TTY_EK, TTY_AK]),
+            "persistent now: the keys at the handles given, nothing at a refused one")
+
+
 def main(argv):
     c = harness.Checker("quote")
     tcti = os.environ.get("XENMB_QUOTE_TCTI", "")
     if tcti == "xenmb":
         tcti = ""
     binaries = harness.guest_binaries()
+    binaries["bins"] = binaries["bins"] + ["/usr/bin/script"]  # a pty for the progress line
     if tcti.startswith("device"):
         binaries["libs"] = ["/usr/lib/x86_64-linux-gnu/libtss2-tcti-device.so.0"]
     else:

@@ -18,6 +18,9 @@ Five boots on one TPM state ("reboots"):
      does after a clear) PCR 22 zero; xentpm takes ownership by itself,
      replaces the stale AIK;
   4. deactivated (TPM_PhysicalSetDeactivated from the host); 5. disabled.
+Boots 1 and 3 also run 'owner take' and 'ak' on a pty (util-linux script)
+for the progress line before TPM_TakeOwnership and TPM_MakeIdentity, and
+xentpm on one, which never prints it; --handle is refused on a TPM 1.2.
 """
 import base64
 import hashlib
@@ -40,6 +43,10 @@ AIK_PATH = "/opt/xensource/tpm/aik.tpm12"
 MODE = "tpm12"
 TAG = hashlib.sha1(b"xenmb TPM 1.2 asset tag").digest()
 EK_CERT_NV = 0x1000F000
+PROGRESS = "(can take seconds on a hardware TPM)..."
+# A pty for the progress line: util-linux script, -e its command's exit
+# code, -q no banner; the command's stdout and stderr both land in .out.
+DEVPTS = harness.Step("devpts", "mkdir -p /dev/pts && mount -t devpts devpts /dev/pts")
 
 
 def b64(data):
@@ -112,7 +119,8 @@ def boot1_steps(meta, nonce, nonce2):
         harness.Step("ek_unowned", "xenmb ek --pem"),
         harness.Step("ek_cert_unowned", "xenmb ek --cert"),
         harness.Step("ak_unowned", "xenmb ak"),
-        harness.Step("take", "xenmb owner take"),
+        DEVPTS,
+        harness.Step("take", "script -qec 'xenmb owner take' /dev/null"),
         harness.Step("take_again", "xenmb owner take"),
         harness.Step("xtake", f"{x} --take_ownership"),
         harness.Step("status1", "xenmb owner status --json"),
@@ -185,6 +193,11 @@ def boot3_steps(meta):
         # Two runs at once with no AIK: one makes it, the other finds it.
         harness.Step("ak_parallel", f"rm -f {AIK_PATH}; xenmb ak --name >/tmp/p1 2>&1 & "
                      "xenmb ak --name >/tmp/p2 2>&1; wait; cat /tmp/p1 /tmp/p2"),
+        DEVPTS,
+        harness.Step("tty_xentpm", f"rm -f {AIK_PATH}; script -qec \"{x} --gen_aik ''\" /dev/null"),
+        harness.Step("tty_ak", f"rm -f {AIK_PATH}; script -qec 'xenmb ak' /dev/null"),
+        harness.Step("handle_ek", "xenmb ek --handle 0x81010000"),
+        harness.Step("handle_quote", "xenmb quote --nonce AAAA --ak-handle 0x81018000"),
         harness.Step("rmmod", "rmmod xenmb"),
     ]
 
@@ -357,6 +370,11 @@ def check_boot1(c, g, host_pubek, cert_der, nonce, nonce2, d):
             "ak on an unowned TPM fails and says to take ownership", g.err("ak_unowned"))
     c.check(g.rc("take") == 0 and "owner: taken" in g.out("take"),
             "owner take: ownership taken (default password)", g.out("take") + g.err("take"))
+    c.check("xenmb: taking ownership: the TPM makes its SRK, RSA-2048 " + PROGRESS
+            in g.out("take").split("owner: taken")[0],
+            "... on a terminal, after a progress line before TPM_TakeOwnership", g.out("take"))
+    c.check(PROGRESS not in g.err("take_again") + g.out("take_again"),
+            "owner take of an owned TPM takes nothing: no progress line", g.out("take_again"))
     c.check(g.rc("take_again") == 0 and "already owned with this password" in g.out("take_again"),
             "owner take again: already owned with this password", g.err("take_again"))
     c.check(g.rc("xtake") == 0 and g.out("xtake") == "" and g.err("xtake") == "",
@@ -532,6 +550,20 @@ def check_boot3(c, g, ek_pem_text, ak_name):
     c.check(len(lines) == 2 and lines[0] == lines[1] and re.fullmatch(r"[0-9a-f]{40}", lines[0]),
             "two 'ak' at once without an AIK end with one AIK (a lock serializes them)",
             g.out("ak_parallel"))
+    c.check(PROGRESS not in g.err("ak"), "'ak' making the AIK, stderr to a file: no progress line",
+            g.err("ak"))
+    c.check(g.rc("tty_xentpm") == 0 and PROGRESS not in g.out("tty_xentpm"),
+            "xentpm --gen_aik on a terminal: no progress line (xentpm never prints one)",
+            g.out("tty_xentpm"))
+    tty = g.out("tty_ak")
+    c.check(g.rc("tty_ak") == 0 and
+            "xenmb: creating the AIK, RSA-2048 (TPM_MakeIdentity) " + PROGRESS in tty and
+            tty.find(PROGRESS) < tty.find("(created)"),
+            "'ak' on a terminal: a progress line before TPM_MakeIdentity", tty)
+    for step, what in (("handle_ek", "ek --handle"), ("handle_quote", "quote --ak-handle")):
+        c.check(g.rc(step) == 2 and "a TPM 1.2 has no persistent handles" in g.err(step),
+                f"'{what}' on a TPM 1.2: a usage error that says why",
+                f"rc {g.rc(step)}: {g.err(step)}")
     c.equal(g.rc("rmmod"), 0, "boot 3: the module unloads")
 
 
@@ -601,6 +633,7 @@ def main():
     c = harness.Checker("tpm12")
     binaries = harness.guest_binaries()
     binaries["files"] = [os.path.join(harness.BUILD, "xenmb") + ":" + XENTPM]
+    binaries["bins"] = binaries["bins"] + ["/usr/bin/script"]  # a pty for the progress line
     d = harness.launch_dir("tpm12", MODE)
     os.makedirs(d, exist_ok=True)
     meta = txtlaunch.generate(d, MODE)

@@ -196,10 +196,59 @@ static void test_cred(void)
 	free(copy);
 }
 
+static void test_handle(void)
+{
+	static const struct {
+		const char *text;
+		bool ek;
+		TPM2_HANDLE want; /* 0: refused */
+	} cases[] = {
+	    {"0x81010000", true, 0x81010000U},	/* ISecL's EK */
+	    {"0x81010001", true, 0x81010001U},	/* the TCG's RSA EK */
+	    {"8101FFFF", true, 0x8101FFFFU},	/* "0x" optional */
+	    {"0X8101abcd", true, 0x8101ABCDU},	/* either case */
+	    {"0x81020000", true, 0},		/* past the EK range */
+	    {"0x8100ffff", true, 0},		/* below it */
+	    {"0x81018000", false, 0x81018000U}, /* ISecL's AIK */
+	    {"0x81000000", false, 0x81000000U}, /* first persistent */
+	    {"0x817fffff", false, 0x817FFFFFU}, /* last the owner's */
+	    {"0x81800000", false, 0},		/* the platform's */
+	    {"0x81ffffff", false, 0},
+	    {"0x80ffffff", false, 0},  /* transient */
+	    {"0x01c10110", false, 0},  /* an NV index */
+	    {"0x081018000", false, 0}, /* nine digits */
+	    {"0x", false, 0},
+	    {"", false, 0},
+	    {"0x8101800g", false, 0},
+	    {" 0x81018000", false, 0},
+	    {"0x81018000 ", false, 0},
+	    {"-0x81018000", false, 0},
+	    {"+81018000", false, 0},
+	    {"2164359168", false, 0}, /* 0x81018000 in decimal: not hex */
+	};
+	TPM2_HANDLE got;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char name[96];
+
+		why = tpm2_persistent_handle_parse(cases[i].text, cases[i].ek,
+						   &got);
+		snprintf(name, sizeof(name), "%s handle '%s': %s",
+			 cases[i].ek ? "EK" : "AK", cases[i].text,
+			 cases[i].want ? "accepted" : "refused");
+		report(cases[i].want ? !why && got == cases[i].want
+				     : why && !got,
+		       name, "got 0x%08x, %s", got, why ? why : "accepted");
+	}
+}
+
 int main(void)
 {
 	test_pcr_read();
 	test_quote();
 	test_cred();
+	test_handle();
 	return tally();
 }
