@@ -560,7 +560,7 @@ static const struct rc_case rc_cases[] = {
 	{ PC_TPM2, 0x1C4, 8, "TPM_RC_" },
 	{ PC_TPM2, 0x1C4, 1, "" },
 	{ PC_TPM12, 0x000, 0, "TPM_SUCCESS" },
-	{ PC_TPM12, TPM12_RESP_BAD_LOCALITY, 0, "TPM_BAD_LOCALITY" },
+	{ PC_TPM12, TPM12_RC_BAD_LOCALITY, 0, "TPM_BAD_LOCALITY" },
 	{ PC_TPM12, 0x006, 0, "TPM_DEACTIVATED" },
 	{ PC_TPM12, 0x001, 0, "TPM_AUTHFAIL" },
 	{ PC_TPM12, 0x800, 0, "TPM_RETRY" },

@@ -482,10 +482,10 @@ static void test_ownership(const struct tpm12_transport *t)
 	report(ret == 0 && owned, "TPM_CAP_PROP_OWNER: owned", "returned %d",
 	       ret);
 	ret = tpm12_take_ownership(t, owner_auth, NULL);
-	report(ret == TPM12_OWNER_SET, "taking ownership again: TPM_OWNER_SET",
-	       "returned %d", ret);
+	report(ret == TPM12_RC_OWNER_SET,
+	       "taking ownership again: TPM_OWNER_SET", "returned %d", ret);
 	ret = tpm12_read_pubek(t, &pub2);
-	report(ret == TPM12_DISABLED_CMD,
+	report(ret == TPM12_RC_DISABLED_CMD,
 	       "TPM_ReadPubek after ownership: TPM_DISABLED_CMD", "returned %d",
 	       ret);
 	ret = tpm12_owner_read_pubek(t, owner_auth, &pub2);
@@ -493,7 +493,7 @@ static void test_ownership(const struct tpm12_transport *t)
 		   !memcmp(pub2.data, pubek.data, pubek.len),
 	       "TPM_OwnerReadPubek: the same EK", "returned %d", ret);
 	ret = tpm12_owner_read_pubek(t, wrong_auth, &pub2);
-	report(ret == TPM12_AUTHFAIL,
+	report(ret == TPM12_RC_AUTHFAIL,
 	       "TPM_OwnerReadPubek with a wrong owner auth: TPM_AUTHFAIL",
 	       "returned %d", ret);
 	ret = tpm12_owner_read_pubek(&tampered, owner_auth, &pub2);
@@ -549,7 +549,7 @@ static void test_identity(const struct tpm12_transport *t)
 	EVP_PKEY_free(key);
 	ret = tpm12_make_identity(t, wrong_auth, TPM12_WELL_KNOWN_AUTH,
 				  aik_auth, label_digest, &binding, NULL);
-	report(ret == TPM12_AUTH2FAIL,
+	report(ret == TPM12_RC_AUTH2FAIL,
 	       "TPM_MakeIdentity with a wrong owner auth: TPM_AUTH2FAIL",
 	       "returned %d", ret);
 }
@@ -620,7 +620,7 @@ static void test_extend_quote(const struct tpm12_transport *t)
 	EVP_PKEY_free(key);
 	ret = tpm12_quote(t, handle, wrong_auth, nonce, pcr_count, &composite,
 			  &sig);
-	report(ret == TPM12_AUTHFAIL,
+	report(ret == TPM12_RC_AUTHFAIL,
 	       "TPM_Quote with a wrong AIK auth: "
 	       "TPM_AUTHFAIL",
 	       "returned %d", ret);
@@ -661,7 +661,7 @@ static void test_nv(const struct tpm12_transport *t)
 	       ret);
 	ret = tpm12_nv_read_value(t, owner_auth, TPM12_NV_INDEX_ASSET_TAG, 0,
 				  20, back, &got);
-	report(ret == TPM12_AUTH_CONFLICT,
+	report(ret == TPM12_RC_AUTH_CONFLICT,
 	       "an owner-authorized read of a space without OWNERREAD: "
 	       "TPM_AUTH_CONFLICT",
 	       "returned %d", ret);
@@ -689,8 +689,8 @@ static void test_nv(const struct tpm12_transport *t)
 	report(ret == 0, "TPM_NV_DefineSpace size 0 deletes the space",
 	       "returned %d", ret);
 	ret = tpm12_nv_get_size(t, TPM12_NV_INDEX_ASSET_TAG, &size);
-	report(ret == TPM12_BADINDEX, "... then TPM_CAP_NV_INDEX: TPM_BADINDEX",
-	       "returned %d", ret);
+	report(ret == TPM12_RC_BADINDEX,
+	       "... then TPM_CAP_NV_INDEX: TPM_BADINDEX", "returned %d", ret);
 }
 
 /* TPM_SYMMETRIC_KEY for AES-128 CBC, written from part 2, 11.2. */
@@ -794,7 +794,7 @@ static void test_owner_clear(const struct tpm12_transport *t)
 	int ret;
 
 	ret = tpm12_owner_clear(t, wrong_auth);
-	report(ret == TPM12_AUTHFAIL,
+	report(ret == TPM12_RC_AUTHFAIL,
 	       "TPM_OwnerClear with a wrong owner auth: TPM_AUTHFAIL",
 	       "returned %d", ret);
 	ret = tpm12_owner_clear(t, owner_auth);
@@ -860,7 +860,7 @@ static void test_disabled_deactivated(const struct tpm12_transport *t,
 	       "returned %d, disabled %d deactivated %d/%d", ret, f.disabled,
 	       f.deactivated, f.volatile_deactivated);
 	ret = tpm12_read_pubek(t, &b);
-	report(ret == TPM12_DISABLED, "a disabled TPM answers TPM_DISABLED",
+	report(ret == TPM12_RC_DISABLED, "a disabled TPM answers TPM_DISABLED",
 	       "returned %d", ret);
 	ret = assert_presence(t);
 	report(ret == 0, "TSC_PhysicalPresence: command enable, present",
@@ -880,7 +880,7 @@ static void test_disabled_deactivated(const struct tpm12_transport *t,
 	       "returned %d, deactivated %d/%d", ret, f.deactivated,
 	       f.volatile_deactivated);
 	ret = tpm12_read_pubek(t, &b);
-	report(ret == TPM12_DEACTIVATED,
+	report(ret == TPM12_RC_DEACTIVATED,
 	       "a deactivated TPM answers TPM_DEACTIVATED", "returned %d", ret);
 	ret = assert_presence(t);
 	if (!ret)
@@ -1098,7 +1098,7 @@ static void test_response_checks(void)
 	// cppcheck-suppress redundantAssignment
 	CANNED1(locality);
 	ret = tpm12_extend(&t, 17, digest, NULL);
-	report(ret == 0x3D,
+	report(ret == TPM12_RC_BAD_LOCALITY,
 	       "a TPM error comes back as its code "
 	       "(TPM_BAD_LOCALITY)",
 	       "returned %d", ret);
