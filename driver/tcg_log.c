@@ -19,15 +19,18 @@ struct tcg_name {
 	const char *name;
 };
 
-static const struct tcg_name tcg_algs[] = {
-	{ TCG_ALG_SHA1, "sha1" },
-	{ TCG_ALG_SHA256, "sha256" },
-	{ TCG_ALG_SHA384, "sha384" },
-	{ TCG_ALG_SHA512, "sha512" },
-	{ TCG_ALG_SM3_256, "sm3_256" },
+/*
+ * The one table of the PCR banks we know, for the module, the helper and the
+ * tests: id, name as tpm2-tools spells it (--pcrs sha256:0), digest size.
+ * Table order breaks the tie of a lookup by size: SHA-256 before SM3-256.
+ */
+static const struct tcg_alg tcg_algs[] = {
+	{ TCG_ALG_SHA1, 20, "sha1" },
+	{ TCG_ALG_SHA256, 32, "sha256" },
+	{ TCG_ALG_SHA384, 48, "sha384" },
+	{ TCG_ALG_SHA512, 64, "sha512" },
+	{ TCG_ALG_SM3_256, 32, "sm3_256" },
 };
-
-static const u16 tcg_alg_sizes[] = { 20, 32, 48, 64, 32 };
 
 /* The one table of event type names, for the kernel and the helper. */
 static const struct tcg_name tcg_event_types[] = {
@@ -119,19 +122,48 @@ static const char *tcg_lookup(const struct tcg_name *table, size_t count,
 	return NULL;
 }
 
-const char *tcg_alg_name(u16 alg)
-{
-	return tcg_lookup(tcg_algs, ARRAY_SIZE(tcg_algs), alg);
-}
-
-u16 tcg_alg_digest_size(u16 alg)
+const struct tcg_alg *tcg_alg_by_id(u16 id)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(tcg_algs); i++)
-		if (tcg_algs[i].code == alg)
-			return tcg_alg_sizes[i];
-	return 0;
+		if (tcg_algs[i].id == id)
+			return &tcg_algs[i];
+	return NULL;
+}
+
+const struct tcg_alg *tcg_alg_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tcg_algs); i++)
+		if (!strcmp(tcg_algs[i].name, name))
+			return &tcg_algs[i];
+	return NULL;
+}
+
+const struct tcg_alg *tcg_alg_by_size(u16 size)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tcg_algs); i++)
+		if (tcg_algs[i].size == size)
+			return &tcg_algs[i];
+	return NULL;
+}
+
+const char *tcg_alg_name(u16 alg)
+{
+	const struct tcg_alg *a = tcg_alg_by_id(alg);
+
+	return a ? a->name : NULL;
+}
+
+u16 tcg_alg_digest_size(u16 alg)
+{
+	const struct tcg_alg *a = tcg_alg_by_id(alg);
+
+	return a ? a->size : 0;
 }
 
 const char *tcg_event_type_name(u32 type)

@@ -155,10 +155,26 @@ int tcg_log_next(struct tcg_log_iter *it, struct tcg_event *ev);
 /* "record runs past the end of the log" ...; never NULL. */
 const char *tcg_log_reason_text(u32 reason);
 
+/* A PCR bank we know: its TPM_ALG_ID, digest size and tpm2-tools name. */
+struct tcg_alg {
+	u16 id;
+	u16 size;
+	const char *name;	/* "sha1", "sha256", "sha384", "sha512", "sm3_256" */
+};
+
+/* The bank of id @id; NULL when unknown. */
+const struct tcg_alg *tcg_alg_by_id(u16 id);
+
+/* The bank named @name ("sha256"); NULL when unknown. */
+const struct tcg_alg *tcg_alg_by_name(const char *name);
+
+/* The first bank whose digests are @size bytes (32: SHA-256); NULL if none. */
+const struct tcg_alg *tcg_alg_by_size(u16 size);
+
 /* Digest size of a known bank, 0 when unknown. */
 u16 tcg_alg_digest_size(u16 alg);
 
-/* "sha1", "sha256", "sha384", "sha512", "sm3_256"; NULL when unknown. */
+/* The name of a known bank, NULL when unknown. */
 const char *tcg_alg_name(u16 alg);
 
 /* "EV_SEPARATOR", "EVTYPE_MLE_HASH" ...; NULL when unknown. */

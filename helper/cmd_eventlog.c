@@ -151,8 +151,8 @@ static int check(const struct eventlog_loaded *l, const struct tcg_replay *r,
 		 struct json_object *out)
 {
 	char name[32], want[2 * TCG_MAX_DIGEST_SIZE + 1];
-	char got[2 * XENMB_DIGEST_MAX + 1];
-	uint8_t digest[XENMB_DIGEST_MAX];
+	char got[2 * TCG_MAX_DIGEST_SIZE + 1];
+	uint8_t digest[TCG_MAX_DIGEST_SIZE];
 	struct xenmb_info info;
 	unsigned int mismatches = 0, compared = 0;
 	uint32_t b, p;

@@ -14,13 +14,14 @@
 #include <string.h>
 #include <tss2/tss2_mu.h>
 
+#include "../driver/tcg_log.h"
 #include "exit_codes.h"
 #include "owner_secret.h"
 #include "report.h"
 #include "tpm2_parse.h"
 
 #define QUOTE_TRIES 3
-#define ALL_PCRS ((1U << XENMB_PCR_COUNT) - 1)
+#define ALL_PCRS ((1U << TCG_PCR_COUNT) - 1)
 
 /*
  * Ownership as the seed product understands it: the owner, endorsement
@@ -363,25 +364,6 @@ int tpm2_flow_ek_cert(struct tpm2_ctx *ctx, uint8_t **der, size_t *len)
 	return nv_read_all(ctx, TPM2_EK_CERT_RSA_NV, der, len);
 }
 
-static const struct {
-	const char *name;
-	TPMI_ALG_HASH alg;
-} banks_known[] = {
-    {"sha1", TPM2_ALG_SHA1},	   {"sha256", TPM2_ALG_SHA256},
-    {"sha384", TPM2_ALG_SHA384},   {"sha512", TPM2_ALG_SHA512},
-    {"sm3_256", TPM2_ALG_SM3_256},
-};
-
-const char *tpm2_bank_name(TPMI_ALG_HASH alg)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(banks_known) / sizeof(banks_known[0]); i++)
-		if (banks_known[i].alg == alg)
-			return banks_known[i].name;
-	return "?";
-}
-
 /* Adds PCRs @mask of bank @alg to @sel, merging with an earlier entry. */
 static int sel_add(TPML_PCR_SELECTION *sel, TPMI_ALG_HASH alg, uint32_t mask)
 {
@@ -418,16 +400,13 @@ int tpm2_pcr_selection_parse(const char *spec, TPML_PCR_SELECTION *sel)
 		char *colon = strchr(tok, ':'), *end;
 		unsigned long pcr;
 		uint32_t mask;
-		size_t i;
 
 		if (colon) {
+			const struct tcg_alg *bank;
+
 			*colon = '\0';
-			alg = 0;
-			for (i = 0;
-			     i < sizeof(banks_known) / sizeof(banks_known[0]);
-			     i++)
-				if (!strcmp(tok, banks_known[i].name))
-					alg = banks_known[i].alg;
+			bank = tcg_alg_by_name(tok);
+			alg = bank ? bank->id : 0;
 			tok = colon + 1;
 		}
 		if (!alg) {
@@ -440,7 +419,7 @@ int tpm2_pcr_selection_parse(const char *spec, TPML_PCR_SELECTION *sel)
 			errno = 0;
 			pcr = strtoul(tok, &end, 0);
 			if (errno || end == tok || *end ||
-			    pcr >= XENMB_PCR_COUNT) {
+			    pcr >= TCG_PCR_COUNT) {
 				ret = -1;
 				break;
 			}
@@ -508,7 +487,7 @@ static int choose_selection(struct tpm2_ctx *ctx,
 		xenmb_error(
 		    "xenmb: the TPM has no %s PCR bank allocated; choose "
 		    "others with --pcrs\n",
-		    tpm2_bank_name(sel->pcrSelections[b].hash));
+		    tcg_alg_name(sel->pcrSelections[b].hash) ?: "?");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -551,14 +530,14 @@ static int read_pcrs(struct tpm2_ctx *ctx, const TPML_PCR_SELECTION *sel,
 			for (b = 0; b < sel->count; b++)
 				if (vals[b].alg == got->pcrSelections[i].hash)
 					break;
-			for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
+			for (pcr = 0; pcr < TCG_PCR_COUNT; pcr++) {
 				const TPM2B_DIGEST *dg;
 
 				if (!(m & (1U << pcr)))
 					continue;
 				if (b == sel->count || d >= digests->count ||
 				    digests->digests[d].size >
-					XENMB_DIGEST_MAX) {
+					TCG_MAX_DIGEST_SIZE) {
 					Esys_Free(got);
 					Esys_Free(digests);
 					xenmb_error("xenmb: TPM2_PCR_Read "
@@ -597,7 +576,7 @@ static bool pcr_digest(const TPML_PCR_SELECTION *sel,
 	int pcr;
 
 	for (b = 0; ok && b < sel->count; b++)
-		for (pcr = 0; ok && pcr < XENMB_PCR_COUNT; pcr++)
+		for (pcr = 0; ok && pcr < TCG_PCR_COUNT; pcr++)
 			if (tpm2_selection_mask(&sel->pcrSelections[b]) &
 			    (1U << pcr))
 				ok = EVP_DigestUpdate(md, vals[b].value[pcr],

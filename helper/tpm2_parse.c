@@ -5,6 +5,7 @@
 #include <string.h>
 #include <tss2/tss2_mu.h>
 
+#include "../driver/tcg_log.h"
 #include "../driver/tpm_cmd.h"
 #include "../uapi/linux/xenmb.h"
 
@@ -22,34 +23,16 @@ static uint16_t get_be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-uint32_t tpm2_selection_mask(const TPMS_PCR_SELECTION *s)
-{
-	return (uint32_t)s->pcrSelect[0] | (uint32_t)s->pcrSelect[1] << 8 |
-	       (uint32_t)s->pcrSelect[2] << 16;
-}
-
-/* The digest size of the PCR banks we know; 0 for others. */
-static size_t bank_digest_size(TPMI_ALG_HASH alg)
-{
-	switch (alg) {
-	case TPM2_ALG_SHA1:
-		return TPM2_SHA1_DIGEST_SIZE;
-	case TPM2_ALG_SHA256:
-	case TPM2_ALG_SM3_256:
-		return TPM2_SHA256_DIGEST_SIZE;
-	case TPM2_ALG_SHA384:
-		return TPM2_SHA384_DIGEST_SIZE;
-	case TPM2_ALG_SHA512:
-		return TPM2_SHA512_DIGEST_SIZE;
-	default:
-		return 0;
-	}
-}
-
 /* Byte @i of a selection's bitmap; bytes past sizeofSelect select none. */
 static uint8_t select_byte(const TPMS_PCR_SELECTION *s, unsigned int i)
 {
 	return i < s->sizeofSelect ? s->pcrSelect[i] : 0;
+}
+
+uint32_t tpm2_selection_mask(const TPMS_PCR_SELECTION *s)
+{
+	return (uint32_t)select_byte(s, 0) | (uint32_t)select_byte(s, 1) << 8 |
+	       (uint32_t)select_byte(s, 2) << 16;
 }
 
 static bool same_pcrs(const TPMS_PCR_SELECTION *a, const TPMS_PCR_SELECTION *b)
@@ -72,7 +55,7 @@ int tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
 	struct tpm_rsp_header hdr;
 	TPML_PCR_SELECTION sel;
 	TPML_DIGEST digests;
-	size_t off = TPM_HEADER_LEN, expect = bank_digest_size(alg);
+	size_t off = TPM_HEADER_LEN, expect = tcg_alg_digest_size(alg);
 	UINT32 counter;
 
 	if (pcr >= 8 * TPM2_PCR_SELECT_MAX || len > UINT32_MAX ||

@@ -17,6 +17,7 @@
 #include "encoding.h"
 #include "eventlog.h"
 #include "tpm12.h"
+#include "tpm2_parse.h"
 
 /* TPM 1.2: TPM_QUOTE_INFO is version 1.1.0.0, "QUOT", two SHA-1 digests. */
 #define TPM12_QUOTE_INFO_LEN 48
@@ -153,15 +154,6 @@ static int check_tpm2_signature(const struct verify_input *in,
 	return 0;
 }
 
-static uint32_t sel_mask(const TPMS_PCR_SELECTION *s)
-{
-	uint32_t m = 0, i;
-
-	for (i = 0; i < s->sizeofSelect && i < 3; i++)
-		m |= (uint32_t)s->pcrSelect[i] << (8 * i);
-	return m;
-}
-
 /*
  * pcrDigest = H(selected PCR values in selection order), H the signing
  * scheme's hash; fills @res->quoted with the values it covers.
@@ -181,17 +173,18 @@ static int check_tpm2_pcr_digest(const struct verify_input *in,
 	if (!ctx)
 		return -ENOMEM;
 	/* A broken signature gives no hash: take the digest's size's. */
-	if (!md)
-		md = md_of(q->pcrDigest.size == 20   ? TCG_ALG_SHA1
-			   : q->pcrDigest.size == 48 ? TCG_ALG_SHA384
-			   : q->pcrDigest.size == 64 ? TCG_ALG_SHA512
-						     : TCG_ALG_SHA256);
+	if (!md) {
+		const struct tcg_alg *by_size =
+		    tcg_alg_by_size(q->pcrDigest.size);
+
+		md = md_of(by_size ? by_size->id : TCG_ALG_SHA256);
+	}
 	ok = EVP_DigestInit_ex(ctx, md, NULL) == 1;
 	for (i = 0; ok && i < q->pcrSelect.count; i++) {
 		const TPMS_PCR_SELECTION *s = &q->pcrSelect.pcrSelections[i];
 		const struct verify_bank *b =
 		    verify_pcrs_bank(&in->pcrs, s->hash);
-		uint32_t mask = sel_mask(s);
+		uint32_t mask = tpm2_selection_mask(s);
 
 		for (pcr = 0; pcr < TCG_PCR_COUNT; pcr++) {
 			if (!(mask & (1U << pcr)))

@@ -240,6 +240,15 @@ static void run_names(void)
 	     !strcmp(tcg_alg_name(TCG_ALG_SM3_256), "sm3_256") &&
 	     !tcg_alg_name(0);
 	report(ok, "bank names and digest sizes", "a size or name differs");
+	ok = tcg_alg_by_name("sha384") &&
+	     tcg_alg_by_name("sha384")->id == TCG_ALG_SHA384 &&
+	     !tcg_alg_by_name("SHA256") && !tcg_alg_by_name("sm3") &&
+	     tcg_alg_by_size(32) && tcg_alg_by_size(32)->id == TCG_ALG_SHA256 &&
+	     tcg_alg_by_size(20) && tcg_alg_by_size(20)->id == TCG_ALG_SHA1 &&
+	     !tcg_alg_by_size(28) && tcg_alg_by_id(TCG_ALG_SHA512) &&
+	     tcg_alg_by_id(TCG_ALG_SHA512)->size == 64 && !tcg_alg_by_id(0);
+	report(ok, "bank lookups by id, by name and by size (32: SHA-256)",
+	       "a lookup differs");
 	ok = true;
 	for (r = TCG_LOG_OK; r <= TCG_LOG_ERR_BAD_ARG; r++)
 		if (!tcg_log_reason_text(r) ||
@@ -252,7 +261,7 @@ int main(void)
 {
 	size_t i;
 
-	printf("1..%zu\n", TC_VECTOR_COUNT + 5);
+	printf("1..%zu\n", TC_VECTOR_COUNT + 6);
 	for (i = 0; i < ARRAY_SIZE(heap_cases); i++)
 		run_heap_case(&heap_cases[i]);
 	for (i = 0; i < ARRAY_SIZE(container_cases); i++)
@@ -265,5 +274,5 @@ int main(void)
 		run_access_case(&access_cases[i]);
 	run_count_bound();
 	run_names();
-	return tally() || passed != TC_VECTOR_COUNT + 5;
+	return tally() || passed != TC_VECTOR_COUNT + 6;
 }
