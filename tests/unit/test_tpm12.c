@@ -27,6 +27,7 @@
 #include <openssl/sha.h>
 
 #include "helper/tpm12.h"
+#include "tests/tpm12_canned.h"
 #include "tests/unit/tap.h"
 
 /* ---- transports ---- */
@@ -97,30 +98,6 @@ static int tamper_transmit(void *ctx, const uint8_t *cmd, size_t cmd_len,
 	if (!ret && tp->armed && *rsp_len > 10 && rsp[1] >= 0xC5)
 		rsp[*rsp_len - 1] ^= 0x01;
 	return ret;
-}
-
-/* Answers the commands with canned responses, in order; then -EIO. */
-struct canned {
-	const uint8_t *rsp[3];
-	size_t len[3];
-	int next, count;
-};
-
-static int canned_transmit(void *ctx, const uint8_t *cmd, size_t cmd_len,
-			   uint8_t *rsp, size_t rsp_size, size_t *rsp_len)
-{
-	struct canned *c = ctx;
-	int i = c->next++;
-
-	(void)cmd;
-	(void)cmd_len;
-	if (i >= c->count)
-		return -EIO;
-	if (c->len[i] > rsp_size)
-		return -EMSGSIZE;
-	memcpy(rsp, c->rsp[i], c->len[i]);
-	*rsp_len = c->len[i];
-	return 0;
 }
 
 /* ---- swtpm ---- */
@@ -1058,8 +1035,8 @@ static void test_response_checks(void)
 					    0, 0,    0, 0x02, 0, 0,  1};
 	static const uint8_t clear_short[30] = {0, 0xC5, 0, 0, 0, 30};
 	static const uint8_t clear_bad_hmac[51] = {0, 0xC5, 0, 0, 0, 51};
-	struct canned c = {0};
-	struct tpm12_transport t = {canned_transmit, &c};
+	struct tpm12_canned c = {0};
+	struct tpm12_transport t = {tpm12_canned_transmit, &c};
 	struct tpm12_blob b;
 	uint8_t digest[20];
 	int ret;
@@ -1068,7 +1045,7 @@ static void test_response_checks(void)
 	 * cppcheck 2.10 does not see the transport read c through t.ctx,
 	 * so it takes each new response for a store nobody reads.
 	 */
-#define CANNED1(r) (c = (struct canned){{r}, {sizeof(r)}, 0, 1})
+#define CANNED1(r) (c = (struct tpm12_canned){{r}, {sizeof(r)}, 0, 1})
 	CANNED1(pcr_ok);
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == 0 && digest[0] == 7, "PCRRead: a well-formed response",
@@ -1084,7 +1061,7 @@ static void test_response_checks(void)
 	report(ret == -EBADMSG, "a header length beyond what arrived",
 	       "returned %d", ret);
 	// cppcheck-suppress redundantAssignment
-	c = (struct canned){{pcr_ok}, {9}, 0, 1};
+	c = (struct tpm12_canned){{pcr_ok}, {9}, 0, 1};
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == -EBADMSG, "a response shorter than a header",
 	       "returned %d", ret);
@@ -1108,17 +1085,17 @@ static void test_response_checks(void)
 	report(ret == -EBADMSG, "GetCapability: respSize beyond the response",
 	       "returned %d", ret);
 	// cppcheck-suppress redundantAssignment
-	c = (struct canned){{NULL}, {0}, 0, 0};
+	c = (struct tpm12_canned){{NULL}, {0}, 0, 0};
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == -EIO, "a transport error comes back as -errno",
 	       "returned %d", ret);
 	// cppcheck-suppress redundantAssignment
-	c = (struct canned){{oiap_ok, clear_short}, {34, 30}, 0, 2};
+	c = (struct tpm12_canned){{oiap_ok, clear_short}, {34, 30}, 0, 2};
 	ret = tpm12_owner_clear(&t, owner_auth);
 	report(ret == -EBADMSG, "an auth response too short for its trailer",
 	       "returned %d", ret);
 	// cppcheck-suppress [redundantAssignment, unreadVariable]
-	c = (struct canned){{oiap_ok, clear_bad_hmac}, {34, 51}, 0, 2};
+	c = (struct tpm12_canned){{oiap_ok, clear_bad_hmac}, {34, 51}, 0, 2};
 	ret = tpm12_owner_clear(&t, owner_auth);
 	report(ret == -EBADMSG, "an auth response with a wrong HMAC",
 	       "returned %d", ret);
@@ -1129,7 +1106,7 @@ static void test_response_checks(void)
 		put32(rsp + 2, (uint32_t)n);
 		memcpy(rsp + 10, pubek.data, pubek.len);
 		// cppcheck-suppress unreadVariable
-		c = (struct canned){{rsp}, {n}, 0, 1};
+		c = (struct tpm12_canned){{rsp}, {n}, 0, 1};
 		ret = tpm12_read_pubek(&t, &b);
 		report(ret == -EBADMSG,
 		       "ReadPubek: a checksum not over our "
