@@ -289,8 +289,8 @@ static const char *tpm_code_lookup(const struct tpm_code_name *table,
 	return NULL;
 }
 
-int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
-			 struct tpm_cmd_header *hdr)
+int xenmb_tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
+			       struct tpm_cmd_header *hdr)
 {
 	if (len < TPM_HEADER_LEN || len > XENMB_TPM_BUF_MAX)
 		return -EINVAL;
@@ -318,8 +318,8 @@ int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 	}
 }
 
-int tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
-			 struct tpm_rsp_header *hdr)
+int xenmb_tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
+			       struct tpm_rsp_header *hdr)
 {
 	if (len < TPM_HEADER_LEN || len > XENMB_TPM_BUF_MAX)
 		return -EBADMSG;
@@ -397,10 +397,10 @@ static bool tpm2_sessions_rsp_whole(const u8 *buf, u32 len)
 	return false;
 }
 
-int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len)
+int xenmb_tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len)
 {
 	struct tpm_rsp_header hdr;
-	int ret = tpm_rsp_parse_header(family, buf, len, &hdr);
+	int ret = xenmb_tpm_rsp_parse_header(family, buf, len, &hdr);
 
 	if (ret || family != XENMB_TPM_FAMILY_2_0)
 		return ret;
@@ -415,7 +415,7 @@ int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len)
 	return 0;
 }
 
-const char *tpm_family_name(u32 family)
+const char *xenmb_tpm_family_name(u32 family)
 {
 	switch (family) {
 	case XENMB_TPM_FAMILY_1_2:
@@ -427,7 +427,7 @@ const char *tpm_family_name(u32 family)
 	}
 }
 
-const char *tpm_cmd_name(u32 family, u32 code)
+const char *xenmb_tpm_cmd_name(u32 family, u32 code)
 {
 	if (family == XENMB_TPM_FAMILY_2_0)
 		return tpm_code_lookup(tpm2_commands,
@@ -476,7 +476,7 @@ static const char *tpm2_rc_describe(u32 rc, char *out, size_t size)
 	return out;
 }
 
-const char *tpm_rc_describe(u32 family, u32 rc, char *out, size_t size)
+const char *xenmb_tpm_rc_describe(u32 family, u32 rc, char *out, size_t size)
 {
 	const char *name;
 

@@ -174,8 +174,8 @@ struct tpm_cmd_header {
  * header's length differs from @len, or the tag is not a request tag of
  * that family.
  */
-int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
-			 struct tpm_cmd_header *hdr);
+int xenmb_tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
+			       struct tpm_cmd_header *hdr);
 
 struct tpm_rsp_header {
 	u16 tag;
@@ -189,29 +189,29 @@ struct tpm_rsp_header {
  * header or longer than XENMB_TPM_BUF_MAX, the header's length differs from
  * @len, or the tag is not a response tag of that family.
  */
-int tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
-			 struct tpm_rsp_header *hdr);
+int xenmb_tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
+			       struct tpm_rsp_header *hdr);
 
 /*
- * tpm_rsp_parse_header(), and whether the response can answer a request
+ * xenmb_tpm_rsp_parse_header(), and whether the response can answer a request
  * tagged @cmd_tag. TPM 2.0 is stricter (Part 1, "Response
  * Structure"): a success carries the request's tag, an error is a bare
  * header tagged TPM_ST_NO_SESSIONS, and a success with sessions must end
  * exactly where its sessions area does. Returns 0 or -EBADMSG.
  */
-int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len);
+int xenmb_tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len);
 
 /* "1.2", "2.0", or "none" for XENMB_TPM_FAMILY_NONE and unknown values. */
-const char *tpm_family_name(u32 family);
+const char *xenmb_tpm_family_name(u32 family);
 
 /* "TPM2_PCR_Extend", "TPM_ORD_Extend" ...; NULL when unknown. */
-const char *tpm_cmd_name(u32 family, u32 code);
+const char *xenmb_tpm_cmd_name(u32 family, u32 code);
 
 /*
  * Writes a readable name of a TPM return code into @out, e.g.
  * "TPM_RC_LOCALITY", "TPM_RC_VALUE (parameter 1)", "TPM_BAD_LOCALITY",
  * or "TPM_RC 0x123" when unknown. Returns @out.
  */
-const char *tpm_rc_describe(u32 family, u32 rc, char *out, size_t size);
+const char *xenmb_tpm_rc_describe(u32 family, u32 rc, char *out, size_t size);
 
 #endif /* XENMB_TPM_CMD_H */

@@ -175,8 +175,8 @@ static int tpm12_plan(const u8 *cmd, u32 len, struct tpm_handle_plan *plan)
 	return 0;
 }
 
-int tpm_handles_plan(u32 family, const u8 *cmd, u32 len, int cmd_handles,
-		     struct tpm_handle_plan *plan)
+int xenmb_tpm_handles_plan(u32 family, const u8 *cmd, u32 len, int cmd_handles,
+			   struct tpm_handle_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	if (len < TPM_HEADER_LEN)
@@ -186,8 +186,8 @@ int tpm_handles_plan(u32 family, const u8 *cmd, u32 len, int cmd_handles,
 	return tpm12_plan(cmd, len, plan);
 }
 
-u32 tpm_handles_created(const struct tpm_handle_plan *plan, const u8 *rsp,
-			u32 len)
+u32 xenmb_tpm_handles_created(const struct tpm_handle_plan *plan, const u8 *rsp,
+			      u32 len)
 {
 	u32 handle;
 
@@ -200,7 +200,7 @@ u32 tpm_handles_created(const struct tpm_handle_plan *plan, const u8 *rsp,
 	return handle;
 }
 
-u32 tpm_handles_flush_cmd(u8 kind, u32 handle, u8 *buf)
+u32 xenmb_tpm_handles_flush_cmd(u8 kind, u32 handle, u8 *buf)
 {
 	u32 len = kind == TPM_HANDLE_TPM2 ? 14 : 18;
 

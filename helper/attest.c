@@ -722,7 +722,7 @@ static int challenge_tpm2(struct attest *a, const uint8_t *buf, size_t len,
 
 	why = len > TPM2_CRED_FILE_MAX
 		  ? "it is larger than any credential"
-		  : tpm2_cred_file_parse(buf, len, &blob, &seed);
+		  : xenmb_tpm2_cred_file_parse(buf, len, &blob, &seed);
 	if (why) {
 		xenmb_error("xenmb: the challenge is not a tpm2_makecredential "
 			    "credential: %s; see 'xenmb --help'\n",

@@ -13,7 +13,7 @@
 
 /*
  * TPM2_PCR_Read of one PCR of one bank, marshaled with tpm2-tss's MU; the
- * answer is read by tpm2_pcr_read_parse().
+ * answer is read by xenmb_tpm2_pcr_read_parse().
  */
 static int tpm2_pcr_read(int fd, uint16_t alg, unsigned int pcr,
 			 uint8_t digest[TCG_MAX_DIGEST_SIZE], size_t *len)
@@ -38,8 +38,8 @@ static int tpm2_pcr_read(int fd, uint16_t alg, unsigned int pcr,
 		return ret;
 	if (rsp.tpm_rc)
 		return (int)rsp.tpm_rc;
-	return tpm2_pcr_read_parse(rsp.data, rsp.len, alg, pcr, digest,
-				   TCG_MAX_DIGEST_SIZE, len);
+	return xenmb_tpm2_pcr_read_parse(rsp.data, rsp.len, alg, pcr, digest,
+					 TCG_MAX_DIGEST_SIZE, len);
 }
 
 int xenmb_pcr_read(int fd, uint32_t family, uint16_t alg, unsigned int pcr,

@@ -41,7 +41,8 @@ static int write_pcrs_file(const char *path, const TPML_PCR_SELECTION *sel,
 		for (pcr = 0; pcr < TCG_PCR_COUNT; pcr++) {
 			TPML_DIGEST *l;
 
-			if (!(tpm2_selection_mask(&sel->pcrSelections[b]) &
+			if (!(xenmb_tpm2_selection_mask(
+				  &sel->pcrSelections[b]) &
 			      (1U << pcr)))
 				continue;
 			if (count && lists[count - 1].count < 8) {
@@ -220,7 +221,8 @@ struct json_object *quote_json_tpm2(const TPM2B_DATA *nonce,
 		struct json_object *bank = json_object_new_object();
 
 		for (pcr = 0; pcr < TCG_PCR_COUNT; pcr++) {
-			if (!(tpm2_selection_mask(&sel->pcrSelections[b]) &
+			if (!(xenmb_tpm2_selection_mask(
+				  &sel->pcrSelections[b]) &
 			      (1U << pcr)))
 				continue;
 			snprintf(key, sizeof(key), "%d", pcr);
@@ -228,7 +230,7 @@ struct json_object *quote_json_tpm2(const TPM2B_DATA *nonce,
 				q->vals[b].size);
 		}
 		json_object_object_add(
-		    pcrs, tcg_alg_name(q->vals[b].alg) ?: "?", bank);
+		    pcrs, xenmb_tcg_alg_name(q->vals[b].alg) ?: "?", bank);
 	}
 	json_object_object_add(o, "pcrs", pcrs);
 	add_logs(o, logs);

@@ -130,8 +130,8 @@ int t12_fail(const struct t12 *c, const char *what, int rc)
 		    what);
 		return EXIT_TPM_ERROR;
 	default:
-		tpm_rc_describe(XENMB_TPM_FAMILY_1_2, (u32)rc, name,
-				sizeof(name));
+		xenmb_tpm_rc_describe(XENMB_TPM_FAMILY_1_2, (u32)rc, name,
+				      sizeof(name));
 		xenmb_error("xenmb: %s: the TPM answered 0x%x %s\n", what, rc,
 			    name);
 		return EXIT_TPM_ERROR;

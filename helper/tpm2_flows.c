@@ -405,7 +405,7 @@ int tpm2_pcr_selection_parse(const char *spec, TPML_PCR_SELECTION *sel)
 			const struct tcg_alg *bank;
 
 			*colon = '\0';
-			bank = tcg_alg_by_name(tok);
+			bank = xenmb_tcg_alg_by_name(tok);
 			alg = bank ? bank->id : 0;
 			tok = colon + 1;
 		}
@@ -453,8 +453,8 @@ static bool bank_allocated(const TPML_PCR_SELECTION *alloc, TPMI_ALG_HASH alg)
 
 	for (i = 0; i < alloc->count; i++)
 		if (alloc->pcrSelections[i].hash == alg)
-			return tpm2_selection_mask(&alloc->pcrSelections[i]) !=
-			       0;
+			return xenmb_tpm2_selection_mask(
+				   &alloc->pcrSelections[i]) != 0;
 	return false;
 }
 
@@ -487,7 +487,7 @@ static int choose_selection(struct tpm2_ctx *ctx,
 		xenmb_error(
 		    "xenmb: the TPM has no %s PCR bank allocated; choose "
 		    "others with --pcrs\n",
-		    tcg_alg_name(sel->pcrSelections[b].hash) ?: "?");
+		    xenmb_tcg_alg_name(sel->pcrSelections[b].hash) ?: "?");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -515,7 +515,8 @@ static int read_pcrs(struct tpm2_ctx *ctx, const TPML_PCR_SELECTION *sel,
 		TSS2_RC rc;
 
 		for (b = 0; b < want.count; b++)
-			left |= tpm2_selection_mask(&want.pcrSelections[b]);
+			left |=
+			    xenmb_tpm2_selection_mask(&want.pcrSelections[b]);
 		if (!left)
 			return 0;
 		rc = Esys_PCR_Read(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
@@ -525,7 +526,7 @@ static int read_pcrs(struct tpm2_ctx *ctx, const TPML_PCR_SELECTION *sel,
 			return tpm2_fail("TPM2_PCR_Read", rc);
 		for (i = 0; i < got->count; i++) {
 			uint32_t m =
-			    tpm2_selection_mask(&got->pcrSelections[i]);
+			    xenmb_tpm2_selection_mask(&got->pcrSelections[i]);
 
 			for (b = 0; b < sel->count; b++)
 				if (vals[b].alg == got->pcrSelections[i].hash)
@@ -577,7 +578,7 @@ static bool pcr_digest(const TPML_PCR_SELECTION *sel,
 
 	for (b = 0; ok && b < sel->count; b++)
 		for (pcr = 0; ok && pcr < TCG_PCR_COUNT; pcr++)
-			if (tpm2_selection_mask(&sel->pcrSelections[b]) &
+			if (xenmb_tpm2_selection_mask(&sel->pcrSelections[b]) &
 			    (1U << pcr))
 				ok = EVP_DigestUpdate(md, vals[b].value[pcr],
 						      vals[b].size);
@@ -626,8 +627,9 @@ static int quote_once(struct tpm2_ctx *ctx, ESYS_TR ak, const TPM2B_DATA *nonce,
 		xenmb_error("xenmb: cannot hash the PCR values\n");
 		return EXIT_KERNEL;
 	}
-	why = tpm2_quote_attest_check(attest->attestationData, attest->size,
-				      nonce, &q->sel, digest, consistent);
+	why =
+	    xenmb_tpm2_quote_attest_check(attest->attestationData, attest->size,
+					  nonce, &q->sel, digest, consistent);
 	if (why) {
 		xenmb_error("xenmb: the TPM's quote is malformed: %s\n", why);
 		return EXIT_TPM_ERROR;

@@ -29,7 +29,7 @@ static uint8_t select_byte(const TPMS_PCR_SELECTION *s, unsigned int i)
 	return i < s->sizeofSelect ? s->pcrSelect[i] : 0;
 }
 
-uint32_t tpm2_selection_mask(const TPMS_PCR_SELECTION *s)
+uint32_t xenmb_tpm2_selection_mask(const TPMS_PCR_SELECTION *s)
 {
 	return (uint32_t)select_byte(s, 0) | (uint32_t)select_byte(s, 1) << 8 |
 	       (uint32_t)select_byte(s, 2) << 16;
@@ -47,20 +47,20 @@ static bool same_pcrs(const TPMS_PCR_SELECTION *a, const TPMS_PCR_SELECTION *b)
 	return true;
 }
 
-int tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
-			unsigned int pcr, uint8_t *digest, size_t size,
-			size_t *digest_len)
+int xenmb_tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
+			      unsigned int pcr, uint8_t *digest, size_t size,
+			      size_t *digest_len)
 {
 	TPMS_PCR_SELECTION want = {.hash = alg, .sizeofSelect = 3};
 	struct tpm_rsp_header hdr;
 	TPML_PCR_SELECTION sel;
 	TPML_DIGEST digests;
-	size_t off = TPM_HEADER_LEN, expect = tcg_alg_digest_size(alg);
+	size_t off = TPM_HEADER_LEN, expect = xenmb_tcg_alg_digest_size(alg);
 	UINT32 counter;
 
 	if (pcr >= 8 * TPM2_PCR_SELECT_MAX || len > UINT32_MAX ||
-	    tpm_rsp_parse_header(XENMB_TPM_FAMILY_2_0, rsp, (uint32_t)len,
-				 &hdr) ||
+	    xenmb_tpm_rsp_parse_header(XENMB_TPM_FAMILY_2_0, rsp, (uint32_t)len,
+				       &hdr) ||
 	    hdr.tag != TPM2_TAG_NO_SESSIONS || hdr.rc)
 		return -EBADMSG;
 	if (Tss2_MU_UINT32_Unmarshal(rsp, len, &off, &counter) ||
@@ -82,11 +82,11 @@ int tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
 	return 0;
 }
 
-const char *tpm2_quote_attest_check(const uint8_t *attest, size_t len,
-				    const TPM2B_DATA *nonce,
-				    const TPML_PCR_SELECTION *sel,
-				    const uint8_t pcr_digest[32],
-				    bool *consistent)
+const char *xenmb_tpm2_quote_attest_check(const uint8_t *attest, size_t len,
+					  const TPM2B_DATA *nonce,
+					  const TPML_PCR_SELECTION *sel,
+					  const uint8_t pcr_digest[32],
+					  bool *consistent)
 {
 	const TPMS_QUOTE_INFO *quote;
 	TPMS_ATTEST a;
@@ -116,9 +116,9 @@ const char *tpm2_quote_attest_check(const uint8_t *attest, size_t len,
 	return NULL;
 }
 
-const char *tpm2_cred_file_parse(const uint8_t *buf, size_t len,
-				 TPM2B_ID_OBJECT *blob,
-				 TPM2B_ENCRYPTED_SECRET *secret)
+const char *xenmb_tpm2_cred_file_parse(const uint8_t *buf, size_t len,
+				       TPM2B_ID_OBJECT *blob,
+				       TPM2B_ENCRYPTED_SECRET *secret)
 {
 	size_t off = 8;
 	uint16_t n;

@@ -150,7 +150,7 @@ static int check_tpm2_signature(const struct verify_input *in,
 		    sig.sigAlg == TPM2_ALG_ECDSA    ? "ECDSA"
 		    : sig.sigAlg == TPM2_ALG_RSAPSS ? "RSAPSS"
 						    : "RSASSA",
-		    tcg_alg_name(*hash_alg));
+		    xenmb_tcg_alg_name(*hash_alg));
 	return 0;
 }
 
@@ -175,7 +175,7 @@ static int check_tpm2_pcr_digest(const struct verify_input *in,
 	/* A broken signature gives no hash: take the digest's size's. */
 	if (!md) {
 		const struct tcg_alg *by_size =
-		    tcg_alg_by_size(q->pcrDigest.size);
+		    xenmb_tcg_alg_by_size(q->pcrDigest.size);
 
 		md = md_of(by_size ? by_size->id : TCG_ALG_SHA256);
 	}
@@ -184,7 +184,7 @@ static int check_tpm2_pcr_digest(const struct verify_input *in,
 		const TPMS_PCR_SELECTION *s = &q->pcrSelect.pcrSelections[i];
 		const struct verify_bank *b =
 		    verify_pcrs_bank(&in->pcrs, s->hash);
-		uint32_t mask = tpm2_selection_mask(s);
+		uint32_t mask = xenmb_tpm2_selection_mask(s);
 
 		for (pcr = 0; pcr < TCG_PCR_COUNT; pcr++) {
 			if (!(mask & (1U << pcr)))
@@ -194,7 +194,8 @@ static int check_tpm2_pcr_digest(const struct verify_input *in,
 				    res, true, VERIFY_PCR_DIGEST,
 				    "the quote covers PCR %u of bank %s, "
 				    "but no value for it was given",
-				    pcr, tcg_alg_name(s->hash) ?: "(unknown)");
+				    pcr,
+				    xenmb_tcg_alg_name(s->hash) ?: "(unknown)");
 				complete = false;
 				continue;
 			}
@@ -405,7 +406,7 @@ static int replay_log(const struct verify_log *log, bool drtm,
 		return -ENOMEM;
 	res->ran[VERIFY_LOG] = true;
 	/* The SRTM log of a host without DRTM leaves PCR 17-22 all ones. */
-	tcg_replay_init(r, drtm ? 0 : TCG_PCRS_DRTM);
+	xenmb_tcg_replay_init(r, drtm ? 0 : TCG_PCRS_DRTM);
 	ret = eventlog_replay(log->buf, log->len, TCG_LOG_AUTO, 0, r, &it);
 	if (ret == -ENOMEM) {
 		free(r);
@@ -444,7 +445,7 @@ static int check_replay(const struct verify_input *in,
 	}
 	for (b = 0; !ret && b < res->quoted.count; b++) {
 		const struct verify_bank *q = &res->quoted.banks[b];
-		const char *bank = tcg_alg_name(q->alg);
+		const char *bank = xenmb_tcg_alg_name(q->alg);
 
 		for (pcr = 0; !ret && pcr < TCG_PCR_COUNT; pcr++) {
 			bool dr = drtm && pcr >= 17 && pcr <= 22;
@@ -454,7 +455,7 @@ static int check_replay(const struct verify_input *in,
 
 			if (!(q->mask & (1U << pcr)) || !src)
 				continue;
-			rb = tcg_replay_bank(src, q->alg);
+			rb = xenmb_tcg_replay_bank(src, q->alg);
 			if (!rb || rb->status)
 				continue;
 			res->ran[VERIFY_REPLAY] = true;
@@ -486,12 +487,12 @@ static int check_replay(const struct verify_input *in,
 	for (b = 0; !ret && b < res->quoted.count; b++) {
 		uint16_t alg = res->quoted.banks[b].alg;
 
-		if ((srtm && !tcg_replay_bank(srtm, alg)) ||
-		    (drtm && !tcg_replay_bank(drtm, alg)))
+		if ((srtm && !xenmb_tcg_replay_bank(srtm, alg)) ||
+		    (drtm && !xenmb_tcg_replay_bank(drtm, alg)))
 			ret = verify_add(res, false, VERIFY_REPLAY,
 					 "bank %s: some log has no digests "
 					 "for it; those PCRs are not replayed",
-					 tcg_alg_name(alg));
+					 xenmb_tcg_alg_name(alg));
 	}
 	free(srtm);
 	free(drtm);

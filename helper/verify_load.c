@@ -406,7 +406,7 @@ static int load_tpm2_quote_json(struct verify_input *in,
 			    "output of 'xenmb quote --json'");
 	json_object_object_foreach(pcrs, bank, values)
 	{
-		const struct tcg_alg *known = tcg_alg_by_name(bank);
+		const struct tcg_alg *known = xenmb_tcg_alg_by_name(bank);
 		uint16_t alg = known ? known->id : 0;
 
 		json_object_object_foreach(values, key, hex)
