@@ -374,7 +374,7 @@ static uint64_t time_replay(const uint8_t *buf, size_t len,
 	uint64_t t0 = now_ns(), t1;
 	int ret;
 
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret = eventlog_replay(buf, len, TCG_LOG_AUTO, 0, r, &it);
 	t1 = now_ns();
 	if (ret || it.pos != len)
@@ -397,7 +397,7 @@ static uint64_t time_sha256(const uint8_t *buf, size_t len)
 /*
  * Hash ops for the floor: SHA-1 and SHA-256 straight on the low-level
  * functions, one static context each (init() of a bank always follows the
- * previous final() in tcg_replay_log()). Other banks: not hashed.
+ * previous final() in xenmb_tcg_replay_log()). Other banks: not hashed.
  */
 struct floor_ctx {
 	uint16_t alg;
@@ -451,10 +451,10 @@ static uint64_t time_floor(const uint8_t *buf, size_t len, struct tcg_replay *r)
 	uint64_t t0 = now_ns(), t1;
 	int ret;
 
-	tcg_replay_init(r, 0);
-	ret = tcg_log_open(&it, buf, (uint32_t)len, TCG_LOG_AUTO, 0);
+	xenmb_tcg_replay_init(r, 0);
+	ret = xenmb_tcg_log_open(&it, buf, (uint32_t)len, TCG_LOG_AUTO, 0);
 	if (!ret)
-		ret = tcg_replay_log(r, &it, &floor_hash);
+		ret = xenmb_tcg_replay_log(r, &it, &floor_hash);
 	t1 = now_ns();
 	if (ret || it.pos != len)
 		die("%s", "the floor replay failed");

@@ -117,14 +117,14 @@ static int format_cmd(char *buf, size_t size,
 	int n;
 
 	n = scnprintf(buf, size, "op=xenmb_tpm_cmd tpm=%s",
-		      out->have_family ? tpm_family_name(out->family) : "?");
+		      out->have_family ? xenmb_tpm_family_name(out->family) : "?");
 	if (out->have_locality)
 		n += scnprintf(buf + n, size - n, " locality=%u",
 			       out->locality);
 	else
 		n += scnprintf(buf + n, size - n, " locality=?");
 	if (out->have_header) {
-		name = tpm_cmd_name(out->family, out->hdr.code);
+		name = xenmb_tpm_cmd_name(out->family, out->hdr.code);
 		n += scnprintf(buf + n, size - n, " cmd=%s code=0x%x",
 			       name ?: "unknown", out->hdr.code);
 	} else {

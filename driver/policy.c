@@ -196,7 +196,7 @@ int xenmb_policy_check(const struct xenmb_policy_request *req,
 	memset(hdr, 0, sizeof(*hdr));
 	if (req->locality > XENMB_LOCALITY_HW)
 		return -EINVAL;
-	ret = tpm_cmd_parse_header(req->family, req->cmd, req->cmd_len, hdr);
+	ret = xenmb_tpm_cmd_parse_header(req->family, req->cmd, req->cmd_len, hdr);
 	if (ret)
 		return ret;
 	if (req->locality == XENMB_LOCALITY_HW)

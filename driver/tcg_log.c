@@ -19,15 +19,18 @@ struct tcg_name {
 	const char *name;
 };
 
-static const struct tcg_name tcg_algs[] = {
-	{ TCG_ALG_SHA1, "sha1" },
-	{ TCG_ALG_SHA256, "sha256" },
-	{ TCG_ALG_SHA384, "sha384" },
-	{ TCG_ALG_SHA512, "sha512" },
-	{ TCG_ALG_SM3_256, "sm3_256" },
+/*
+ * The one table of the PCR banks we know, for the module, the helper and the
+ * tests: id, name as tpm2-tools spells it (--pcrs sha256:0), digest size.
+ * Table order breaks the tie of a lookup by size: SHA-256 before SM3-256.
+ */
+static const struct tcg_alg tcg_algs[] = {
+	{ TCG_ALG_SHA1, 20, "sha1" },
+	{ TCG_ALG_SHA256, 32, "sha256" },
+	{ TCG_ALG_SHA384, 48, "sha384" },
+	{ TCG_ALG_SHA512, 64, "sha512" },
+	{ TCG_ALG_SM3_256, 32, "sm3_256" },
 };
-
-static const u16 tcg_alg_sizes[] = { 20, 32, 48, 64, 32 };
 
 /* The one table of event type names, for the kernel and the helper. */
 static const struct tcg_name tcg_event_types[] = {
@@ -119,27 +122,56 @@ static const char *tcg_lookup(const struct tcg_name *table, size_t count,
 	return NULL;
 }
 
-const char *tcg_alg_name(u16 alg)
-{
-	return tcg_lookup(tcg_algs, ARRAY_SIZE(tcg_algs), alg);
-}
-
-u16 tcg_alg_digest_size(u16 alg)
+const struct tcg_alg *xenmb_tcg_alg_by_id(u16 id)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(tcg_algs); i++)
-		if (tcg_algs[i].code == alg)
-			return tcg_alg_sizes[i];
-	return 0;
+		if (tcg_algs[i].id == id)
+			return &tcg_algs[i];
+	return NULL;
 }
 
-const char *tcg_event_type_name(u32 type)
+const struct tcg_alg *xenmb_tcg_alg_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tcg_algs); i++)
+		if (!strcmp(tcg_algs[i].name, name))
+			return &tcg_algs[i];
+	return NULL;
+}
+
+const struct tcg_alg *xenmb_tcg_alg_by_size(u16 size)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tcg_algs); i++)
+		if (tcg_algs[i].size == size)
+			return &tcg_algs[i];
+	return NULL;
+}
+
+const char *xenmb_tcg_alg_name(u16 alg)
+{
+	const struct tcg_alg *a = xenmb_tcg_alg_by_id(alg);
+
+	return a ? a->name : NULL;
+}
+
+u16 xenmb_tcg_alg_digest_size(u16 alg)
+{
+	const struct tcg_alg *a = xenmb_tcg_alg_by_id(alg);
+
+	return a ? a->size : 0;
+}
+
+const char *xenmb_tcg_event_type_name(u32 type)
 {
 	return tcg_lookup(tcg_event_types, ARRAY_SIZE(tcg_event_types), type);
 }
 
-const char *tcg_log_reason_text(u32 reason)
+const char *xenmb_tcg_log_reason_text(u32 reason)
 {
 	if (reason >= ARRAY_SIZE(tcg_reason_texts))
 		return "unknown error";
@@ -203,7 +235,7 @@ static int tcg_read_spec_id(struct tcg_log_iter *it)
 				     i * SPEC_ID_ALG_LEN);
 		size = xenmb_get_le16(data + SPEC_ID_FIXED_LEN +
 				      i * SPEC_ID_ALG_LEN + 2);
-		known = tcg_alg_digest_size(alg);
+		known = xenmb_tcg_alg_digest_size(alg);
 		if (!alg || !size || size > TCG_MAX_DIGEST_SIZE ||
 		    (known && size != known) || tcg_bank_index(it, alg) >= 0)
 			return tcg_fail(it, -EINVAL, TCG_LOG_ERR_SPEC_ID, 0);
@@ -215,8 +247,8 @@ static int tcg_read_spec_id(struct tcg_log_iter *it)
 	return 0;
 }
 
-int tcg_log_open(struct tcg_log_iter *it, const u8 *buf, u32 len, u32 format,
-		 u16 alg)
+int xenmb_tcg_log_open(struct tcg_log_iter *it, const u8 *buf, u32 len, u32 format,
+		       u16 alg)
 {
 	memset(it, 0, sizeof(*it));
 	it->buf = buf;
@@ -224,7 +256,7 @@ int tcg_log_open(struct tcg_log_iter *it, const u8 *buf, u32 len, u32 format,
 
 	switch (format) {
 	case TCG_LOG_BANK:
-		it->banks[0].size = tcg_alg_digest_size(alg);
+		it->banks[0].size = xenmb_tcg_alg_digest_size(alg);
 		if (!it->banks[0].size)
 			return tcg_fail(it, -EINVAL, TCG_LOG_ERR_BAD_ARG, 0);
 		it->banks[0].alg = alg;
@@ -250,7 +282,7 @@ int tcg_log_open(struct tcg_log_iter *it, const u8 *buf, u32 len, u32 format,
 	}
 sha1:
 	it->banks[0].alg = TCG_ALG_SHA1;
-	it->banks[0].size = tcg_alg_digest_size(TCG_ALG_SHA1);
+	it->banks[0].size = xenmb_tcg_alg_digest_size(TCG_ALG_SHA1);
 	it->bank_count = 1;
 	it->format = TCG_LOG_SHA1;
 	return 0;
@@ -331,7 +363,7 @@ static int tcg_read_event2(struct tcg_log_iter *it, const u8 *p, u32 rem,
 	return 0;
 }
 
-int tcg_log_next(struct tcg_log_iter *it, struct tcg_event *ev)
+int xenmb_tcg_log_next(struct tcg_log_iter *it, struct tcg_event *ev)
 {
 	static const struct tcg_bank sha1 = { TCG_ALG_SHA1, 20 };
 	const u8 *p = it->buf + it->pos;
@@ -370,7 +402,7 @@ int tcg_log_next(struct tcg_log_iter *it, struct tcg_event *ev)
 	return 1;
 }
 
-bool tcg_event_startup_locality(const struct tcg_event *ev, u8 *locality)
+bool xenmb_tcg_event_startup_locality(const struct tcg_event *ev, u8 *locality)
 {
 	if (ev->type != TCG_EV_NO_ACTION || ev->pcr != 0 ||
 	    ev->data_len != STARTUP_LOCALITY_LEN ||
@@ -380,7 +412,7 @@ bool tcg_event_startup_locality(const struct tcg_event *ev, u8 *locality)
 	return true;
 }
 
-void tcg_replay_init(struct tcg_replay *r, u32 ones_mask)
+void xenmb_tcg_replay_init(struct tcg_replay *r, u32 ones_mask)
 {
 	memset(r, 0, sizeof(*r));
 	r->ones_mask = ones_mask;
@@ -415,8 +447,8 @@ static struct tcg_pcr_bank *tcg_find_bank(struct tcg_replay *r, u16 alg)
 	return NULL;
 }
 
-const struct tcg_pcr_bank *tcg_replay_bank(const struct tcg_replay *r,
-					   u16 alg)
+const struct tcg_pcr_bank *xenmb_tcg_replay_bank(const struct tcg_replay *r,
+						 u16 alg)
 {
 	u32 i;
 
@@ -481,8 +513,8 @@ static int tcg_replay_startup_locality(struct tcg_replay *r, u8 locality)
 	return 0;
 }
 
-int tcg_replay_log(struct tcg_replay *r, struct tcg_log_iter *it,
-		   const struct tcg_hash_ops *ops)
+int xenmb_tcg_replay_log(struct tcg_replay *r, struct tcg_log_iter *it,
+			 const struct tcg_hash_ops *ops)
 {
 	struct tcg_pcr_bank *bank;
 	struct tcg_event ev;
@@ -497,10 +529,10 @@ int tcg_replay_log(struct tcg_replay *r, struct tcg_log_iter *it,
 		if (ret)
 			return ret;
 	}
-	while ((ret = tcg_log_next(it, &ev)) > 0) {
+	while ((ret = xenmb_tcg_log_next(it, &ev)) > 0) {
 		r->events++;
 		if (ev.type == TCG_EV_NO_ACTION) {
-			if (!tcg_event_startup_locality(&ev, &locality))
+			if (!xenmb_tcg_event_startup_locality(&ev, &locality))
 				continue;
 			ret = tcg_replay_startup_locality(r, locality);
 			if (ret)

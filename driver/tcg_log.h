@@ -81,7 +81,7 @@ enum tcg_log_format {
 	TCG_LOG_BANK = 3,	/* TXT element 7: give the bank's alg */
 };
 
-/* Why tcg_log_next() stopped; all but TCG_LOG_OK come with an errno. */
+/* Why xenmb_tcg_log_next() stopped; all but TCG_LOG_OK come with an errno. */
 enum tcg_log_reason {
 	TCG_LOG_OK = 0,
 	TCG_LOG_ERR_TRUNCATED,		/* a record runs past the buffer */
@@ -136,13 +136,13 @@ struct tcg_log_iter {
  * Prepares @it to walk the @len bytes at @buf in @format; @alg is the bank
  * for TCG_LOG_BANK and ignored otherwise. TCG_LOG_AUTO and TCG_LOG_AGILE
  * read and check the Spec ID header (the first record stays the first
- * event tcg_log_next() returns). TCG_LOG_BANK of a bank other than SHA1
+ * event xenmb_tcg_log_next() returns). TCG_LOG_BANK of a bank other than SHA1
  * checks the bank header record likewise. An empty buffer is an empty log.
  * Returns 0, or -EINVAL (reason TCG_LOG_ERR_SPEC_ID, _BANK_HEADER,
  * _TRUNCATED or _BAD_ARG) and leaves @it stopped with that error.
  */
-int tcg_log_open(struct tcg_log_iter *it, const u8 *buf, u32 len, u32 format,
-		 u16 alg);
+int xenmb_tcg_log_open(struct tcg_log_iter *it, const u8 *buf, u32 len, u32 format,
+		       u16 alg);
 
 /*
  * Reads the next record into @ev. Returns 1 when @ev was filled, 0 at the
@@ -150,25 +150,41 @@ int tcg_log_open(struct tcg_log_iter *it, const u8 *buf, u32 len, u32 format,
  * (it->reason says which way, it->error_offset where), -E2BIG past
  * TCG_LOG_MAX_EVENTS records. Errors are sticky.
  */
-int tcg_log_next(struct tcg_log_iter *it, struct tcg_event *ev);
+int xenmb_tcg_log_next(struct tcg_log_iter *it, struct tcg_event *ev);
 
 /* "record runs past the end of the log" ...; never NULL. */
-const char *tcg_log_reason_text(u32 reason);
+const char *xenmb_tcg_log_reason_text(u32 reason);
+
+/* A PCR bank we know: its TPM_ALG_ID, digest size and tpm2-tools name. */
+struct tcg_alg {
+	u16 id;
+	u16 size;
+	const char *name;	/* "sha1", "sha256", "sha384", "sha512", "sm3_256" */
+};
+
+/* The bank of id @id; NULL when unknown. */
+const struct tcg_alg *xenmb_tcg_alg_by_id(u16 id);
+
+/* The bank named @name ("sha256"); NULL when unknown. */
+const struct tcg_alg *xenmb_tcg_alg_by_name(const char *name);
+
+/* The first bank whose digests are @size bytes (32: SHA-256); NULL if none. */
+const struct tcg_alg *xenmb_tcg_alg_by_size(u16 size);
 
 /* Digest size of a known bank, 0 when unknown. */
-u16 tcg_alg_digest_size(u16 alg);
+u16 xenmb_tcg_alg_digest_size(u16 alg);
 
-/* "sha1", "sha256", "sha384", "sha512", "sm3_256"; NULL when unknown. */
-const char *tcg_alg_name(u16 alg);
+/* The name of a known bank, NULL when unknown. */
+const char *xenmb_tcg_alg_name(u16 alg);
 
 /* "EV_SEPARATOR", "EVTYPE_MLE_HASH" ...; NULL when unknown. */
-const char *tcg_event_type_name(u32 type);
+const char *xenmb_tcg_event_type_name(u32 type);
 
 /*
  * True for the PFP StartupLocality event (EV_NO_ACTION on PCR 0, data
  * "StartupLocality\0" + one byte); *@locality gets that byte.
  */
-bool tcg_event_startup_locality(const struct tcg_event *ev, u8 *locality);
+bool xenmb_tcg_event_startup_locality(const struct tcg_event *ev, u8 *locality);
 
 /*
  * Replay. Pure code cannot hash: the caller hands in a hash per bank.
@@ -208,7 +224,7 @@ struct tcg_replay {
  * the launch), TCG_PCRS_DRTM for an SRTM log of a boot without DRTM. A
  * StartupLocality event sets the last byte of PCR 0's starting value.
  */
-void tcg_replay_init(struct tcg_replay *r, u32 ones_mask);
+void xenmb_tcg_replay_init(struct tcg_replay *r, u32 ones_mask);
 
 /*
  * Extends every record of @it (opened, not yet read) into @r: bank by
@@ -219,11 +235,11 @@ void tcg_replay_init(struct tcg_replay *r, u32 ones_mask);
  * StartupLocality event after PCR 0 was extended, -ENOSPC when @r already
  * holds TCG_LOG_MAX_BANKS other banks, or a hash error.
  */
-int tcg_replay_log(struct tcg_replay *r, struct tcg_log_iter *it,
-		   const struct tcg_hash_ops *ops);
+int xenmb_tcg_replay_log(struct tcg_replay *r, struct tcg_log_iter *it,
+			 const struct tcg_hash_ops *ops);
 
 /* The bank of @alg in @r, or NULL. */
-const struct tcg_pcr_bank *tcg_replay_bank(const struct tcg_replay *r,
-					   u16 alg);
+const struct tcg_pcr_bank *xenmb_tcg_replay_bank(const struct tcg_replay *r,
+						 u16 alg);
 
 #endif /* XENMB_TCG_LOG_H */

@@ -421,8 +421,8 @@ static int transmit(struct tpm_chip *chip, u32 family, u32 locality,
 	 * tpm_transmit() or tis_recv() checked the length field against what
 	 * was read; a garbled tag or an error with a body is no answer.
 	 */
-	if (tpm_rsp_check_header(family, cmd_tag, buf,
-				 xenmb_get_be32(buf + 2))) {
+	if (xenmb_tpm_rsp_check_header(family, cmd_tag, buf,
+				       xenmb_get_be32(buf + 2))) {
 		dev_err_ratelimited(&chip->dev,
 				    "xenmb: malformed TPM response header\n");
 		atomic64_inc(&xenmb_counters.io_errors);
@@ -494,7 +494,7 @@ static void owned_update(struct tpm_chip *chip, struct xenmb_owned *owned,
 	for (i = 0; i < plan->n_ended; i++)
 		owned_forget(owned, plan->ended_kind[i], plan->ended[i]);
 	/* Even an answer dropped as malformed may have loaded something. */
-	created = out->wire_len ? tpm_handles_created(plan, buf, out->wire_len) : 0;
+	created = out->wire_len ? xenmb_tpm_handles_created(plan, buf, out->wire_len) : 0;
 	if (created)
 		owned_note(chip, owned, plan->creates, created);
 }
@@ -559,9 +559,9 @@ int xenmb_tpm_submit(u8 *buf, u32 len, u32 locality, u32 policy,
 		goto out_put;
 
 	/* Read before the answer overwrites the command; malformed: no plan. */
-	if (tpm_handles_plan(info.family, buf, len,
-			     info.family == XENMB_TPM_FAMILY_2_0 ?
-			     tpm2_cmd_handles(chip, out->hdr.code) : -1, &plan))
+	if (xenmb_tpm_handles_plan(info.family, buf, len,
+				   info.family == XENMB_TPM_FAMILY_2_0 ?
+				   tpm2_cmd_handles(chip, out->hdr.code) : -1, &plan))
 		memset(&plan, 0, sizeof(plan));
 	ret = transmit(chip, info.family, locality, buf, len, out);
 	if (owned)
@@ -586,8 +586,8 @@ void xenmb_tpm_flush_owned(struct xenmb_owned *owned)
 		return;
 	for (i = 0; i < owned->count; i++) {
 		memset(&out, 0, sizeof(out));
-		len = tpm_handles_flush_cmd(owned->kind[i], owned->handle[i],
-					    buf);
+		len = xenmb_tpm_handles_flush_cmd(owned->kind[i], owned->handle[i],
+						  buf);
 		out.have_locality = true;
 		out.len = len;
 		/* Undoing the file's own work passes whatever the policy. */

@@ -92,53 +92,53 @@ static const struct tpm_code_name tpm2_commands[] = {
 };
 
 static const struct tpm_code_name tpm12_commands[] = {
-	{ 0x00A, "TPM_ORD_OIAP" },
-	{ 0x00B, "TPM_ORD_OSAP" },
-	{ 0x00D, "TPM_ORD_TakeOwnership" },
-	{ 0x014, "TPM_ORD_Extend" },
-	{ 0x015, "TPM_ORD_PcrRead" },
-	{ 0x016, "TPM_ORD_Quote" },
-	{ 0x017, "TPM_ORD_Seal" },
-	{ 0x018, "TPM_ORD_Unseal" },
-	{ 0x01F, "TPM_ORD_CreateWrapKey" },
-	{ 0x021, "TPM_ORD_GetPubKey" },
-	{ 0x03C, "TPM_ORD_Sign" },
-	{ 0x03E, "TPM_ORD_Quote2" },
-	{ 0x041, "TPM_ORD_LoadKey2" },
-	{ 0x046, "TPM_ORD_GetRandom" },
-	{ 0x047, "TPM_ORD_StirRandom" },
-	{ 0x050, "TPM_ORD_SelfTestFull" },
-	{ 0x053, "TPM_ORD_ContinueSelfTest" },
-	{ 0x054, "TPM_ORD_GetTestResult" },
-	{ 0x05B, "TPM_ORD_OwnerClear" },
-	{ 0x05D, "TPM_ORD_ForceClear" },
-	{ 0x065, "TPM_ORD_GetCapability" },
-	{ 0x06E, "TPM_ORD_OwnerSetDisable" },
-	{ 0x06F, "TPM_ORD_PhysicalEnable" },
-	{ 0x070, "TPM_ORD_PhysicalDisable" },
-	{ 0x071, "TPM_ORD_SetOwnerInstall" },
-	{ 0x072, "TPM_ORD_PhysicalSetDeactivated" },
-	{ 0x078, "TPM_ORD_CreateEndorsementKeyPair" },
-	{ 0x079, "TPM_ORD_MakeIdentity" },
-	{ 0x07A, "TPM_ORD_ActivateIdentity" },
-	{ 0x07C, "TPM_ORD_ReadPubek" },
-	{ 0x07D, "TPM_ORD_OwnerReadPubek" },
-	{ 0x098, "TPM_ORD_SaveState" },
-	{ 0x099, "TPM_ORD_Startup" },
-	{ 0x0A0, "TPM_ORD_SHA1Start" },
-	{ 0x0A1, "TPM_ORD_SHA1Update" },
-	{ 0x0A2, "TPM_ORD_SHA1Complete" },
-	{ 0x0A3, "TPM_ORD_SHA1CompleteExtend" },
-	{ 0x0BA, "TPM_ORD_FlushSpecific" },
-	{ 0x0C8, "TPM_ORD_PCR_Reset" },
-	{ 0x0CC, "TPM_ORD_NV_DefineSpace" },
-	{ 0x0CD, "TPM_ORD_NV_WriteValue" },
-	{ 0x0CE, "TPM_ORD_NV_WriteValueAuth" },
-	{ 0x0CF, "TPM_ORD_NV_ReadValue" },
-	{ 0x0D0, "TPM_ORD_NV_ReadValueAuth" },
-	{ 0x0F1, "TPM_ORD_GetTicks" },
-	{ 0x4000000A, "TSC_ORD_PhysicalPresence" },
-	{ 0x4000000B, "TSC_ORD_ResetEstablishmentBit" },
+	{ TPM12_ORD_OIAP, "TPM_ORD_OIAP" },
+	{ TPM12_ORD_OSAP, "TPM_ORD_OSAP" },
+	{ TPM12_ORD_TAKE_OWNERSHIP, "TPM_ORD_TakeOwnership" },
+	{ TPM12_ORD_EXTEND, "TPM_ORD_Extend" },
+	{ TPM12_ORD_PCR_READ, "TPM_ORD_PcrRead" },
+	{ TPM12_ORD_QUOTE, "TPM_ORD_Quote" },
+	{ TPM12_ORD_SEAL, "TPM_ORD_Seal" },
+	{ TPM12_ORD_UNSEAL, "TPM_ORD_Unseal" },
+	{ TPM12_ORD_CREATE_WRAP_KEY, "TPM_ORD_CreateWrapKey" },
+	{ TPM12_ORD_GET_PUB_KEY, "TPM_ORD_GetPubKey" },
+	{ TPM12_ORD_SIGN, "TPM_ORD_Sign" },
+	{ TPM12_ORD_QUOTE2, "TPM_ORD_Quote2" },
+	{ TPM12_ORD_LOAD_KEY2, "TPM_ORD_LoadKey2" },
+	{ TPM12_ORD_GET_RANDOM, "TPM_ORD_GetRandom" },
+	{ TPM12_ORD_STIR_RANDOM, "TPM_ORD_StirRandom" },
+	{ TPM12_ORD_SELF_TEST_FULL, "TPM_ORD_SelfTestFull" },
+	{ TPM12_ORD_CONTINUE_SELF_TEST, "TPM_ORD_ContinueSelfTest" },
+	{ TPM12_ORD_GET_TEST_RESULT, "TPM_ORD_GetTestResult" },
+	{ TPM12_ORD_OWNER_CLEAR, "TPM_ORD_OwnerClear" },
+	{ TPM12_ORD_FORCE_CLEAR, "TPM_ORD_ForceClear" },
+	{ TPM12_ORD_GET_CAPABILITY, "TPM_ORD_GetCapability" },
+	{ TPM12_ORD_OWNER_SET_DISABLE, "TPM_ORD_OwnerSetDisable" },
+	{ TPM12_ORD_PHYSICAL_ENABLE, "TPM_ORD_PhysicalEnable" },
+	{ TPM12_ORD_PHYSICAL_DISABLE, "TPM_ORD_PhysicalDisable" },
+	{ TPM12_ORD_SET_OWNER_INSTALL, "TPM_ORD_SetOwnerInstall" },
+	{ TPM12_ORD_PHYSICAL_SET_DEACTIVATED, "TPM_ORD_PhysicalSetDeactivated" },
+	{ TPM12_ORD_CREATE_ENDORSEMENT_KEY_PAIR, "TPM_ORD_CreateEndorsementKeyPair" },
+	{ TPM12_ORD_MAKE_IDENTITY, "TPM_ORD_MakeIdentity" },
+	{ TPM12_ORD_ACTIVATE_IDENTITY, "TPM_ORD_ActivateIdentity" },
+	{ TPM12_ORD_READ_PUBEK, "TPM_ORD_ReadPubek" },
+	{ TPM12_ORD_OWNER_READ_PUBEK, "TPM_ORD_OwnerReadPubek" },
+	{ TPM12_ORD_SAVE_STATE, "TPM_ORD_SaveState" },
+	{ TPM12_ORD_STARTUP, "TPM_ORD_Startup" },
+	{ TPM12_ORD_SHA1_START, "TPM_ORD_SHA1Start" },
+	{ TPM12_ORD_SHA1_UPDATE, "TPM_ORD_SHA1Update" },
+	{ TPM12_ORD_SHA1_COMPLETE, "TPM_ORD_SHA1Complete" },
+	{ TPM12_ORD_SHA1_COMPLETE_EXTEND, "TPM_ORD_SHA1CompleteExtend" },
+	{ TPM12_ORD_FLUSH_SPECIFIC, "TPM_ORD_FlushSpecific" },
+	{ TPM12_ORD_PCR_RESET, "TPM_ORD_PCR_Reset" },
+	{ TPM12_ORD_NV_DEFINE_SPACE, "TPM_ORD_NV_DefineSpace" },
+	{ TPM12_ORD_NV_WRITE_VALUE, "TPM_ORD_NV_WriteValue" },
+	{ TPM12_ORD_NV_WRITE_VALUE_AUTH, "TPM_ORD_NV_WriteValueAuth" },
+	{ TPM12_ORD_NV_READ_VALUE, "TPM_ORD_NV_ReadValue" },
+	{ TPM12_ORD_NV_READ_VALUE_AUTH, "TPM_ORD_NV_ReadValueAuth" },
+	{ TPM12_ORD_GET_TICKS, "TPM_ORD_GetTicks" },
+	{ TPM12_TSC_ORD_PHYSICAL_PRESENCE, "TSC_ORD_PhysicalPresence" },
+	{ TPM12_TSC_ORD_RESET_ESTABLISHMENT_BIT, "TSC_ORD_ResetEstablishmentBit" },
 };
 
 /* TPM 2.0 format-zero codes: version-1 errors (0x1xx) and warnings (0x9xx). */
@@ -233,49 +233,49 @@ static const struct tpm_code_name tpm2_rc_fmt1[] = {
 };
 
 static const struct tpm_code_name tpm12_rcs[] = {
-	{ 0x000, "TPM_SUCCESS" },
-	{ 0x001, "TPM_AUTHFAIL" },
-	{ 0x002, "TPM_BADINDEX" },
-	{ 0x003, "TPM_BAD_PARAMETER" },
-	{ 0x005, "TPM_CLEAR_DISABLED" },
-	{ 0x006, "TPM_DEACTIVATED" },
-	{ 0x007, "TPM_DISABLED" },
-	{ 0x008, "TPM_DISABLED_CMD" },
-	{ 0x009, "TPM_FAIL" },
-	{ 0x00A, "TPM_BAD_ORDINAL" },
-	{ 0x00C, "TPM_INVALID_KEYHANDLE" },
-	{ 0x00D, "TPM_KEYNOTFOUND" },
-	{ 0x010, "TPM_INVALID_PCR_INFO" },
-	{ 0x011, "TPM_NOSPACE" },
-	{ 0x012, "TPM_NOSRK" },
-	{ 0x014, "TPM_OWNER_SET" },
-	{ 0x015, "TPM_RESOURCES" },
-	{ 0x017, "TPM_SIZE" },
-	{ 0x018, "TPM_WRONGPCRVAL" },
-	{ 0x019, "TPM_BAD_PARAM_SIZE" },
-	{ 0x01D, "TPM_AUTH2FAIL" },
-	{ 0x01E, "TPM_BADTAG" },
-	{ 0x01F, "TPM_IOERROR" },
-	{ 0x022, "TPM_INVALID_AUTHHANDLE" },
-	{ 0x023, "TPM_NO_ENDORSEMENT" },
-	{ 0x026, "TPM_INVALID_POSTINIT" },
-	{ 0x032, "TPM_NOTRESETABLE" },
-	{ 0x033, "TPM_NOTLOCAL" },
-	{ 0x03B, "TPM_AUTH_CONFLICT" },
-	{ 0x03C, "TPM_AREA_LOCKED" },
-	{ 0x03D, "TPM_BAD_LOCALITY" },
-	{ 0x03E, "TPM_READ_ONLY" },
-	{ 0x03F, "TPM_PER_NOWRITE" },
-	{ 0x041, "TPM_WRITE_LOCKED" },
-	{ 0x042, "TPM_BAD_ATTRIBUTES" },
-	{ 0x043, "TPM_INVALID_STRUCTURE" },
-	{ 0x046, "TPM_NOT_FULLWRITE" },
-	{ 0x048, "TPM_MAXNVWRITES" },
-	{ 0x058, "TPM_BAD_HANDLE" },
-	{ 0x800, "TPM_RETRY" },
-	{ 0x801, "TPM_NEEDS_SELFTEST" },
-	{ 0x802, "TPM_DOING_SELFTEST" },
-	{ 0x803, "TPM_DEFEND_LOCK_RUNNING" },
+	{ TPM12_RC_SUCCESS, "TPM_SUCCESS" },
+	{ TPM12_RC_AUTHFAIL, "TPM_AUTHFAIL" },
+	{ TPM12_RC_BADINDEX, "TPM_BADINDEX" },
+	{ TPM12_RC_BAD_PARAMETER, "TPM_BAD_PARAMETER" },
+	{ TPM12_RC_CLEAR_DISABLED, "TPM_CLEAR_DISABLED" },
+	{ TPM12_RC_DEACTIVATED, "TPM_DEACTIVATED" },
+	{ TPM12_RC_DISABLED, "TPM_DISABLED" },
+	{ TPM12_RC_DISABLED_CMD, "TPM_DISABLED_CMD" },
+	{ TPM12_RC_FAIL, "TPM_FAIL" },
+	{ TPM12_RC_BAD_ORDINAL, "TPM_BAD_ORDINAL" },
+	{ TPM12_RC_INVALID_KEYHANDLE, "TPM_INVALID_KEYHANDLE" },
+	{ TPM12_RC_KEYNOTFOUND, "TPM_KEYNOTFOUND" },
+	{ TPM12_RC_INVALID_PCR_INFO, "TPM_INVALID_PCR_INFO" },
+	{ TPM12_RC_NOSPACE, "TPM_NOSPACE" },
+	{ TPM12_RC_NOSRK, "TPM_NOSRK" },
+	{ TPM12_RC_OWNER_SET, "TPM_OWNER_SET" },
+	{ TPM12_RC_RESOURCES, "TPM_RESOURCES" },
+	{ TPM12_RC_SIZE, "TPM_SIZE" },
+	{ TPM12_RC_WRONGPCRVAL, "TPM_WRONGPCRVAL" },
+	{ TPM12_RC_BAD_PARAM_SIZE, "TPM_BAD_PARAM_SIZE" },
+	{ TPM12_RC_AUTH2FAIL, "TPM_AUTH2FAIL" },
+	{ TPM12_RC_BADTAG, "TPM_BADTAG" },
+	{ TPM12_RC_IOERROR, "TPM_IOERROR" },
+	{ TPM12_RC_INVALID_AUTHHANDLE, "TPM_INVALID_AUTHHANDLE" },
+	{ TPM12_RC_NO_ENDORSEMENT, "TPM_NO_ENDORSEMENT" },
+	{ TPM12_RC_INVALID_POSTINIT, "TPM_INVALID_POSTINIT" },
+	{ TPM12_RC_NOTRESETABLE, "TPM_NOTRESETABLE" },
+	{ TPM12_RC_NOTLOCAL, "TPM_NOTLOCAL" },
+	{ TPM12_RC_AUTH_CONFLICT, "TPM_AUTH_CONFLICT" },
+	{ TPM12_RC_AREA_LOCKED, "TPM_AREA_LOCKED" },
+	{ TPM12_RC_BAD_LOCALITY, "TPM_BAD_LOCALITY" },
+	{ TPM12_RC_READ_ONLY, "TPM_READ_ONLY" },
+	{ TPM12_RC_PER_NOWRITE, "TPM_PER_NOWRITE" },
+	{ TPM12_RC_WRITE_LOCKED, "TPM_WRITE_LOCKED" },
+	{ TPM12_RC_BAD_ATTRIBUTES, "TPM_BAD_ATTRIBUTES" },
+	{ TPM12_RC_INVALID_STRUCTURE, "TPM_INVALID_STRUCTURE" },
+	{ TPM12_RC_NOT_FULLWRITE, "TPM_NOT_FULLWRITE" },
+	{ TPM12_RC_MAXNVWRITES, "TPM_MAXNVWRITES" },
+	{ TPM12_RC_BAD_HANDLE, "TPM_BAD_HANDLE" },
+	{ TPM12_RC_RETRY, "TPM_RETRY" },
+	{ TPM12_RC_NEEDS_SELFTEST, "TPM_NEEDS_SELFTEST" },
+	{ TPM12_RC_DOING_SELFTEST, "TPM_DOING_SELFTEST" },
+	{ TPM12_RC_DEFEND_LOCK_RUNNING, "TPM_DEFEND_LOCK_RUNNING" },
 };
 
 static const char *tpm_code_lookup(const struct tpm_code_name *table,
@@ -289,8 +289,8 @@ static const char *tpm_code_lookup(const struct tpm_code_name *table,
 	return NULL;
 }
 
-int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
-			 struct tpm_cmd_header *hdr)
+int xenmb_tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
+			       struct tpm_cmd_header *hdr)
 {
 	if (len < TPM_HEADER_LEN || len > XENMB_TPM_BUF_MAX)
 		return -EINVAL;
@@ -318,8 +318,8 @@ int tpm_cmd_parse_header(u32 family, const u8 *buf, u32 len,
 	}
 }
 
-int tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
-			 struct tpm_rsp_header *hdr)
+int xenmb_tpm_rsp_parse_header(u32 family, const u8 *buf, u32 len,
+			       struct tpm_rsp_header *hdr)
 {
 	if (len < TPM_HEADER_LEN || len > XENMB_TPM_BUF_MAX)
 		return -EBADMSG;
@@ -397,10 +397,10 @@ static bool tpm2_sessions_rsp_whole(const u8 *buf, u32 len)
 	return false;
 }
 
-int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len)
+int xenmb_tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len)
 {
 	struct tpm_rsp_header hdr;
-	int ret = tpm_rsp_parse_header(family, buf, len, &hdr);
+	int ret = xenmb_tpm_rsp_parse_header(family, buf, len, &hdr);
 
 	if (ret || family != XENMB_TPM_FAMILY_2_0)
 		return ret;
@@ -415,7 +415,7 @@ int tpm_rsp_check_header(u32 family, u16 cmd_tag, const u8 *buf, u32 len)
 	return 0;
 }
 
-const char *tpm_family_name(u32 family)
+const char *xenmb_tpm_family_name(u32 family)
 {
 	switch (family) {
 	case XENMB_TPM_FAMILY_1_2:
@@ -427,7 +427,7 @@ const char *tpm_family_name(u32 family)
 	}
 }
 
-const char *tpm_cmd_name(u32 family, u32 code)
+const char *xenmb_tpm_cmd_name(u32 family, u32 code)
 {
 	if (family == XENMB_TPM_FAMILY_2_0)
 		return tpm_code_lookup(tpm2_commands,
@@ -476,7 +476,7 @@ static const char *tpm2_rc_describe(u32 rc, char *out, size_t size)
 	return out;
 }
 
-const char *tpm_rc_describe(u32 family, u32 rc, char *out, size_t size)
+const char *xenmb_tpm_rc_describe(u32 family, u32 rc, char *out, size_t size)
 {
 	const char *name;
 

@@ -25,16 +25,6 @@
 #define CC_HASH_SEQUENCE_START	0x186
 #define CC_CREATE_LOADED	0x191
 
-/* TPM 1.2 ordinals (Main part 2, 17). */
-#define ORD_OIAP		0x0A
-#define ORD_OSAP		0x0B
-#define ORD_DSAP		0x11
-#define ORD_LOAD_KEY2		0x41
-#define ORD_TERMINATE_HANDLE	0x96
-#define ORD_FLUSH_SPECIFIC	0xBA
-#define TPM12_RT_KEY		0x1
-#define TPM12_RT_AUTH		0x2
-
 /* TPM 1.2 authorization trailer: authHandle, nonceOdd, continue, auth. */
 #define TPM12_AUTH_TRAILER	(4 + 20 + 1 + 20)
 
@@ -143,21 +133,21 @@ static int tpm12_plan(const u8 *cmd, u32 len, struct tpm_handle_plan *plan)
 	u32 sessions, i, at;
 
 	switch (code) {
-	case ORD_OIAP:
-	case ORD_OSAP:
-	case ORD_DSAP:
+	case TPM12_ORD_OIAP:
+	case TPM12_ORD_OSAP:
+	case TPM12_ORD_DSAP:
 		plan->creates = TPM_HANDLE_TPM12_AUTH;
 		break;
-	case ORD_LOAD_KEY2:
+	case TPM12_ORD_LOAD_KEY2:
 		plan->creates = TPM_HANDLE_TPM12_KEY;
 		break;
-	case ORD_TERMINATE_HANDLE:
+	case TPM12_ORD_TERMINATE_HANDLE:
 		if (len < TPM_HEADER_LEN + 4)
 			return -EINVAL;
 		plan_end(plan, TPM_HANDLE_TPM12_AUTH,
 			 xenmb_get_be32(cmd + TPM_HEADER_LEN));
 		break;
-	case ORD_FLUSH_SPECIFIC:
+	case TPM12_ORD_FLUSH_SPECIFIC:
 		if (len < TPM_HEADER_LEN + 8)
 			return -EINVAL;
 		switch (xenmb_get_be32(cmd + TPM_HEADER_LEN + 4)) {
@@ -185,8 +175,8 @@ static int tpm12_plan(const u8 *cmd, u32 len, struct tpm_handle_plan *plan)
 	return 0;
 }
 
-int tpm_handles_plan(u32 family, const u8 *cmd, u32 len, int cmd_handles,
-		     struct tpm_handle_plan *plan)
+int xenmb_tpm_handles_plan(u32 family, const u8 *cmd, u32 len, int cmd_handles,
+			   struct tpm_handle_plan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
 	if (len < TPM_HEADER_LEN)
@@ -196,8 +186,8 @@ int tpm_handles_plan(u32 family, const u8 *cmd, u32 len, int cmd_handles,
 	return tpm12_plan(cmd, len, plan);
 }
 
-u32 tpm_handles_created(const struct tpm_handle_plan *plan, const u8 *rsp,
-			u32 len)
+u32 xenmb_tpm_handles_created(const struct tpm_handle_plan *plan, const u8 *rsp,
+			      u32 len)
 {
 	u32 handle;
 
@@ -210,7 +200,7 @@ u32 tpm_handles_created(const struct tpm_handle_plan *plan, const u8 *rsp,
 	return handle;
 }
 
-u32 tpm_handles_flush_cmd(u8 kind, u32 handle, u8 *buf)
+u32 xenmb_tpm_handles_flush_cmd(u8 kind, u32 handle, u8 *buf)
 {
 	u32 len = kind == TPM_HANDLE_TPM2 ? 14 : 18;
 
@@ -218,7 +208,7 @@ u32 tpm_handles_flush_cmd(u8 kind, u32 handle, u8 *buf)
 						TPM12_TAG_RQU_COMMAND);
 	xenmb_put_be32(buf + 2, len);
 	xenmb_put_be32(buf + 6, kind == TPM_HANDLE_TPM2 ? CC_FLUSH_CONTEXT :
-						    ORD_FLUSH_SPECIFIC);
+						    TPM12_ORD_FLUSH_SPECIFIC);
 	xenmb_put_be32(buf + 10, handle);
 	if (kind != TPM_HANDLE_TPM2)
 		xenmb_put_be32(buf + 14, kind == TPM_HANDLE_TPM12_KEY ?

@@ -34,14 +34,14 @@ struct tpm_handle_plan {
  * attributes, or -1 if the TPM did not list the command. Returns 0, or
  * -EINVAL if the command is too short for what it says it holds.
  */
-int tpm_handles_plan(u32 family, const u8 *cmd, u32 len, int cmd_handles,
-		     struct tpm_handle_plan *plan);
+int xenmb_tpm_handles_plan(u32 family, const u8 *cmd, u32 len, int cmd_handles,
+			   struct tpm_handle_plan *plan);
 
 /* The handle a successful answer created, or 0 (none, or an error). */
-u32 tpm_handles_created(const struct tpm_handle_plan *plan, const u8 *rsp,
-			u32 len);
+u32 xenmb_tpm_handles_created(const struct tpm_handle_plan *plan, const u8 *rsp,
+			      u32 len);
 
 /* The flush command for @handle of @kind into @buf (>= 18 bytes): length. */
-u32 tpm_handles_flush_cmd(u8 kind, u32 handle, u8 *buf);
+u32 xenmb_tpm_handles_flush_cmd(u8 kind, u32 handle, u8 *buf);
 
 #endif /* XENMB_TPM_HANDLES_H */

@@ -129,7 +129,7 @@ static int locate_logs(struct xenmb_txt_info *info,
 		return -ENOMEM;
 	ret = xenmb_phys_copy(info->heap_base, info->heap_size, heap);
 	if (!ret)
-		ret = txt_heap_walk(heap, info->heap_size, sum);
+		ret = xenmb_txt_heap_walk(heap, info->heap_size, sum);
 	kvfree(heap);
 	if (ret == -ENOENT || ret == -EACCES)
 		return ret;
@@ -148,9 +148,9 @@ static int locate_logs(struct xenmb_txt_info *info,
 		if (ret == -EACCES)
 			return ret;
 		if (!ret)
-			ret = txt_event_container_parse(container,
-							sizeof(container),
-							&sum->logs[0]);
+			ret = xenmb_txt_event_container_parse(container,
+							      sizeof(container),
+							      &sum->logs[0]);
 		if (ret) {
 			pr_warn_ratelimited("xenmb: TXT event container at %#llx is malformed\n",
 					    sum->logs[0].phys);
@@ -231,9 +231,9 @@ static void check_logs(struct xenmb_txt_info *info,
 			kvfree(buf);
 			continue;
 		}
-		ret = tcg_log_open(it, buf, len,
-				   log_parse_format(sum->log_format), log->alg);
-		while (!ret && (ret = tcg_log_next(it, ev)) == 1) {
+		ret = xenmb_tcg_log_open(it, buf, len,
+					 log_parse_format(sum->log_format), log->alg);
+		while (!ret && (ret = xenmb_tcg_log_next(it, ev)) == 1) {
 			info->log_events++;
 			ret = 0;
 		}
@@ -241,7 +241,7 @@ static void check_logs(struct xenmb_txt_info *info,
 			pr_warn_ratelimited("xenmb: DRTM log %u at %#llx: record at offset %u: %s\n",
 					    i, log->phys + log->first,
 					    it->error_offset,
-					    tcg_log_reason_text(it->reason));
+					    xenmb_tcg_log_reason_text(it->reason));
 			info->log_status = EBADMSG;
 		}
 		kvfree(buf);
@@ -252,7 +252,7 @@ static void check_logs(struct xenmb_txt_info *info,
 
 /*
  * Localities 1-3 as far as TXT lets software use them (see
- * txt_sts_open_localities()); all three where no TXT public space can be
+ * xenmb_txt_sts_open_localities()); all three where no TXT public space can be
  * read, leaving it to each one's ACCESS register.
  */
 u32 xenmb_txt_open_localities(void)
@@ -269,7 +269,7 @@ u32 xenmb_txt_open_localities(void)
 	if (!xenmb_phys_read64(pub, TXT_REG_DIDVID, &didvid) &&
 	    txt_didvid_valid(didvid) &&
 	    !xenmb_phys_read64(pub, TXT_REG_STS, &sts))
-		open = txt_sts_open_localities(sts);
+		open = xenmb_txt_sts_open_localities(sts);
 	iounmap(pub);
 	return open;
 }

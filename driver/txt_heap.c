@@ -77,7 +77,7 @@ static int read_log_element(u32 type, const u8 *data, u32 len,
 	case TXT_ELT_TPM_EVENT_LOG_PTR:
 		if (len < TXT_ELT5_DATA_LEN)
 			return -EINVAL;
-		/* The rest is in the container: txt_event_container_parse(). */
+		/* The rest is in the container: xenmb_txt_event_container_parse(). */
 		ref->phys = xenmb_get_le64(data);
 		if (!ref->phys ||
 		    ref->phys > ~0ULL - TXT_EVENT_CONTAINER_HDR_LEN)
@@ -196,7 +196,7 @@ static int walk(const u8 *heap, u64 size, struct txt_heap_summary *sum)
 			     sum);
 }
 
-int txt_heap_walk(const u8 *heap, u64 size, struct txt_heap_summary *sum)
+int xenmb_txt_heap_walk(const u8 *heap, u64 size, struct txt_heap_summary *sum)
 {
 	int ret;
 
@@ -211,7 +211,7 @@ int txt_heap_walk(const u8 *heap, u64 size, struct txt_heap_summary *sum)
 	return ret;
 }
 
-int txt_event_container_parse(const u8 *hdr, u32 len, struct txt_log_ref *ref)
+int xenmb_txt_event_container_parse(const u8 *hdr, u32 len, struct txt_log_ref *ref)
 {
 	/* signature[20], reserved[12], then these offsets: */
 	const u32 ver = 32, alloc = 36, first = 40, next = 44;
@@ -235,7 +235,7 @@ int txt_event_container_parse(const u8 *hdr, u32 len, struct txt_log_ref *ref)
 	return 0;
 }
 
-u32 txt_sts_open_localities(u64 sts)
+u32 xenmb_txt_sts_open_localities(u64 sts)
 {
 	u32 open = 1U << 3;
 

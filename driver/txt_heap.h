@@ -38,7 +38,7 @@
  * TXT.CMD.OPEN.LOCALITYn and closes them before SEXIT); 3, the SINIT ACM's,
  * has no bit, and its ACCESS register alone decides.
  */
-u32 txt_sts_open_localities(u64 sts);
+u32 xenmb_txt_sts_open_localities(u64 sts);
 
 /* Extended data element types (OsSinitData version 6 and later). */
 #define TXT_ELT_END			0
@@ -74,7 +74,7 @@ struct txt_heap_region {
 /*
  * Where one DRTM event log lives. For ELT 5 only @phys is known from the
  * heap: @allocated, @first and @next come from the container header, see
- * txt_event_container_parse().
+ * xenmb_txt_event_container_parse().
  */
 struct txt_log_ref {
 	u16 alg;	/* TPM_ALG_* of the bank (ELT 7); 0 otherwise */
@@ -116,16 +116,16 @@ struct txt_heap_summary {
  * On any return the regions read so far are in @sum; on an error its log
  * fields are cleared (TXT_LOG_FORMAT_NONE, no logs).
  */
-int txt_heap_walk(const u8 *heap, u64 size, struct txt_heap_summary *sum);
+int xenmb_txt_heap_walk(const u8 *heap, u64 size, struct txt_heap_summary *sum);
 
 /*
  * Reads the TPM 1.2 "TXT Event Container" header (@len >= 48 bytes at
  * @hdr) into @ref's allocated/first/next, checking the signature, version
  * 1.x, and 48 <= first <= next <= allocated <= TXT_LOG_MAX_SIZE. @ref->phys
- * (from txt_heap_walk()) must be set: an allocation that wraps the address
+ * (from xenmb_txt_heap_walk()) must be set: an allocation that wraps the address
  * space is refused too. Returns 0, or -EINVAL and leaves @ref unchanged.
  */
-int txt_event_container_parse(const u8 *hdr, u32 len, struct txt_log_ref *ref);
+int xenmb_txt_event_container_parse(const u8 *hdr, u32 len, struct txt_log_ref *ref);
 
 /*
  * Little-endian readers, kept for existing callers: the code is compat.h's

@@ -111,13 +111,15 @@ int attest_key_handles(struct attest *a, const char *ek, const char *ak)
 		return cli_usage_error("a TPM 1.2 has no persistent handles: "
 				       "--handle, --ek-handle and --ak-handle "
 				       "are TPM 2.0's");
-	why = ek ? tpm2_persistent_handle_parse(ek, true, &ek_handle) : NULL;
+	why = ek ? xenmb_tpm2_persistent_handle_parse(ek, true, &ek_handle)
+		 : NULL;
 	if (why) {
 		snprintf(what, sizeof(what), "the EK's handle '%s' is %s", ek,
 			 why);
 		return cli_usage_error(what);
 	}
-	why = ak ? tpm2_persistent_handle_parse(ak, false, &ak_handle) : NULL;
+	why = ak ? xenmb_tpm2_persistent_handle_parse(ak, false, &ak_handle)
+		 : NULL;
 	if (why) {
 		snprintf(what, sizeof(what), "the AK's handle '%s' is %s", ak,
 			 why);
@@ -773,7 +775,7 @@ static int challenge_tpm2(struct attest *a, const uint8_t *buf, size_t len,
 
 	why = len > TPM2_CRED_FILE_MAX
 		  ? "it is larger than any credential"
-		  : tpm2_cred_file_parse(buf, len, &blob, &seed);
+		  : xenmb_tpm2_cred_file_parse(buf, len, &blob, &seed);
 	if (why) {
 		xenmb_error("xenmb: the challenge is not a tpm2_makecredential "
 			    "credential: %s; see 'xenmb --help'\n",

@@ -37,7 +37,7 @@ void attest_close(struct attest *a);
 /*
  * The persistent handles of the EK and the AK for what follows, as an
  * operator spelled them (--handle, --ek-handle, --ak-handle;
- * tpm2_persistent_handle_parse()); NULL keeps that key's default (TPM 2.0
+ * xenmb_tpm2_persistent_handle_parse()); NULL keeps that key's default (TPM 2.0
  * only: TPM2_EK_HANDLE, TPM2_AK_HANDLE). A bad handle, one handle for
  * both keys, or any handle on a TPM 1.2 is a usage error, said before
  * the TPM is touched. Returns 0 or EXIT_USAGE.

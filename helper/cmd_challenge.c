@@ -7,7 +7,7 @@
  *
  * The input is the file tpm2_makecredential -o writes (tpm2-tools 5.4,
  * tools/tpm2_makecredential.c and lib/files.c), read by
- * tpm2_cred_file_parse(). The xapi plugin passes it base64-encoded. On a
+ * xenmb_tpm2_cred_file_parse(). The xapi plugin passes it base64-encoded. On a
  * TPM 1.2, the identity challenge of the seed product's servers
  * (tpm12_challenge.h). The family is attest.h's to pick.
  */

@@ -76,7 +76,7 @@ static int walk(const struct eventlog_loaded *l, struct tcg_replay *r,
 	char why[160];
 	int ret;
 
-	tcg_replay_init(r, l->ones_mask);
+	xenmb_tcg_replay_init(r, l->ones_mask);
 	for (i = 0; i < l->count; i++) {
 		const struct eventlog_part *p = &l->parts[i];
 		struct tcg_log_iter it;
@@ -84,9 +84,10 @@ static int walk(const struct eventlog_loaded *l, struct tcg_replay *r,
 
 		/* The listing walks on its own: replay stops at the end. */
 		if (list || events) {
-			ret = tcg_log_open(&it, p->buf, (u32)p->len, p->format,
-					   p->alg);
-			while (!ret && (ret = tcg_log_next(&it, &ev)) == 1) {
+			ret = xenmb_tcg_log_open(&it, p->buf, (u32)p->len,
+						 p->format, p->alg);
+			while (!ret &&
+			       (ret = xenmb_tcg_log_next(&it, &ev)) == 1) {
 				if (events)
 					json_object_array_add(events,
 							      event_json(&ev));
@@ -151,8 +152,8 @@ static int check(const struct eventlog_loaded *l, const struct tcg_replay *r,
 		 struct json_object *out)
 {
 	char name[32], want[2 * TCG_MAX_DIGEST_SIZE + 1];
-	char got[2 * XENMB_DIGEST_MAX + 1];
-	uint8_t digest[XENMB_DIGEST_MAX];
+	char got[2 * TCG_MAX_DIGEST_SIZE + 1];
+	uint8_t digest[TCG_MAX_DIGEST_SIZE];
 	struct xenmb_info info;
 	unsigned int mismatches = 0, compared = 0;
 	uint32_t b, p;

@@ -31,7 +31,7 @@ static void print_info_json(const struct xenmb_info *info)
 			       json_object_new_int((int)info->abi_version));
 	json_object_object_add(
 	    obj, "tpm_family",
-	    json_object_new_string(tpm_family_name(info->tpm_family)));
+	    json_object_new_string(xenmb_tpm_family_name(info->tpm_family)));
 	json_object_object_add(obj, "chip",
 			       json_object_new_string(info->chip_name));
 	json_object_object_add(
@@ -64,8 +64,9 @@ static void print_info_text(const struct xenmb_info *info)
 	if (info->tpm_family == XENMB_TPM_FAMILY_NONE)
 		printf("tpm: none\n");
 	else
-		printf("tpm: %s (%s, %s)\n", tpm_family_name(info->tpm_family),
-		       info->chip_name, xenmb_interface_name(info->interface));
+		printf("tpm: %s (%s, %s)\n",
+		       xenmb_tpm_family_name(info->tpm_family), info->chip_name,
+		       xenmb_interface_name(info->interface));
 	printf("localities:");
 	for (l = 0; l <= XENMB_LOCALITY_MAX; l++)
 		if (info->localities & (1U << l))

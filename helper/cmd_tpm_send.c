@@ -74,7 +74,7 @@ static int print_response(const struct xenmb_response *rsp, uint32_t family,
 		fprintf(stderr, "xenmb: out of memory\n");
 		return EXIT_KERNEL;
 	}
-	tpm_rc_describe(family, rsp->tpm_rc, rc_name, sizeof(rc_name));
+	xenmb_tpm_rc_describe(family, rsp->tpm_rc, rc_name, sizeof(rc_name));
 	if (json) {
 		struct json_object *obj = json_object_new_object();
 

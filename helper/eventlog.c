@@ -36,7 +36,7 @@ static const EVP_MD *eventlog_md(uint16_t alg)
 		return NULL;
 	}
 	/* The TCG digest size must be what OpenSSL produces. */
-	if (!md || EVP_MD_size(md) != (int)tcg_alg_digest_size(alg))
+	if (!md || EVP_MD_size(md) != (int)xenmb_tcg_alg_digest_size(alg))
 		return NULL;
 	return md;
 }
@@ -164,10 +164,10 @@ int eventlog_replay(const uint8_t *buf, size_t len, uint32_t format,
 		memset(it, 0, sizeof(*it));
 		return -EFBIG;
 	}
-	ret = tcg_log_open(it, buf, (uint32_t)len, format, alg);
+	ret = xenmb_tcg_log_open(it, buf, (uint32_t)len, format, alg);
 	if (ret)
 		return ret;
-	return tcg_replay_log(r, it, &eventlog_openssl_hash);
+	return xenmb_tcg_replay_log(r, it, &eventlog_openssl_hash);
 }
 
 const char *eventlog_strerror(const struct tcg_log_iter *it, int err, char *out,
@@ -175,7 +175,7 @@ const char *eventlog_strerror(const struct tcg_log_iter *it, int err, char *out,
 {
 	if (it->error && it->error == err)
 		snprintf(out, size, "record at offset %u: %s", it->error_offset,
-			 tcg_log_reason_text(it->reason));
+			 xenmb_tcg_log_reason_text(it->reason));
 	else if (err == -EINVAL)
 		snprintf(out, size,
 			 "the log extends a PCR above 23, or sets the startup "
@@ -187,7 +187,7 @@ const char *eventlog_strerror(const struct tcg_log_iter *it, int err, char *out,
 
 const char *eventlog_type_name(uint32_t type, char *out, size_t size)
 {
-	const char *name = tcg_event_type_name(type);
+	const char *name = xenmb_tcg_event_type_name(type);
 
 	if (name)
 		snprintf(out, size, "%s", name);
@@ -198,7 +198,7 @@ const char *eventlog_type_name(uint32_t type, char *out, size_t size)
 
 const char *eventlog_alg_name(uint16_t alg, char *out, size_t size)
 {
-	const char *name = tcg_alg_name(alg);
+	const char *name = xenmb_tcg_alg_name(alg);
 
 	if (name)
 		snprintf(out, size, "%s", name);

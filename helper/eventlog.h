@@ -13,7 +13,7 @@
 
 /*
  * libcrypto's SHA1, SHA256, SHA384, SHA512 and, when this OpenSSL has it,
- * SM3, as tcg_replay_log() wants them. @priv is unused.
+ * SM3, as xenmb_tcg_replay_log() wants them. @priv is unused.
  */
 extern const struct tcg_hash_ops eventlog_openssl_hash;
 
@@ -22,9 +22,9 @@ bool eventlog_alg_supported(uint16_t alg);
 
 /*
  * Replays the @len-byte log at @buf into @r, which the caller prepared with
- * tcg_replay_init() (and may have fed other logs before: the per-bank logs
- * of TXT element 7 go into one replay). @format and @alg are those of
- * tcg_log_open(). @it is left as the walk ended, for eventlog_strerror().
+ * xenmb_tcg_replay_init() (and may have fed other logs before: the per-bank
+ * logs of TXT element 7 go into one replay). @format and @alg are those of
+ * xenmb_tcg_log_open(). @it is left as the walk ended, for eventlog_strerror().
  * Returns 0 or a negative errno (-EFBIG for a buffer of 4 GiB or more).
  */
 int eventlog_replay(const uint8_t *buf, size_t len, uint32_t format,

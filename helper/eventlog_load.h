@@ -28,7 +28,8 @@ struct eventlog_loaded {
 	const char *source_name;
 	struct eventlog_part parts[XENMB_TXT_MAX_LOGS];
 	unsigned int count;
-	uint32_t ones_mask;  /* replay start values, see tcg_replay_init() */
+	uint32_t
+	    ones_mask; /* replay start values, see xenmb_tcg_replay_init() */
 	uint32_t check_mask; /* PCRs --check compares even if not extended */
 };
 

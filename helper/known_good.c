@@ -143,9 +143,9 @@ static int fresh_events(const struct verify_log *logs, unsigned int log_count,
 
 		if (log->len > UINT32_MAX)
 			return -1;
-		ret = tcg_log_open(&it, log->buf, (uint32_t)log->len,
-				   TCG_LOG_AUTO, 0);
-		while (!ret && (ret = tcg_log_next(&it, &ev)) == 1) {
+		ret = xenmb_tcg_log_open(&it, log->buf, (uint32_t)log->len,
+					 TCG_LOG_AUTO, 0);
+		while (!ret && (ret = xenmb_tcg_log_next(&it, &ev)) == 1) {
 			struct kg_event *k;
 
 			if (out->count == cap) {
@@ -280,7 +280,7 @@ struct json_object *known_good_record(int family, const struct verify_log *logs,
 			snprintf(key, sizeof(key), "%u", pcr);
 			json_object_object_add(bank, key, a);
 		}
-		json_object_object_add(pcrs, tcg_alg_name(q->alg), bank);
+		json_object_object_add(pcrs, xenmb_tcg_alg_name(q->alg), bank);
 	}
 	json_object_object_add(list, "pcrs", pcrs);
 	for (i = 0; i < fresh.count; i++)
@@ -347,7 +347,7 @@ static int compare_pcrs(struct json_object *list,
 		uint32_t b;
 
 		for (b = 0; b < quoted->count; b++)
-			if (!strcmp(tcg_alg_name(quoted->banks[b].alg),
+			if (!strcmp(xenmb_tcg_alg_name(quoted->banks[b].alg),
 				    bank_name))
 				q = &quoted->banks[b];
 		if (!json_object_is_type(bank, json_type_object))

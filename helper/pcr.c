@@ -11,14 +11,12 @@
 #include "tpm2_parse.h"
 #include "xenmb_dev.h"
 
-#define TPM12_ALG_SHA1 0x0004
-
 /*
  * TPM2_PCR_Read of one PCR of one bank, marshaled with tpm2-tss's MU; the
- * answer is read by tpm2_pcr_read_parse().
+ * answer is read by xenmb_tpm2_pcr_read_parse().
  */
 static int tpm2_pcr_read(int fd, uint16_t alg, unsigned int pcr,
-			 uint8_t digest[XENMB_DIGEST_MAX], size_t *len)
+			 uint8_t digest[TCG_MAX_DIGEST_SIZE], size_t *len)
 {
 	static struct xenmb_response rsp;
 	TPML_PCR_SELECTION sel = {.count = 1};
@@ -40,20 +38,20 @@ static int tpm2_pcr_read(int fd, uint16_t alg, unsigned int pcr,
 		return ret;
 	if (rsp.tpm_rc)
 		return (int)rsp.tpm_rc;
-	return tpm2_pcr_read_parse(rsp.data, rsp.len, alg, pcr, digest,
-				   XENMB_DIGEST_MAX, len);
+	return xenmb_tpm2_pcr_read_parse(rsp.data, rsp.len, alg, pcr, digest,
+					 TCG_MAX_DIGEST_SIZE, len);
 }
 
 int xenmb_pcr_read(int fd, uint32_t family, uint16_t alg, unsigned int pcr,
-		   uint8_t digest[XENMB_DIGEST_MAX], size_t *len)
+		   uint8_t digest[TCG_MAX_DIGEST_SIZE], size_t *len)
 {
 	int ret;
 
-	if (pcr >= XENMB_PCR_COUNT)
+	if (pcr >= TCG_PCR_COUNT)
 		return -EINVAL;
 	if (family == XENMB_TPM_FAMILY_2_0)
 		return tpm2_pcr_read(fd, alg, pcr, digest, len);
-	if (alg != TPM12_ALG_SHA1)
+	if (alg != TCG_ALG_SHA1)
 		return -ENOENT;
 	ret = tpm12_pcr_read(fd, pcr, digest);
 	if (!ret)

@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XENMB_PCR_COUNT 24
-#define XENMB_DIGEST_MAX 64
+/* TCG_PCR_COUNT PCRs, digests of at most TCG_MAX_DIGEST_SIZE bytes. */
+#include "../driver/tcg_log.h"
 
 /*
  * Reads PCR @pcr of bank @alg (TPM_ALG_ID; a TPM 1.2 has SHA1 only) into
@@ -15,6 +15,6 @@
  * such bank allocated; a positive TPM return code; or -errno.
  */
 int xenmb_pcr_read(int fd, uint32_t family, uint16_t alg, unsigned int pcr,
-		   uint8_t digest[XENMB_DIGEST_MAX], size_t *len);
+		   uint8_t digest[TCG_MAX_DIGEST_SIZE], size_t *len);
 
 #endif /* XENMB_PCR_H */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../driver/tcg_log.h"
 #include "cli.h"
 #include "encoding.h"
 #include "eventlog_load.h"
@@ -37,10 +38,11 @@ static int write_pcrs_file(const char *path, const TPML_PCR_SELECTION *sel,
 		le_sel.pcrSelections[b] = sel->pcrSelections[b];
 		le_sel.pcrSelections[b].hash =
 		    htole16(sel->pcrSelections[b].hash);
-		for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
+		for (pcr = 0; pcr < TCG_PCR_COUNT; pcr++) {
 			TPML_DIGEST *l;
 
-			if (!(tpm2_selection_mask(&sel->pcrSelections[b]) &
+			if (!(xenmb_tpm2_selection_mask(
+				  &sel->pcrSelections[b]) &
 			      (1U << pcr)))
 				continue;
 			if (count && lists[count - 1].count < 8) {
@@ -218,16 +220,17 @@ struct json_object *quote_json_tpm2(const TPM2B_DATA *nonce,
 	for (b = 0; b < sel->count; b++) {
 		struct json_object *bank = json_object_new_object();
 
-		for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
-			if (!(tpm2_selection_mask(&sel->pcrSelections[b]) &
+		for (pcr = 0; pcr < TCG_PCR_COUNT; pcr++) {
+			if (!(xenmb_tpm2_selection_mask(
+				  &sel->pcrSelections[b]) &
 			      (1U << pcr)))
 				continue;
 			snprintf(key, sizeof(key), "%d", pcr);
 			add_hex(bank, key, q->vals[b].value[pcr],
 				q->vals[b].size);
 		}
-		json_object_object_add(pcrs, tpm2_bank_name(q->vals[b].alg),
-				       bank);
+		json_object_object_add(
+		    pcrs, xenmb_tcg_alg_name(q->vals[b].alg) ?: "?", bank);
 	}
 	json_object_object_add(o, "pcrs", pcrs);
 	add_logs(o, logs);

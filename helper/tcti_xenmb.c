@@ -133,7 +133,7 @@ static TSS2_RC tcti_transmit(TSS2_TCTI_CONTEXT *ctx, size_t size,
 	if (size >= TPM_HEADER_LEN) {
 		code = (uint32_t)cmd[6] << 24 | (uint32_t)cmd[7] << 16 |
 		       (uint32_t)cmd[8] << 8 | cmd[9];
-		name = tpm_cmd_name(XENMB_TPM_FAMILY_2_0, code);
+		name = xenmb_tpm_cmd_name(XENMB_TPM_FAMILY_2_0, code);
 	}
 	if (!name) {
 		snprintf(what, sizeof(what), "command 0x%x", code);
@@ -147,16 +147,16 @@ static TSS2_RC tcti_transmit(TSS2_TCTI_CONTEXT *ctx, size_t size,
 		return rc_of_errno(err);
 	}
 	/* ESAPI trusts the header's length: check it is what came back. */
-	if (tpm_rsp_parse_header(XENMB_TPM_FAMILY_2_0, t->rsp.data, t->rsp.len,
-				 &hdr)) {
+	if (xenmb_tpm_rsp_parse_header(XENMB_TPM_FAMILY_2_0, t->rsp.data,
+				       t->rsp.len, &hdr)) {
 		tcti_error("the kernel returned a malformed %u-byte response",
 			   t->rsp.len);
 		forget_response(t);
 		return TSS2_TCTI_RC_MALFORMED_RESPONSE;
 	}
 	tcti_debug("%s at locality %u: %s", name, t->locality,
-		   tpm_rc_describe(XENMB_TPM_FAMILY_2_0, hdr.rc, rc_text,
-				   sizeof(rc_text)));
+		   xenmb_tpm_rc_describe(XENMB_TPM_FAMILY_2_0, hdr.rc, rc_text,
+					 sizeof(rc_text)));
 	t->state = XENMB_TCTI_RESPONSE;
 	return TSS2_RC_SUCCESS;
 }

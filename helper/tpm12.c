@@ -25,26 +25,6 @@
 #include "../driver/tpm_cmd.h"
 #include "xenmb_dev.h"
 
-/* Ordinals (part 2, 17). */
-#define ORD_OIAP 0x0000000A
-#define ORD_OSAP 0x0000000B
-#define ORD_TAKE_OWNERSHIP 0x0000000D
-#define ORD_QUOTE 0x00000016
-#define ORD_LOAD_KEY2 0x00000041
-#define ORD_OWNER_CLEAR 0x0000005B
-#define ORD_FORCE_CLEAR 0x0000005D
-#define ORD_PHYSICAL_ENABLE 0x0000006F
-#define ORD_PHYSICAL_DISABLE 0x00000070
-#define ORD_PHYSICAL_SET_DEACTIVATED 0x00000072
-#define ORD_MAKE_IDENTITY 0x00000079
-#define ORD_ACTIVATE_IDENTITY 0x0000007A
-#define ORD_READ_PUBEK 0x0000007C
-#define ORD_OWNER_READ_PUBEK 0x0000007D
-#define ORD_STARTUP 0x00000099
-#define ORD_FLUSH_SPECIFIC 0x000000BA
-#define ORD_NV_DEFINE_SPACE 0x000000CC
-#define TSC_ORD_PHYSICAL_PRESENCE 0x4000000A
-
 /* GetCapability areas and sub-capabilities (part 2, 21). */
 #define CAP_FLAG 0x00000004
 #define CAP_PROPERTY 0x00000005
@@ -427,7 +407,7 @@ int tpm12_oiap(const struct tpm12_transport *t,
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	cmd_init(&c, ORD_OIAP);
+	cmd_init(&c, TPM12_ORD_OIAP);
 	ret = tpm12_run(t, &c, NULL, 0, 0, &r);
 	if (ret)
 		return ret;
@@ -455,7 +435,7 @@ int tpm12_osap(const struct tpm12_transport *t, uint16_t entity_type,
 	memset(s, 0, sizeof(*s));
 	if (random_nonce(odd_osap))
 		return -EIO;
-	cmd_init(&c, ORD_OSAP);
+	cmd_init(&c, TPM12_ORD_OSAP);
 	put_u16(&c, entity_type);
 	put_u32(&c, entity_value);
 	put_bytes(&c, odd_osap, TPM12_NONCE_LEN);
@@ -770,7 +750,7 @@ int tpm12_startup(const struct tpm12_transport *t, uint16_t type)
 {
 	struct tpm12_cmd c;
 
-	cmd_init(&c, ORD_STARTUP);
+	cmd_init(&c, TPM12_ORD_STARTUP);
 	put_u16(&c, type);
 	return run_no_output(t, &c);
 }
@@ -831,7 +811,7 @@ int tpm12_read_pubek(const struct tpm12_transport *t, struct tpm12_blob *pubkey)
 
 	if (random_nonce(nonce))
 		return -EIO;
-	cmd_init(&c, ORD_READ_PUBEK);
+	cmd_init(&c, TPM12_ORD_READ_PUBEK);
 	put_bytes(&c, nonce, TPM12_NONCE_LEN);
 	ret = tpm12_run(t, &c, NULL, 0, 0, &r);
 	if (ret)
@@ -855,7 +835,7 @@ int tpm12_flush_specific(const struct tpm12_transport *t, uint32_t handle,
 {
 	struct tpm12_cmd c;
 
-	cmd_init(&c, ORD_FLUSH_SPECIFIC);
+	cmd_init(&c, TPM12_ORD_FLUSH_SPECIFIC);
 	put_u32(&c, handle);
 	put_u32(&c, resource_type);
 	return run_no_output(t, &c);
@@ -1006,7 +986,7 @@ int tpm12_physical_presence(const struct tpm12_transport *t, uint16_t bits)
 {
 	struct tpm12_cmd c;
 
-	cmd_init(&c, TSC_ORD_PHYSICAL_PRESENCE);
+	cmd_init(&c, TPM12_TSC_ORD_PHYSICAL_PRESENCE);
 	put_u16(&c, bits);
 	return run_no_output(t, &c);
 }
@@ -1015,7 +995,8 @@ int tpm12_physical_enable(const struct tpm12_transport *t, bool enable)
 {
 	struct tpm12_cmd c;
 
-	cmd_init(&c, enable ? ORD_PHYSICAL_ENABLE : ORD_PHYSICAL_DISABLE);
+	cmd_init(&c, enable ? TPM12_ORD_PHYSICAL_ENABLE
+			    : TPM12_ORD_PHYSICAL_DISABLE);
 	return run_no_output(t, &c);
 }
 
@@ -1024,7 +1005,7 @@ int tpm12_physical_set_deactivated(const struct tpm12_transport *t,
 {
 	struct tpm12_cmd c;
 
-	cmd_init(&c, ORD_PHYSICAL_SET_DEACTIVATED);
+	cmd_init(&c, TPM12_ORD_PHYSICAL_SET_DEACTIVATED);
 	put_u8(&c, deactivated);
 	return run_no_output(t, &c);
 }
@@ -1033,7 +1014,7 @@ int tpm12_force_clear(const struct tpm12_transport *t)
 {
 	struct tpm12_cmd c;
 
-	cmd_init(&c, ORD_FORCE_CLEAR);
+	cmd_init(&c, TPM12_ORD_FORCE_CLEAR);
 	return run_no_output(t, &c);
 }
 
@@ -1130,7 +1111,7 @@ int tpm12_take_ownership(const struct tpm12_transport *t,
 	 */
 	ret = tpm12_get_owner_present(t, &owned);
 	if (!ret && owned)
-		ret = TPM12_OWNER_SET;
+		ret = TPM12_RC_OWNER_SET;
 	if (!ret)
 		ret = tpm12_read_pubek(t, &pubek);
 	if (ret)
@@ -1148,7 +1129,7 @@ int tpm12_take_ownership(const struct tpm12_transport *t,
 	EVP_PKEY_free(ek);
 	if (ret)
 		return ret;
-	cmd_init(&c, ORD_TAKE_OWNERSHIP);
+	cmd_init(&c, TPM12_ORD_TAKE_OWNERSHIP);
 	put_u16(&c, PID_OWNER);
 	put_u32(&c, (uint32_t)enc_owner_len);
 	put_bytes(&c, enc_owner, enc_owner_len);
@@ -1172,7 +1153,7 @@ int tpm12_owner_clear(const struct tpm12_transport *t,
 	struct tpm12_rsp r;
 	int ret;
 
-	cmd_init(&c, ORD_OWNER_CLEAR);
+	cmd_init(&c, TPM12_ORD_OWNER_CLEAR);
 	ret = run_oiap(t, &c, auth, 1, 0, &r);
 	return ret ? ret : params_done(&r.params);
 }
@@ -1186,7 +1167,7 @@ int tpm12_owner_read_pubek(const struct tpm12_transport *t,
 	struct tpm12_rsp r;
 	int ret;
 
-	cmd_init(&c, ORD_OWNER_READ_PUBEK);
+	cmd_init(&c, TPM12_ORD_OWNER_READ_PUBEK);
 	ret = run_oiap(t, &c, auth, 1, 0, &r);
 	if (ret)
 		return ret;
@@ -1220,7 +1201,7 @@ int tpm12_make_identity(const struct tpm12_transport *t,
 	if (ret)
 		goto out;
 	adip_encrypt(&owner_s, aik_auth, enc_auth);
-	cmd_init(&c, ORD_MAKE_IDENTITY);
+	cmd_init(&c, TPM12_ORD_MAKE_IDENTITY);
 	put_bytes(&c, enc_auth, TPM12_AUTH_LEN);
 	put_bytes(&c, label_digest, TPM12_DIGEST_LEN);
 	put_key_template(&c, TPM12_KEY_IDENTITY, ES_NONE,
@@ -1254,7 +1235,7 @@ int tpm12_activate_identity(const struct tpm12_transport *t,
 	struct tpm12_rsp r;
 	int ret;
 
-	cmd_init(&c, ORD_ACTIVATE_IDENTITY);
+	cmd_init(&c, TPM12_ORD_ACTIVATE_IDENTITY);
 	put_handle(&c, aik_handle);
 	put_u32(&c, (uint32_t)blob_len);
 	put_bytes(&c, blob, blob_len);
@@ -1286,7 +1267,7 @@ int tpm12_load_key2(const struct tpm12_transport *t, uint32_t parent_handle,
 	ret = tpm12_key_parse(key, key_len, &k, &used);
 	if (ret || used != key_len)
 		return -EINVAL;
-	cmd_init(&c, ORD_LOAD_KEY2);
+	cmd_init(&c, TPM12_ORD_LOAD_KEY2);
 	put_handle(&c, parent_handle);
 	put_bytes(&c, key, key_len);
 	/* The new key handle comes before the (empty) output parameters. */
@@ -1318,7 +1299,7 @@ int tpm12_quote(const struct tpm12_transport *t, uint32_t key_handle,
 		return -EINVAL;
 	for (i = 0; i < pcr_count; i++)
 		select[i / 8] |= (uint8_t)(1U << (i % 8));
-	cmd_init(&c, ORD_QUOTE);
+	cmd_init(&c, TPM12_ORD_QUOTE);
 	put_handle(&c, key_handle);
 	put_bytes(&c, external_data, TPM12_NONCE_LEN);
 	put_u16(&c, (uint16_t)select_size); /* TPM_PCR_SELECTION */
@@ -1368,7 +1349,7 @@ int tpm12_nv_define_space(const struct tpm12_transport *t,
 	if (ret)
 		return ret;
 	adip_encrypt(&s, TPM12_WELL_KNOWN_AUTH, enc_auth);
-	cmd_init(&c, ORD_NV_DEFINE_SPACE);
+	cmd_init(&c, TPM12_ORD_NV_DEFINE_SPACE);
 	put_u16(&c, TAG_NV_DATA_PUBLIC);
 	put_u32(&c, index);
 	put_pcr_info_short_none(&c); /* pcrInfoRead */

@@ -22,6 +22,9 @@
 
 #include <openssl/evp.h>
 
+/* The ordinals, return codes and resource types: one definition. */
+#include "../driver/tpm_cmd.h"
+
 #define TPM12_DIGEST_LEN 20
 #define TPM12_NONCE_LEN 20
 #define TPM12_AUTH_LEN 20
@@ -41,9 +44,6 @@ extern const uint8_t TPM12_WELL_KNOWN_AUTH[TPM12_AUTH_LEN];
 #define TPM12_ET_KEYHANDLE 0x0001
 #define TPM12_ET_OWNER 0x0002
 #define TPM12_ET_SRK 0x0004
-/* FlushSpecific resource types (part 2, 4.1). */
-#define TPM12_RT_KEY 0x00000001
-#define TPM12_RT_AUTH 0x00000002
 /* TPM_Startup types. */
 #define TPM12_ST_CLEAR 0x0001
 #define TPM12_ST_STATE 0x0002
@@ -64,20 +64,6 @@ extern const uint8_t TPM12_WELL_KNOWN_AUTH[TPM12_AUTH_LEN];
 /* Key usages (part 2, 5.8). */
 #define TPM12_KEY_STORAGE 0x0011
 #define TPM12_KEY_IDENTITY 0x0012
-
-/* TPM 1.2 return codes callers explain to the user (part 2, 16). */
-#define TPM12_AUTHFAIL 0x01
-#define TPM12_BADINDEX 0x02
-#define TPM12_DEACTIVATED 0x06
-#define TPM12_DISABLED 0x07
-#define TPM12_DISABLED_CMD 0x08
-#define TPM12_NOSPACE 0x11
-#define TPM12_NOSRK 0x12
-#define TPM12_OWNER_SET 0x14
-#define TPM12_AUTH2FAIL 0x1D
-#define TPM12_BAD_PRESENCE 0x2D
-#define TPM12_AUTH_CONFLICT 0x3B
-#define TPM12_DEFEND_LOCK_RUNNING 0x803
 
 /*
  * How commands reach the TPM: @transmit sends @cmd_len bytes and stores the
@@ -153,7 +139,7 @@ int tpm12_extend(const struct tpm12_transport *t, unsigned int pcr,
 
 /*
  * TPM_ReadPubek with a fresh nonce; the checksum over the key and nonce is
- * verified. @pubkey gets the TPM_PUBKEY. Refused with TPM12_DISABLED_CMD
+ * verified. @pubkey gets the TPM_PUBKEY. Refused with TPM12_RC_DISABLED_CMD
  * once the TPM has an owner: use tpm12_owner_read_pubek() then.
  */
 int tpm12_read_pubek(const struct tpm12_transport *t,
@@ -206,7 +192,7 @@ int tpm12_get_flags(const struct tpm12_transport *t, struct tpm12_flags *f);
 
 /*
  * TPM_GetCapability(TPM_CAP_NV_INDEX, @index): the size of an NV space.
- * TPM12_BADINDEX when the index is not defined.
+ * TPM12_RC_BADINDEX when the index is not defined.
  */
 int tpm12_nv_get_size(const struct tpm12_transport *t, uint32_t index,
 		      uint32_t *size);
@@ -230,7 +216,7 @@ int tpm12_force_clear(const struct tpm12_transport *t);
  * TPM_TakeOwnership: reads the EK (TPM_ReadPubek), encrypts @owner_auth and
  * the well-known SRK auth to it (RSA-OAEP SHA-1, label "TCPA") and creates a
  * 2048-bit SRK. @srk (may be NULL) gets the SRK TPM_KEY the TPM returned.
- * TPM12_OWNER_SET when the TPM already has an owner.
+ * TPM12_RC_OWNER_SET when the TPM already has an owner.
  */
 int tpm12_take_ownership(const struct tpm12_transport *t,
 			 const uint8_t owner_auth[TPM12_AUTH_LEN],
@@ -333,7 +319,7 @@ int tpm12_nv_write_value(const struct tpm12_transport *t,
 /*
  * TPM_NV_ReadValue of @len bytes at @offset of @index into @out, with
  * @owner_auth (OIAP; only for TPM12_NV_PER_OWNERREAD spaces, others answer
- * TPM12_AUTH_CONFLICT) or unauthorized when NULL. *@got gets the length.
+ * TPM12_RC_AUTH_CONFLICT) or unauthorized when NULL. *@got gets the length.
  */
 int tpm12_nv_read_value(const struct tpm12_transport *t,
 			const uint8_t *owner_auth, uint32_t index,

@@ -35,8 +35,6 @@
 #include "tpm12_flows.h"
 #include "tpm12_internal.h"
 
-#define TPM12_BAD_PARAMETER 0x03
-#define TPM12_DECRYPT_ERROR 0x21
 #define TPM12_ALG_AES192 0x00000008
 #define TPM12_ALG_AES256 0x00000009
 #define TPM12_ES_NONE 0x0001
@@ -113,13 +111,13 @@ static int aik_make(struct t12 *c, struct tpm12_aik *a)
 static bool not_our_key(int rc)
 {
 	switch (rc) {
-	case TPM12_AUTHFAIL:
-	case TPM12_AUTH2FAIL:
-	case TPM12_DEACTIVATED:
-	case TPM12_DISABLED:
-	case TPM12_NOSRK:
-	case TPM12_NOSPACE:
-	case TPM12_DEFEND_LOCK_RUNNING:
+	case TPM12_RC_AUTHFAIL:
+	case TPM12_RC_AUTH2FAIL:
+	case TPM12_RC_DEACTIVATED:
+	case TPM12_RC_DISABLED:
+	case TPM12_RC_NOSRK:
+	case TPM12_RC_NOSPACE:
+	case TPM12_RC_DEFEND_LOCK_RUNNING:
 		return false;
 	default:
 		return rc > 0;
@@ -320,7 +318,7 @@ static int activate(struct t12 *c, const struct tpm12_challenge *ch,
 	 * The EK cannot decrypt a blob made for another EK; a blob for
 	 * another AIK names another idDigest.
 	 */
-	if (rc == TPM12_DECRYPT_ERROR || rc == TPM12_BAD_PARAMETER) {
+	if (rc == TPM12_RC_DECRYPT_ERROR || rc == TPM12_RC_BAD_PARAMETER) {
 		tpm12_last_rc = (uint32_t)rc;
 		xenmb_error(
 		    "xenmb: the challenge was not made for this host's EK "

@@ -100,29 +100,29 @@ int t12_fail(const struct t12 *c, const char *what, int rc)
 	}
 	tpm12_last_rc = (uint32_t)rc;
 	switch (rc) {
-	case TPM12_AUTHFAIL:
-	case TPM12_AUTH2FAIL:
+	case TPM12_RC_AUTHFAIL:
+	case TPM12_RC_AUTH2FAIL:
 		xenmb_error(
 		    "xenmb: %s: wrong owner password: check %s (the TPM "
 		    "refused the owner authorization)\n",
 		    what, t12_config_path(c));
 		return EXIT_BAD_AUTH;
-	case TPM12_DEACTIVATED:
+	case TPM12_RC_DEACTIVATED:
 		xenmb_error("xenmb: %s: the TPM is deactivated: activate it in "
 			    "the firmware (BIOS) setup\n",
 			    what);
 		return EXIT_TPM_ERROR;
-	case TPM12_DISABLED:
+	case TPM12_RC_DISABLED:
 		xenmb_error("xenmb: %s: the TPM is disabled: enable it in the "
 			    "firmware (BIOS) setup\n",
 			    what);
 		return EXIT_TPM_ERROR;
-	case TPM12_NOSRK:
+	case TPM12_RC_NOSRK:
 		xenmb_error("xenmb: %s: the TPM has no owner: run 'xenmb owner "
 			    "take' first\n",
 			    what);
 		return EXIT_TPM_ERROR;
-	case TPM12_DEFEND_LOCK_RUNNING:
+	case TPM12_RC_DEFEND_LOCK_RUNNING:
 		xenmb_error(
 		    "xenmb: %s: the TPM is in dictionary-attack lockout "
 		    "after wrong passwords; wait, then retry with the "
@@ -130,8 +130,8 @@ int t12_fail(const struct t12 *c, const char *what, int rc)
 		    what);
 		return EXIT_TPM_ERROR;
 	default:
-		tpm_rc_describe(XENMB_TPM_FAMILY_1_2, (u32)rc, name,
-				sizeof(name));
+		xenmb_tpm_rc_describe(XENMB_TPM_FAMILY_1_2, (u32)rc, name,
+				      sizeof(name));
 		xenmb_error("xenmb: %s: the TPM answered 0x%x %s\n", what, rc,
 			    name);
 		return EXIT_TPM_ERROR;
@@ -148,14 +148,14 @@ int t12_require_owner(struct t12 *c, const char *what)
 	if (rc)
 		return t12_fail(c, what, rc);
 	if (f.disabled)
-		return t12_fail(c, what, TPM12_DISABLED);
+		return t12_fail(c, what, TPM12_RC_DISABLED);
 	if (f.deactivated || f.volatile_deactivated)
-		return t12_fail(c, what, TPM12_DEACTIVATED);
+		return t12_fail(c, what, TPM12_RC_DEACTIVATED);
 	rc = tpm12_get_owner_present(&c->t, &owned);
 	if (rc)
 		return t12_fail(c, what, rc);
 	if (!owned)
-		return t12_fail(c, what, TPM12_NOSRK);
+		return t12_fail(c, what, TPM12_RC_NOSRK);
 	return t12_load_secret(c);
 }
 
@@ -239,13 +239,13 @@ int tpm12_flow_owner_take(struct t12 *c, bool *taken)
 	if (rc)
 		return t12_fail(c, "owner take: TPM_GetCapability", rc);
 	if (f.disabled)
-		return t12_fail(c, "owner take", TPM12_DISABLED);
+		return t12_fail(c, "owner take", TPM12_RC_DISABLED);
 	if (f.deactivated || f.volatile_deactivated)
-		return t12_fail(c, "owner take", TPM12_DEACTIVATED);
+		return t12_fail(c, "owner take", TPM12_RC_DEACTIVATED);
 	if (owned) {
 		/* Owner-authorized and changes nothing: proves the secret. */
 		rc = tpm12_owner_read_pubek(&c->t, c->secret, &pubek);
-		if (rc == TPM12_AUTHFAIL) {
+		if (rc == TPM12_RC_AUTHFAIL) {
 			tpm12_last_rc = (uint32_t)rc;
 			xenmb_error(
 			    "xenmb: owner take: the TPM is owned with "
@@ -336,7 +336,7 @@ static int nv_read_all(struct t12 *c, uint32_t index, uint32_t size,
 		rc = tpm12_nv_read_value(&c->t, auth, index, off, n, out + off,
 					 &got);
 		/* An index with OWNERREAD refuses the unauthorized read. */
-		if (rc == TPM12_AUTH_CONFLICT && !auth) {
+		if (rc == TPM12_RC_AUTH_CONFLICT && !auth) {
 			ret = t12_load_secret(c);
 			if (ret)
 				return ret;
@@ -367,7 +367,7 @@ int tpm12_flow_ek_cert(struct t12 *c, uint8_t **der, size_t *len)
 	*der = NULL;
 	*len = 0;
 	rc = tpm12_nv_get_size(&c->t, TPM12_NV_INDEX_EK_CERT, &size);
-	if (rc == TPM12_BADINDEX || (!rc && !size)) {
+	if (rc == TPM12_RC_BADINDEX || (!rc && !size)) {
 		xenmb_error("xenmb: no EK certificate in NV 0x%08X\n",
 			    TPM12_NV_INDEX_EK_CERT);
 		return EXIT_NO_EK_CERT;
@@ -448,7 +448,7 @@ int tpm12_flow_asset_tag_set(struct t12 *c,
 	if (ret)
 		return ret;
 	rc = tpm12_nv_get_size(&c->t, TPM12_NV_INDEX_ASSET_TAG, &size);
-	if (rc && rc != TPM12_BADINDEX)
+	if (rc && rc != TPM12_RC_BADINDEX)
 		return t12_fail(c, "TPM_GetCapability(TPM_CAP_NV_INDEX)", rc);
 	if (!rc && size != TPM12_ASSET_TAG_SIZE) {
 		xenmb_error(
@@ -457,7 +457,7 @@ int tpm12_flow_asset_tag_set(struct t12 *c,
 		    TPM12_NV_INDEX_ASSET_TAG);
 		return EXIT_TPM_ERROR;
 	}
-	if (rc == TPM12_BADINDEX) {
+	if (rc == TPM12_RC_BADINDEX) {
 		/* Owner writes it; anyone reads it, as the launch must. */
 		rc = tpm12_nv_define_space(
 		    &c->t, c->secret, TPM12_NV_INDEX_ASSET_TAG,
@@ -494,7 +494,7 @@ int tpm12_flow_asset_tag_clear(struct t12 *c, bool *was_set)
 
 	*was_set = false;
 	rc = tpm12_nv_get_size(&c->t, TPM12_NV_INDEX_ASSET_TAG, &size);
-	if (rc == TPM12_BADINDEX)
+	if (rc == TPM12_RC_BADINDEX)
 		return 0;
 	if (rc)
 		return t12_fail(c, "TPM_GetCapability(TPM_CAP_NV_INDEX)", rc);
@@ -520,7 +520,7 @@ int tpm12_flow_asset_tag_show(struct t12 *c, uint8_t tag[TPM12_ASSET_TAG_SIZE],
 	int rc;
 
 	rc = tpm12_nv_get_size(&c->t, TPM12_NV_INDEX_ASSET_TAG, &size);
-	if (rc && rc != TPM12_BADINDEX)
+	if (rc && rc != TPM12_RC_BADINDEX)
 		return t12_fail(c, "TPM_GetCapability(TPM_CAP_NV_INDEX)", rc);
 	*present = !rc && size == TPM12_ASSET_TAG_SIZE;
 	if (*present)

@@ -14,13 +14,14 @@
 #include <string.h>
 #include <tss2/tss2_mu.h>
 
+#include "../driver/tcg_log.h"
 #include "exit_codes.h"
 #include "owner_secret.h"
 #include "report.h"
 #include "tpm2_parse.h"
 
 #define QUOTE_TRIES 3
-#define ALL_PCRS ((1U << XENMB_PCR_COUNT) - 1)
+#define ALL_PCRS ((1U << TCG_PCR_COUNT) - 1)
 
 /*
  * Ownership as the seed product understands it: the owner and lockout
@@ -371,25 +372,6 @@ int tpm2_flow_ek_cert(struct tpm2_ctx *ctx, uint8_t **der, size_t *len)
 	return nv_read_all(ctx, TPM2_EK_CERT_RSA_NV, der, len);
 }
 
-static const struct {
-	const char *name;
-	TPMI_ALG_HASH alg;
-} banks_known[] = {
-    {"sha1", TPM2_ALG_SHA1},	   {"sha256", TPM2_ALG_SHA256},
-    {"sha384", TPM2_ALG_SHA384},   {"sha512", TPM2_ALG_SHA512},
-    {"sm3_256", TPM2_ALG_SM3_256},
-};
-
-const char *tpm2_bank_name(TPMI_ALG_HASH alg)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(banks_known) / sizeof(banks_known[0]); i++)
-		if (banks_known[i].alg == alg)
-			return banks_known[i].name;
-	return "?";
-}
-
 /* Adds PCRs @mask of bank @alg to @sel, merging with an earlier entry. */
 static int sel_add(TPML_PCR_SELECTION *sel, TPMI_ALG_HASH alg, uint32_t mask)
 {
@@ -426,16 +408,13 @@ int tpm2_pcr_selection_parse(const char *spec, TPML_PCR_SELECTION *sel)
 		char *colon = strchr(tok, ':'), *end;
 		unsigned long pcr;
 		uint32_t mask;
-		size_t i;
 
 		if (colon) {
+			const struct tcg_alg *bank;
+
 			*colon = '\0';
-			alg = 0;
-			for (i = 0;
-			     i < sizeof(banks_known) / sizeof(banks_known[0]);
-			     i++)
-				if (!strcmp(tok, banks_known[i].name))
-					alg = banks_known[i].alg;
+			bank = xenmb_tcg_alg_by_name(tok);
+			alg = bank ? bank->id : 0;
 			tok = colon + 1;
 		}
 		if (!alg) {
@@ -448,7 +427,7 @@ int tpm2_pcr_selection_parse(const char *spec, TPML_PCR_SELECTION *sel)
 			errno = 0;
 			pcr = strtoul(tok, &end, 0);
 			if (errno || end == tok || *end ||
-			    pcr >= XENMB_PCR_COUNT) {
+			    pcr >= TCG_PCR_COUNT) {
 				ret = -1;
 				break;
 			}
@@ -482,8 +461,8 @@ static bool bank_allocated(const TPML_PCR_SELECTION *alloc, TPMI_ALG_HASH alg)
 
 	for (i = 0; i < alloc->count; i++)
 		if (alloc->pcrSelections[i].hash == alg)
-			return tpm2_selection_mask(&alloc->pcrSelections[i]) !=
-			       0;
+			return xenmb_tpm2_selection_mask(
+				   &alloc->pcrSelections[i]) != 0;
 	return false;
 }
 
@@ -516,7 +495,7 @@ static int choose_selection(struct tpm2_ctx *ctx,
 		xenmb_error(
 		    "xenmb: the TPM has no %s PCR bank allocated; choose "
 		    "others with --pcrs\n",
-		    tpm2_bank_name(sel->pcrSelections[b].hash));
+		    xenmb_tcg_alg_name(sel->pcrSelections[b].hash) ?: "?");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -544,7 +523,8 @@ static int read_pcrs(struct tpm2_ctx *ctx, const TPML_PCR_SELECTION *sel,
 		TSS2_RC rc;
 
 		for (b = 0; b < want.count; b++)
-			left |= tpm2_selection_mask(&want.pcrSelections[b]);
+			left |=
+			    xenmb_tpm2_selection_mask(&want.pcrSelections[b]);
 		if (!left)
 			return 0;
 		rc = Esys_PCR_Read(ctx->esys, ESYS_TR_NONE, ESYS_TR_NONE,
@@ -554,19 +534,19 @@ static int read_pcrs(struct tpm2_ctx *ctx, const TPML_PCR_SELECTION *sel,
 			return tpm2_fail("TPM2_PCR_Read", rc);
 		for (i = 0; i < got->count; i++) {
 			uint32_t m =
-			    tpm2_selection_mask(&got->pcrSelections[i]);
+			    xenmb_tpm2_selection_mask(&got->pcrSelections[i]);
 
 			for (b = 0; b < sel->count; b++)
 				if (vals[b].alg == got->pcrSelections[i].hash)
 					break;
-			for (pcr = 0; pcr < XENMB_PCR_COUNT; pcr++) {
+			for (pcr = 0; pcr < TCG_PCR_COUNT; pcr++) {
 				const TPM2B_DIGEST *dg;
 
 				if (!(m & (1U << pcr)))
 					continue;
 				if (b == sel->count || d >= digests->count ||
 				    digests->digests[d].size >
-					XENMB_DIGEST_MAX) {
+					TCG_MAX_DIGEST_SIZE) {
 					Esys_Free(got);
 					Esys_Free(digests);
 					xenmb_error("xenmb: TPM2_PCR_Read "
@@ -605,8 +585,8 @@ static bool pcr_digest(const TPML_PCR_SELECTION *sel,
 	int pcr;
 
 	for (b = 0; ok && b < sel->count; b++)
-		for (pcr = 0; ok && pcr < XENMB_PCR_COUNT; pcr++)
-			if (tpm2_selection_mask(&sel->pcrSelections[b]) &
+		for (pcr = 0; ok && pcr < TCG_PCR_COUNT; pcr++)
+			if (xenmb_tpm2_selection_mask(&sel->pcrSelections[b]) &
 			    (1U << pcr))
 				ok = EVP_DigestUpdate(md, vals[b].value[pcr],
 						      vals[b].size);
@@ -655,8 +635,9 @@ static int quote_once(struct tpm2_ctx *ctx, ESYS_TR ak, const TPM2B_DATA *nonce,
 		xenmb_error("xenmb: cannot hash the PCR values\n");
 		return EXIT_KERNEL;
 	}
-	why = tpm2_quote_attest_check(attest->attestationData, attest->size,
-				      nonce, &q->sel, digest, consistent);
+	why =
+	    xenmb_tpm2_quote_attest_check(attest->attestationData, attest->size,
+					  nonce, &q->sel, digest, consistent);
 	if (why) {
 		xenmb_error("xenmb: the TPM's quote is malformed: %s\n", why);
 		return EXIT_TPM_ERROR;

@@ -67,9 +67,6 @@ int tpm2_ak_public_blob(const struct tpm2_key *ak, uint8_t *buf, size_t size,
 /* The longest nonce a quote takes (TPM2B_DATA: one digest of SHA-512). */
 #define TPM2_QUOTE_NONCE_MAX 64
 
-/* "sha256" for TPM2_ALG_SHA256, ...; "?" for a bank we do not know. */
-const char *tpm2_bank_name(TPMI_ALG_HASH alg);
-
 /*
  * Parses a PCR selection, "sha256:all,sha1:0,1,2" or tpm2-tools'
  * "sha1:0,1,2+sha256:all": a token with a colon starts a bank, a bare
@@ -82,7 +79,7 @@ struct tpm2_pcr_bank {
 	TPMI_ALG_HASH alg;
 	uint16_t size;
 	uint32_t read; /* PCRs filled in */
-	uint8_t value[XENMB_PCR_COUNT][XENMB_DIGEST_MAX];
+	uint8_t value[TCG_PCR_COUNT][TCG_MAX_DIGEST_SIZE];
 };
 
 /* What tpm2_flow_quote() returns; release with tpm2_quote_result_free(). */

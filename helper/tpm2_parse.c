@@ -5,6 +5,7 @@
 #include <string.h>
 #include <tss2/tss2_mu.h>
 
+#include "../driver/tcg_log.h"
 #include "../driver/tpm_cmd.h"
 #include "../uapi/linux/xenmb.h"
 
@@ -22,34 +23,16 @@ static uint16_t get_be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-uint32_t tpm2_selection_mask(const TPMS_PCR_SELECTION *s)
-{
-	return (uint32_t)s->pcrSelect[0] | (uint32_t)s->pcrSelect[1] << 8 |
-	       (uint32_t)s->pcrSelect[2] << 16;
-}
-
-/* The digest size of the PCR banks we know; 0 for others. */
-static size_t bank_digest_size(TPMI_ALG_HASH alg)
-{
-	switch (alg) {
-	case TPM2_ALG_SHA1:
-		return TPM2_SHA1_DIGEST_SIZE;
-	case TPM2_ALG_SHA256:
-	case TPM2_ALG_SM3_256:
-		return TPM2_SHA256_DIGEST_SIZE;
-	case TPM2_ALG_SHA384:
-		return TPM2_SHA384_DIGEST_SIZE;
-	case TPM2_ALG_SHA512:
-		return TPM2_SHA512_DIGEST_SIZE;
-	default:
-		return 0;
-	}
-}
-
 /* Byte @i of a selection's bitmap; bytes past sizeofSelect select none. */
 static uint8_t select_byte(const TPMS_PCR_SELECTION *s, unsigned int i)
 {
 	return i < s->sizeofSelect ? s->pcrSelect[i] : 0;
+}
+
+uint32_t xenmb_tpm2_selection_mask(const TPMS_PCR_SELECTION *s)
+{
+	return (uint32_t)select_byte(s, 0) | (uint32_t)select_byte(s, 1) << 8 |
+	       (uint32_t)select_byte(s, 2) << 16;
 }
 
 static bool same_pcrs(const TPMS_PCR_SELECTION *a, const TPMS_PCR_SELECTION *b)
@@ -64,20 +47,20 @@ static bool same_pcrs(const TPMS_PCR_SELECTION *a, const TPMS_PCR_SELECTION *b)
 	return true;
 }
 
-int tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
-			unsigned int pcr, uint8_t *digest, size_t size,
-			size_t *digest_len)
+int xenmb_tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
+			      unsigned int pcr, uint8_t *digest, size_t size,
+			      size_t *digest_len)
 {
 	TPMS_PCR_SELECTION want = {.hash = alg, .sizeofSelect = 3};
 	struct tpm_rsp_header hdr;
 	TPML_PCR_SELECTION sel;
 	TPML_DIGEST digests;
-	size_t off = TPM_HEADER_LEN, expect = bank_digest_size(alg);
+	size_t off = TPM_HEADER_LEN, expect = xenmb_tcg_alg_digest_size(alg);
 	UINT32 counter;
 
 	if (pcr >= 8 * TPM2_PCR_SELECT_MAX || len > UINT32_MAX ||
-	    tpm_rsp_parse_header(XENMB_TPM_FAMILY_2_0, rsp, (uint32_t)len,
-				 &hdr) ||
+	    xenmb_tpm_rsp_parse_header(XENMB_TPM_FAMILY_2_0, rsp, (uint32_t)len,
+				       &hdr) ||
 	    hdr.tag != TPM2_TAG_NO_SESSIONS || hdr.rc)
 		return -EBADMSG;
 	if (Tss2_MU_UINT32_Unmarshal(rsp, len, &off, &counter) ||
@@ -99,11 +82,11 @@ int tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
 	return 0;
 }
 
-const char *tpm2_quote_attest_check(const uint8_t *attest, size_t len,
-				    const TPM2B_DATA *nonce,
-				    const TPML_PCR_SELECTION *sel,
-				    const uint8_t pcr_digest[32],
-				    bool *consistent)
+const char *xenmb_tpm2_quote_attest_check(const uint8_t *attest, size_t len,
+					  const TPM2B_DATA *nonce,
+					  const TPML_PCR_SELECTION *sel,
+					  const uint8_t pcr_digest[32],
+					  bool *consistent)
 {
 	const TPMS_QUOTE_INFO *quote;
 	TPMS_ATTEST a;
@@ -133,9 +116,9 @@ const char *tpm2_quote_attest_check(const uint8_t *attest, size_t len,
 	return NULL;
 }
 
-const char *tpm2_cred_file_parse(const uint8_t *buf, size_t len,
-				 TPM2B_ID_OBJECT *blob,
-				 TPM2B_ENCRYPTED_SECRET *secret)
+const char *xenmb_tpm2_cred_file_parse(const uint8_t *buf, size_t len,
+				       TPM2B_ID_OBJECT *blob,
+				       TPM2B_ENCRYPTED_SECRET *secret)
 {
 	size_t off = 8;
 	uint16_t n;
@@ -182,8 +165,8 @@ static int hex_digit(char c)
 	return -1;
 }
 
-const char *tpm2_persistent_handle_parse(const char *text, bool ek,
-					 TPM2_HANDLE *handle)
+const char *xenmb_tpm2_persistent_handle_parse(const char *text, bool ek,
+					       TPM2_HANDLE *handle)
 {
 	/*
 	 * Owner-authorized EvictControl stops below the platform's range

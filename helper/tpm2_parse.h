@@ -19,7 +19,7 @@
 	 sizeof(((TPM2B_ENCRYPTED_SECRET *)0)->secret))
 
 /* The PCRs 0..23 a selection picks, PCR 0 in bit 0. */
-uint32_t tpm2_selection_mask(const TPMS_PCR_SELECTION *s);
+uint32_t xenmb_tpm2_selection_mask(const TPMS_PCR_SELECTION *s);
 
 /*
  * The digest of PCR @pcr of bank @alg from the @len-byte TPM2_PCR_Read
@@ -28,9 +28,9 @@ uint32_t tpm2_selection_mask(const TPMS_PCR_SELECTION *s);
  * allocated (it answers an empty list); -EBADMSG when the response is
  * malformed, is an error, or holds another PCR or bank than the one asked.
  */
-int tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
-			unsigned int pcr, uint8_t *digest, size_t size,
-			size_t *digest_len);
+int xenmb_tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
+			      unsigned int pcr, uint8_t *digest, size_t size,
+			      size_t *digest_len);
 
 /*
  * Checks the @len-byte TPMS_ATTEST @attest a TPM2_Quote returned: a quote
@@ -38,11 +38,11 @@ int tpm2_pcr_read_parse(const uint8_t *rsp, size_t len, TPMI_ALG_HASH alg,
  * SHA-256. *@consistent says whether that digest equals @pcr_digest, the
  * hash of the PCR values read after it. Returns NULL, or what is wrong.
  */
-const char *tpm2_quote_attest_check(const uint8_t *attest, size_t len,
-				    const TPM2B_DATA *nonce,
-				    const TPML_PCR_SELECTION *sel,
-				    const uint8_t pcr_digest[32],
-				    bool *consistent);
+const char *xenmb_tpm2_quote_attest_check(const uint8_t *attest, size_t len,
+					  const TPM2B_DATA *nonce,
+					  const TPML_PCR_SELECTION *sel,
+					  const uint8_t pcr_digest[32],
+					  bool *consistent);
 
 /*
  * Splits the file tpm2_makecredential -o writes (tpm2-tools 5.4) into its
@@ -54,9 +54,9 @@ const char *tpm2_quote_attest_check(const uint8_t *attest, size_t len,
  *
  * and nothing after it. Returns NULL, or why it is not one such file.
  */
-const char *tpm2_cred_file_parse(const uint8_t *buf, size_t len,
-				 TPM2B_ID_OBJECT *blob,
-				 TPM2B_ENCRYPTED_SECRET *secret);
+const char *xenmb_tpm2_cred_file_parse(const uint8_t *buf, size_t len,
+				       TPM2B_ID_OBJECT *blob,
+				       TPM2B_ENCRYPTED_SECRET *secret);
 
 /*
  * Where an EK may be persistent: the endorsement primary key range of the
@@ -74,7 +74,7 @@ const char *tpm2_cred_file_parse(const uint8_t *buf, size_t len,
  * are not ours) for an AK, the endorsement range for an EK. Returns NULL
  * with *@handle set, or why @text is not one such handle.
  */
-const char *tpm2_persistent_handle_parse(const char *text, bool ek,
-					 TPM2_HANDLE *handle);
+const char *xenmb_tpm2_persistent_handle_parse(const char *text, bool ek,
+					       TPM2_HANDLE *handle);
 
 #endif /* XENMB_TPM2_PARSE_H */

@@ -76,7 +76,7 @@ static void print_registers(FILE *out, const struct xenmb_txt_info *t)
 
 /*
  * BiosData's fixed fields, as far as its size and version say they are
- * there; txt_heap_walk() has checked that the region lies in the heap.
+ * there; xenmb_txt_heap_walk() has checked that the region lies in the heap.
  */
 static void print_bios_data(FILE *out, const struct xenmb_txt_info *t,
 			    const uint8_t *heap,
@@ -116,7 +116,7 @@ void txt_stat_print(FILE *out, const struct xenmb_txt_info *t,
 	if (!heap || !heap_len)
 		return;
 	/* A malformed heap still reports the regions read before the fault. */
-	txt_heap_walk(heap, heap_len, &sum);
+	xenmb_txt_heap_walk(heap, heap_len, &sum);
 	if (sum.bios_data.size)
 		print_bios_data(out, t, heap, &sum.bios_data);
 }

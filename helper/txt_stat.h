@@ -15,10 +15,11 @@
 
 /*
  * Prints what @t holds, then BiosData from the @heap_len-byte heap copy at
- * @heap (NULL or 0 bytes: the registers alone), located by txt_heap_walk().
- * Lines for registers the module does not read (E2STS and the secrets flag,
- * QPIIF, SINIT.BASE/SIZE, DPR, PUBLIC.KEY), BiosData's extended elements
- * and the tboot log are left out rather than invented: see docs/isecl.md.
+ * @heap (NULL or 0 bytes: the registers alone), located by
+ * xenmb_txt_heap_walk(). Lines for registers the module does not read (E2STS
+ * and the secrets flag, QPIIF, SINIT.BASE/SIZE, DPR, PUBLIC.KEY), BiosData's
+ * extended elements and the tboot log are left out rather than invented: see
+ * docs/isecl.md.
  */
 void txt_stat_print(FILE *out, const struct xenmb_txt_info *t,
 		    const uint8_t *heap, size_t heap_len);

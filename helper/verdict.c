@@ -44,12 +44,12 @@ static struct verify_bank *pcrs_bank_add(struct verify_pcrs *pcrs, uint16_t alg)
 
 	if (b)
 		return b;
-	if (pcrs->count == VERIFY_MAX_BANKS || !tcg_alg_digest_size(alg))
+	if (pcrs->count == VERIFY_MAX_BANKS || !xenmb_tcg_alg_digest_size(alg))
 		return NULL;
 	b = &pcrs->banks[pcrs->count++];
 	memset(b, 0, sizeof(*b));
 	b->alg = alg;
-	b->size = tcg_alg_digest_size(alg);
+	b->size = xenmb_tcg_alg_digest_size(alg);
 	return b;
 }
 

@@ -17,6 +17,7 @@
 #include "encoding.h"
 #include "eventlog.h"
 #include "tpm12.h"
+#include "tpm2_parse.h"
 
 /* TPM 1.2: TPM_QUOTE_INFO is version 1.1.0.0, "QUOT", two SHA-1 digests. */
 #define TPM12_QUOTE_INFO_LEN 48
@@ -149,17 +150,8 @@ static int check_tpm2_signature(const struct verify_input *in,
 		    sig.sigAlg == TPM2_ALG_ECDSA    ? "ECDSA"
 		    : sig.sigAlg == TPM2_ALG_RSAPSS ? "RSAPSS"
 						    : "RSASSA",
-		    tcg_alg_name(*hash_alg));
+		    xenmb_tcg_alg_name(*hash_alg));
 	return 0;
-}
-
-static uint32_t sel_mask(const TPMS_PCR_SELECTION *s)
-{
-	uint32_t m = 0, i;
-
-	for (i = 0; i < s->sizeofSelect && i < 3; i++)
-		m |= (uint32_t)s->pcrSelect[i] << (8 * i);
-	return m;
 }
 
 /*
@@ -181,17 +173,18 @@ static int check_tpm2_pcr_digest(const struct verify_input *in,
 	if (!ctx)
 		return -ENOMEM;
 	/* A broken signature gives no hash: take the digest's size's. */
-	if (!md)
-		md = md_of(q->pcrDigest.size == 20   ? TCG_ALG_SHA1
-			   : q->pcrDigest.size == 48 ? TCG_ALG_SHA384
-			   : q->pcrDigest.size == 64 ? TCG_ALG_SHA512
-						     : TCG_ALG_SHA256);
+	if (!md) {
+		const struct tcg_alg *by_size =
+		    xenmb_tcg_alg_by_size(q->pcrDigest.size);
+
+		md = md_of(by_size ? by_size->id : TCG_ALG_SHA256);
+	}
 	ok = EVP_DigestInit_ex(ctx, md, NULL) == 1;
 	for (i = 0; ok && i < q->pcrSelect.count; i++) {
 		const TPMS_PCR_SELECTION *s = &q->pcrSelect.pcrSelections[i];
 		const struct verify_bank *b =
 		    verify_pcrs_bank(&in->pcrs, s->hash);
-		uint32_t mask = sel_mask(s);
+		uint32_t mask = xenmb_tpm2_selection_mask(s);
 
 		for (pcr = 0; pcr < TCG_PCR_COUNT; pcr++) {
 			if (!(mask & (1U << pcr)))
@@ -201,7 +194,8 @@ static int check_tpm2_pcr_digest(const struct verify_input *in,
 				    res, true, VERIFY_PCR_DIGEST,
 				    "the quote covers PCR %u of bank %s, "
 				    "but no value for it was given",
-				    pcr, tcg_alg_name(s->hash) ?: "(unknown)");
+				    pcr,
+				    xenmb_tcg_alg_name(s->hash) ?: "(unknown)");
 				complete = false;
 				continue;
 			}
@@ -412,7 +406,7 @@ static int replay_log(const struct verify_log *log, bool drtm,
 		return -ENOMEM;
 	res->ran[VERIFY_LOG] = true;
 	/* The SRTM log of a host without DRTM leaves PCR 17-22 all ones. */
-	tcg_replay_init(r, drtm ? 0 : TCG_PCRS_DRTM);
+	xenmb_tcg_replay_init(r, drtm ? 0 : TCG_PCRS_DRTM);
 	ret = eventlog_replay(log->buf, log->len, TCG_LOG_AUTO, 0, r, &it);
 	if (ret == -ENOMEM) {
 		free(r);
@@ -451,7 +445,7 @@ static int check_replay(const struct verify_input *in,
 	}
 	for (b = 0; !ret && b < res->quoted.count; b++) {
 		const struct verify_bank *q = &res->quoted.banks[b];
-		const char *bank = tcg_alg_name(q->alg);
+		const char *bank = xenmb_tcg_alg_name(q->alg);
 
 		for (pcr = 0; !ret && pcr < TCG_PCR_COUNT; pcr++) {
 			bool dr = drtm && pcr >= 17 && pcr <= 22;
@@ -461,7 +455,7 @@ static int check_replay(const struct verify_input *in,
 
 			if (!(q->mask & (1U << pcr)) || !src)
 				continue;
-			rb = tcg_replay_bank(src, q->alg);
+			rb = xenmb_tcg_replay_bank(src, q->alg);
 			if (!rb || rb->status)
 				continue;
 			res->ran[VERIFY_REPLAY] = true;
@@ -493,12 +487,12 @@ static int check_replay(const struct verify_input *in,
 	for (b = 0; !ret && b < res->quoted.count; b++) {
 		uint16_t alg = res->quoted.banks[b].alg;
 
-		if ((srtm && !tcg_replay_bank(srtm, alg)) ||
-		    (drtm && !tcg_replay_bank(drtm, alg)))
+		if ((srtm && !xenmb_tcg_replay_bank(srtm, alg)) ||
+		    (drtm && !xenmb_tcg_replay_bank(drtm, alg)))
 			ret = verify_add(res, false, VERIFY_REPLAY,
 					 "bank %s: some log has no digests "
 					 "for it; those PCRs are not replayed",
-					 tcg_alg_name(alg));
+					 xenmb_tcg_alg_name(alg));
 	}
 	free(srtm);
 	free(drtm);

@@ -56,19 +56,6 @@ static uint8_t *dup_bytes(const uint8_t *data, size_t len)
 	return p;
 }
 
-static uint16_t alg_by_name(const char *name)
-{
-	static const uint16_t algs[] = {TCG_ALG_SHA1, TCG_ALG_SHA256,
-					TCG_ALG_SHA384, TCG_ALG_SHA512,
-					TCG_ALG_SM3_256};
-	size_t i;
-
-	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
-		if (!strcmp(tcg_alg_name(algs[i]), name))
-			return algs[i];
-	return 0;
-}
-
 /* ---- keys ------------------------------------------------------------- */
 
 static EVP_PKEY *pkey_from_params(const char *type, OSSL_PARAM_BLD *bld)
@@ -419,7 +406,8 @@ static int load_tpm2_quote_json(struct verify_input *in,
 			    "output of 'xenmb quote --json'");
 	json_object_object_foreach(pcrs, bank, values)
 	{
-		uint16_t alg = alg_by_name(bank);
+		const struct tcg_alg *known = xenmb_tcg_alg_by_name(bank);
+		uint16_t alg = known ? known->id : 0;
 
 		json_object_object_foreach(values, key, hex)
 		{

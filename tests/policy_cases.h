@@ -492,7 +492,7 @@ static const struct policy_case policy_cases[] = {
 	  TPM12_CMD(TPM12_ORD_PCR_READ, PC_BE32(17)) },
 };
 
-/* tpm_cmd_name(): @name NULL when the code must be unknown. */
+/* xenmb_tpm_cmd_name(): @name NULL when the code must be unknown. */
 struct cmd_name_case {
 	u32 family;
 	u32 code;
@@ -527,7 +527,7 @@ static const struct cmd_name_case cmd_name_cases[] = {
 };
 
 /*
- * tpm_rc_describe() into a buffer of @size bytes (0: a roomy 64), which
+ * xenmb_tpm_rc_describe() into a buffer of @size bytes (0: a roomy 64), which
  * must then hold exactly @text.
  */
 struct rc_case {
@@ -560,7 +560,7 @@ static const struct rc_case rc_cases[] = {
 	{ PC_TPM2, 0x1C4, 8, "TPM_RC_" },
 	{ PC_TPM2, 0x1C4, 1, "" },
 	{ PC_TPM12, 0x000, 0, "TPM_SUCCESS" },
-	{ PC_TPM12, TPM12_RESP_BAD_LOCALITY, 0, "TPM_BAD_LOCALITY" },
+	{ PC_TPM12, TPM12_RC_BAD_LOCALITY, 0, "TPM_BAD_LOCALITY" },
 	{ PC_TPM12, 0x006, 0, "TPM_DEACTIVATED" },
 	{ PC_TPM12, 0x001, 0, "TPM_AUTHFAIL" },
 	{ PC_TPM12, 0x800, 0, "TPM_RETRY" },
@@ -747,7 +747,7 @@ static const struct rsp_case rsp_cases[] = {
 
 
 /*
- * tpm_handles_plan() and tpm_handles_created(): what a command creates or
+ * xenmb_tpm_handles_plan() and xenmb_tpm_handles_created(): what a command creates or
  * ends, for the per-file flush at close. @rsp is the answer (may be
  * empty); @created the handle it must yield; @ended the one handle (of
  * @ended_kind) the plan must list, 0 for none.

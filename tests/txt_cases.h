@@ -58,7 +58,7 @@
 #define TC_LOG_C	0x7F200000ULL
 
 /*
- * One txt_heap_walk() call on @heap (@len bytes; @size_arg, when not 0, is
+ * One xenmb_txt_heap_walk() call on @heap (@len bytes; @size_arg, when not 0, is
  * passed as the heap size instead), and the summary it must produce.
  */
 struct heap_case {
@@ -286,7 +286,7 @@ static const struct heap_case heap_cases[] = {
 
 /* ---- TXT Event Container ------------------------------------------------ */
 
-/* One txt_event_container_parse() call with @ref->phys = @phys. */
+/* One xenmb_txt_event_container_parse() call with @ref->phys = @phys. */
 struct container_case {
 	const char *desc;
 	const u8 *hdr;
@@ -355,7 +355,7 @@ static const struct container_case container_cases[] = {
 /* ---- TCG event logs ------------------------------------------------------ */
 
 /*
- * tcg_log_open(@format, @alg) over the bytes, then tcg_log_next() until it
+ * xenmb_tcg_log_open(@format, @alg) over the bytes, then xenmb_tcg_log_next() until it
  * stops: it must have returned @events records, then @ret (0 at the clean
  * end), with @reason and @error_offset when @ret is an error.
  */
@@ -567,7 +567,7 @@ static const struct log_case log_cases[] = {
 
 /* ---- Localities the chipset answers for -------------------------------- */
 
-/* txt_sts_open_localities(@sts): which of localities 1-3 TXT leaves open. */
+/* xenmb_txt_sts_open_localities(@sts): which of localities 1-3 TXT leaves open. */
 struct sts_locality_case {
 	const char *desc;
 	u64 sts;

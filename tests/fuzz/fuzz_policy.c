@@ -42,14 +42,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		/* As the module does: plan, then the answer (here, the same).
 		 */
-		if (!tpm_handles_plan(req.family, cmd, req.cmd_len,
-				      (int)(data[3] % 5) - 1, &plan))
-			tpm_handles_created(&plan, cmd, req.cmd_len);
+		if (!xenmb_tpm_handles_plan(req.family, cmd, req.cmd_len,
+					    (int)(data[3] % 5) - 1, &plan))
+			xenmb_tpm_handles_created(&plan, cmd, req.cmd_len);
 	}
-	tpm_cmd_name(req.family, hdr.code);
+	xenmb_tpm_cmd_name(req.family, hdr.code);
 	if (size >= 8)
-		tpm_rc_describe(req.family, xenmb_get_be32(data + 4), rc_name,
-				sizeof(rc_name));
+		xenmb_tpm_rc_describe(req.family, xenmb_get_be32(data + 4),
+				      rc_name, sizeof(rc_name));
 	free(cmd);
 	return 0;
 }

@@ -18,7 +18,7 @@ struct fold {
 static void *fold_init(void *priv, u16 alg)
 {
 	(void)priv;
-	if (!tcg_alg_digest_size(alg))
+	if (!xenmb_tcg_alg_digest_size(alg))
 		return NULL;
 	return calloc(1, sizeof(struct fold));
 }
@@ -70,14 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(log, data + 1, size - 1);
 
-	if (!tcg_log_open(&it, log, (u32)(size - 1), format, alg))
-		while (tcg_log_next(&it, &ev) == 1)
-			tcg_event_type_name(ev.type);
-	tcg_log_reason_text(it.reason);
+	if (!xenmb_tcg_log_open(&it, log, (u32)(size - 1), format, alg))
+		while (xenmb_tcg_log_next(&it, &ev) == 1)
+			xenmb_tcg_event_type_name(ev.type);
+	xenmb_tcg_log_reason_text(it.reason);
 
-	tcg_replay_init(&replay, data[0] & 0x80 ? TCG_PCRS_DRTM : 0);
-	if (!tcg_log_open(&it, log, (u32)(size - 1), format, alg))
-		tcg_replay_log(&replay, &it, &fold_ops);
+	xenmb_tcg_replay_init(&replay, data[0] & 0x80 ? TCG_PCRS_DRTM : 0);
+	if (!xenmb_tcg_log_open(&it, log, (u32)(size - 1), format, alg))
+		xenmb_tcg_replay_log(&replay, &it, &fold_ops);
 	free(log);
 	return 0;
 }

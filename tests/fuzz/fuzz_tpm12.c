@@ -13,29 +13,7 @@
 #include <string.h>
 
 #include "helper/tpm12.h"
-
-struct script {
-	const uint8_t *rsp[3];
-	size_t len[3];
-	int next, count;
-};
-
-static int script_transmit(void *ctx, const uint8_t *cmd, size_t cmd_len,
-			   uint8_t *rsp, size_t rsp_size, size_t *rsp_len)
-{
-	struct script *s = ctx;
-	int i = s->next++;
-
-	(void)cmd;
-	(void)cmd_len;
-	if (i >= s->count)
-		return -5;
-	if (s->len[i] > rsp_size)
-		return -90;
-	memcpy(rsp, s->rsp[i], s->len[i]);
-	*rsp_len = s->len[i];
-	return 0;
-}
+#include "tests/tpm12_canned.h"
 
 static void fuzz_key(const uint8_t *data, size_t size, bool pubkey)
 {
@@ -64,8 +42,8 @@ static void fuzz_key(const uint8_t *data, size_t size, bool pubkey)
 
 static void fuzz_unauthorized(const uint8_t *data, size_t size)
 {
-	struct script s = {{data}, {size}, 0, 1};
-	struct tpm12_transport t = {script_transmit, &s};
+	struct tpm12_canned s = {{data}, {size}, 0, 1};
+	struct tpm12_transport t = {tpm12_canned_transmit, &s};
 	struct tpm12_session session;
 	struct tpm12_version v;
 	struct tpm12_flags f;
@@ -111,9 +89,9 @@ static void fuzz_authorized(const uint8_t *data, size_t size)
 	    1, 1, 0, 0, 0, 0x12, 0,  0, 0, 0, 1, 0, 0, 0, 1, 0,
 	    1, 0, 2, 0, 0, 0,	 12, 0, 0, 8, 0, 0, 0, 0, 2, 0,
 	    0, 0, 0, 0, 0, 0,	 0,  0, 0, 0, 0, 0, 0, 0, 0};
-	struct script s = {{oiap, data}, {sizeof(oiap), size}, 0, 2};
+	struct tpm12_canned s = {{oiap, data}, {sizeof(oiap), size}, 0, 2};
 	uint32_t handle;
-	struct tpm12_transport t = {script_transmit, &s};
+	struct tpm12_transport t = {tpm12_canned_transmit, &s};
 	struct tpm12_symmetric_key key;
 	struct tpm12_blob a, b;
 	uint8_t out[64], nonce[20] = {0};
@@ -133,7 +111,7 @@ static void fuzz_authorized(const uint8_t *data, size_t size)
 				      TPM12_WELL_KNOWN_AUTH, nonce,
 				      sizeof(nonce), &key));
 	/* Two sessions: OSAP for the owner, then OIAP for the SRK. */
-	s = (struct script){
+	s = (struct tpm12_canned){
 	    {osap, oiap, data}, {sizeof(osap), sizeof(oiap), size}, 0, 3};
 	AGAIN(tpm12_make_identity(&t, TPM12_WELL_KNOWN_AUTH,
 				  TPM12_WELL_KNOWN_AUTH, TPM12_WELL_KNOWN_AUTH,

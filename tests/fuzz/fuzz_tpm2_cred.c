@@ -2,7 +2,7 @@
 /*
  * libFuzzer: the reading of a tpm2_makecredential file, what 'xenmb
  * challenge' and the xapi plugin's challenge hand to the TPM
- * (cmd_challenge.c via tpm2_cred_file_parse()).
+ * (cmd_challenge.c via xenmb_tpm2_cred_file_parse()).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The helper reads at most this much; the parser never sees more. */
 	if (size > TPM2_CRED_FILE_MAX)
 		return 0;
-	if (tpm2_cred_file_parse(data, size, &blob, &secret))
+	if (xenmb_tpm2_cred_file_parse(data, size, &blob, &secret))
 		return 0;
 	/* Accepted: both parts within their types and the file whole. */
 	if (!blob.size || blob.size > sizeof(blob.credential) || !secret.size ||

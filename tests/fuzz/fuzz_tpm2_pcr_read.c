@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer: the helper's reading of a TPM2_PCR_Read response (pcr.c via
- * tpm2_pcr_read_parse()). Bytes 0-1 are the bank asked for, byte 2 the
+ * xenmb_tpm2_pcr_read_parse()). Bytes 0-1 are the bank asked for, byte 2 the
  * PCR; the rest is the response, header included.
  */
 #include <errno.h>
@@ -30,9 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 3)
 		return 0;
-	ret = tpm2_pcr_read_parse(data + 3, size - 3,
-				  (TPMI_ALG_HASH)(data[0] << 8 | data[1]),
-				  data[2], digest, sizeof(digest), &len);
+	ret = xenmb_tpm2_pcr_read_parse(data + 3, size - 3,
+					(TPMI_ALG_HASH)(data[0] << 8 | data[1]),
+					data[2], digest, sizeof(digest), &len);
 	/* What the helper relies on: a digest only on success, and it fits. */
 	if (ret != 0 && ret != -ENOENT && ret != -EBADMSG)
 		abort();

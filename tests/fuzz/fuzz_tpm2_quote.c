@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer: the helper's check of the TPMS_ATTEST a TPM2_Quote returns
- * (cmd_quote.c via tpm2_quote_attest_check()). The input is the nonce
+ * (cmd_quote.c via xenmb_tpm2_quote_attest_check()). The input is the nonce
  * (a length byte, then the bytes), the 32-byte PCR digest the helper
  * computed, the PCR selection asked for (a marshaled TPML_PCR_SELECTION),
  * then the TPMS_ATTEST.
@@ -42,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	off = 1 + nonce.size + 32;
 	if (Tss2_MU_TPML_PCR_SELECTION_Unmarshal(data, size, &off, &sel))
 		return 0;
-	why = tpm2_quote_attest_check(data + off, size - off, &nonce, &sel,
-				      digest, &consistent);
+	why = xenmb_tpm2_quote_attest_check(data + off, size - off, &nonce,
+					    &sel, digest, &consistent);
 	/* A rejected quote must never be called consistent. */
 	if (why && consistent)
 		abort();

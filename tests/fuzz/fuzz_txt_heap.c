@@ -16,9 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!heap)
 		return 0;
 	memcpy(heap, data, size);
-	txt_heap_walk(heap, size, &sum);
+	xenmb_txt_heap_walk(heap, size, &sum);
 	if (size >= TXT_EVENT_CONTAINER_HDR_LEN)
-		txt_event_container_parse(heap, (u32)size, &ref);
+		xenmb_txt_event_container_parse(heap, (u32)size, &ref);
 	free(heap);
 	return 0;
 }

@@ -23,14 +23,14 @@ declare -A extra=(
     [tcg_log]="driver/tcg_log.c"
     [policy]="driver/policy.c driver/tpm_cmd.c driver/tpm_handles.c"
     [owner_config]="helper/owner_secret.c -lkeyutils -lcrypto"
-    [tpm2_pcr_read]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
-    [tpm2_quote]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
-    [tpm2_cred]="helper/tpm2_parse.c driver/tpm_cmd.c -ltss2-mu"
+    [tpm2_pcr_read]="helper/tpm2_parse.c driver/tpm_cmd.c driver/tcg_log.c -ltss2-mu"
+    [tpm2_quote]="helper/tpm2_parse.c driver/tpm_cmd.c driver/tcg_log.c -ltss2-mu"
+    [tpm2_cred]="helper/tpm2_parse.c driver/tpm_cmd.c driver/tcg_log.c -ltss2-mu"
     [tpm2_tcti]="helper/tcti_xenmb.c helper/tcti_log.c helper/xenmb_dev.c driver/tpm_cmd.c
         -Wl,--wrap=xenmb_open,--wrap=xenmb_get_info,--wrap=xenmb_tpm_transmit"
 )
 harnesses=(txt_heap tcg_log policy owner_config tpm2_pcr_read tpm2_quote tpm2_cred tpm2_tcti)
-extra[verify]="helper/verify_load.c helper/verify.c helper/verdict.c helper/known_good.c helper/eventlog.c helper/encoding.c helper/xenmb_dev.c driver/tcg_log.c helper/tpm12.c -ljson-c -ltss2-mu -lcrypto"
+extra[verify]="helper/verify_load.c helper/verify.c helper/verdict.c helper/known_good.c helper/eventlog.c helper/encoding.c helper/xenmb_dev.c helper/tpm2_parse.c driver/tpm_cmd.c driver/tcg_log.c helper/tpm12.c -ljson-c -ltss2-mu -lcrypto"
 harnesses+=(verify)
 # Built to accept any response HMAC, so authorized responses get parsed.
 extra[tpm12]="-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION helper/tpm12.c helper/xenmb_dev.c -lcrypto"

@@ -55,7 +55,7 @@ static void xenmb_policy_check_test(struct kunit *test)
 
 static void cmd_name_case_desc(const struct cmd_name_case *c, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "tpm_cmd_name(%u, 0x%x)",
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "xenmb_tpm_cmd_name(%u, 0x%x)",
 		 c->family, c->code);
 }
 
@@ -64,7 +64,7 @@ KUNIT_ARRAY_PARAM(cmd_name, cmd_name_cases, cmd_name_case_desc);
 static void tpm_cmd_name_test(struct kunit *test)
 {
 	const struct cmd_name_case *c = test->param_value;
-	const char *name = tpm_cmd_name(c->family, c->code);
+	const char *name = xenmb_tpm_cmd_name(c->family, c->code);
 
 	if (!c->name) {
 		KUNIT_EXPECT_NULL(test, name);
@@ -77,7 +77,7 @@ static void tpm_cmd_name_test(struct kunit *test)
 static void rc_case_desc(const struct rc_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE,
-		 "tpm_rc_describe(%u, 0x%x, size %u)", c->family, c->rc,
+		 "xenmb_tpm_rc_describe(%u, 0x%x, size %u)", c->family, c->rc,
 		 c->size ? c->size : 64);
 }
 
@@ -90,7 +90,7 @@ static void tpm_rc_describe_test(struct kunit *test)
 	char *out = kunit_kzalloc(test, size, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, out);
-	KUNIT_EXPECT_PTR_EQ(test, tpm_rc_describe(c->family, c->rc, out, size),
+	KUNIT_EXPECT_PTR_EQ(test, xenmb_tpm_rc_describe(c->family, c->rc, out, size),
 			    (const char *)out);
 	KUNIT_EXPECT_STREQ(test, out, c->text);
 }
@@ -108,14 +108,14 @@ static void tpm_handles_plan_test(struct kunit *test)
 	struct tpm_handle_plan plan;
 	int ret;
 
-	ret = tpm_handles_plan(c->family,
-			       dup_exact(test, c->cmd, c->cmd_len), c->cmd_len,
-			       c->cmd_handles, &plan);
+	ret = xenmb_tpm_handles_plan(c->family,
+				     dup_exact(test, c->cmd, c->cmd_len), c->cmd_len,
+				     c->cmd_handles, &plan);
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
 	if (ret)
 		return;
 	KUNIT_EXPECT_EQ(test, plan.creates, c->creates);
-	KUNIT_EXPECT_EQ(test, tpm_handles_created(&plan, c->rsp, c->rsp_len),
+	KUNIT_EXPECT_EQ(test, xenmb_tpm_handles_created(&plan, c->rsp, c->rsp_len),
 			c->created);
 	KUNIT_EXPECT_EQ(test, plan.n_ended, c->n_ended);
 	if (c->n_ended) {
@@ -136,8 +136,8 @@ static void tpm_rsp_check_header_test(struct kunit *test)
 	const struct rsp_case *c = test->param_value;
 
 	KUNIT_EXPECT_EQ(test,
-			tpm_rsp_check_header(c->family, c->cmd_tag, c->rsp,
-					     c->len),
+			xenmb_tpm_rsp_check_header(c->family, c->cmd_tag, c->rsp,
+						   c->len),
 			c->ret);
 }
 
@@ -223,7 +223,7 @@ static void txt_heap_walk_test(struct kunit *test)
 	sum = kunit_kmalloc(test, sizeof(*sum), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sum);
 	memset(sum, 0xA5, sizeof(*sum));
-	KUNIT_ASSERT_EQ(test, txt_heap_walk(heap, c->size_arg ?: c->len, sum),
+	KUNIT_ASSERT_EQ(test, xenmb_txt_heap_walk(heap, c->size_arg ?: c->len, sum),
 			c->ret);
 	KUNIT_EXPECT_EQ(test, sum->log_format, c->log_format);
 	KUNIT_EXPECT_EQ(test, sum->log_count, c->log_count);
@@ -268,7 +268,7 @@ static void txt_event_container_parse_test(struct kunit *test)
 		.next = 0x5A5A5A5A,
 	};
 
-	KUNIT_ASSERT_EQ(test, txt_event_container_parse(hdr, c->len, &ref),
+	KUNIT_ASSERT_EQ(test, xenmb_txt_event_container_parse(hdr, c->len, &ref),
 			c->ret);
 	KUNIT_EXPECT_EQ(test, ref.phys, c->phys);
 	KUNIT_EXPECT_EQ(test, ref.allocated, c->ret ? 0x5A5A5A5A : c->allocated);
@@ -292,11 +292,11 @@ static void tcg_log_walk_test(struct kunit *test)
 	u32 events = 0;
 	int ret;
 
-	ret = tcg_log_open(&it, buf, c->len, c->format, c->alg);
+	ret = xenmb_tcg_log_open(&it, buf, c->len, c->format, c->alg);
 	KUNIT_ASSERT_EQ(test, ret, c->open_ret);
 	if (!ret)
 		KUNIT_EXPECT_EQ(test, it.bank_count, c->bank_count);
-	while ((ret = tcg_log_next(&it, &ev)) > 0 &&
+	while ((ret = xenmb_tcg_log_next(&it, &ev)) > 0 &&
 	       events <= TCG_LOG_MAX_EVENTS) {
 		KUNIT_EXPECT_LE(test, ev.length, c->len - ev.offset);
 		events++;
@@ -308,7 +308,7 @@ static void tcg_log_walk_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, it.reason, c->reason);
 	KUNIT_EXPECT_EQ(test, it.error_offset, c->error_offset);
 	/* Errors are sticky. */
-	KUNIT_EXPECT_EQ(test, tcg_log_next(&it, &ev), c->ret);
+	KUNIT_EXPECT_EQ(test, xenmb_tcg_log_next(&it, &ev), c->ret);
 }
 
 static void sts_locality_case_desc(const struct sts_locality_case *c,
@@ -323,7 +323,7 @@ static void txt_sts_open_localities_test(struct kunit *test)
 {
 	const struct sts_locality_case *c = test->param_value;
 
-	KUNIT_EXPECT_EQ(test, txt_sts_open_localities(c->sts), c->open);
+	KUNIT_EXPECT_EQ(test, xenmb_txt_sts_open_localities(c->sts), c->open);
 }
 
 static void access_case_desc(const struct access_case *c, char *desc)

@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 import harness
-from test_quote import HR_LOADED_SESSION, HR_PERSISTENT, HR_TRANSIENT, get_handles, handles_of
+from tpm_handles import HR_LOADED_SESSION, HR_PERSISTENT, HR_TRANSIENT, get_handles, handles_of
 
 EXIT_USAGE, EXIT_NOT_FOR_US, EXIT_BAD_CRED = 2, 10, 11
 ISECL_EK, OTHER_AK = "0x81010000", "0x81018001"

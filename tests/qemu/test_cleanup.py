@@ -32,7 +32,8 @@ import subprocess
 import sys
 
 import harness
-from test_quote import HR_LOADED_SESSION, HR_PERSISTENT, HR_TRANSIENT, get_handles, handles_of
+from tpm_handles import (HR_LOADED_SESSION, HR_PERSISTENT, HR_SAVED_SESSION, HR_TRANSIENT, TPM12_RT_AUTH,
+                         TPM12_RT_KEY, get_handles, handles_of, tpm12_get_handles, tpm12_handles)
 
 KILLS = 12
 NONCE = bytes(range(32))
@@ -43,14 +44,6 @@ TOOLS = ("tpm2_createprimary", "tpm2_startauthsession", "tpm2_getcap", "tpm2_quo
 SECRET = b"cleanup-secret-0123456789abcdef!"
 # TPM2_HashSequenceStart(auth: empty, SHA-256): a sequence object.
 HASH_SEQUENCE_START = struct.pack(">HII HH", 0x8001, 14, 0x186, 0, 0x000B)
-
-
-def tpm12_get_handles(rt):
-    # TPM_GetCapability(TPM_CAP_HANDLE, @rt)
-    return struct.pack(">HIIIII", 0x00C1, 22, 0x65, 0x14, 4, rt)
-
-
-TPM12_RT_KEY, TPM12_RT_AUTH = 1, 2
 
 
 # kill_loop NAME CMD: runs CMD KILLS times, each SIGKILLed at a moment
@@ -104,7 +97,7 @@ def tpm2_steps():
         harness.Step("sequence", f"xenmb tpm send --locality 0 --json {HASH_SEQUENCE_START.hex()}"),
         harness.Step("transient", f"xenmb tpm send --locality 0 --json {get_handles(HR_TRANSIENT).hex()}"),
         harness.Step("loaded_sessions", f"xenmb tpm send --locality 0 --json {get_handles(HR_LOADED_SESSION).hex()}"),
-        harness.Step("saved_sessions", f"xenmb tpm send --locality 0 --json {get_handles(0x03000000).hex()}"),
+        harness.Step("saved_sessions", f"xenmb tpm send --locality 0 --json {get_handles(HR_SAVED_SESSION).hex()}"),
         harness.Step("persistent", f"xenmb tpm send --locality 0 --json {get_handles(HR_PERSISTENT).hex()}"),
         harness.Step("tpm0_transient", "tpm2_getcap -T device:/dev/tpm0 handles-transient"),
         harness.Step("tpm0_sessions", "tpm2_getcap -T device:/dev/tpm0 handles-loaded-session; "
@@ -131,15 +124,6 @@ def tpm12_steps():
 
 def expect(c, got, want, what, detail=""):
     c.check(got == want, what, f"got {got!r}, want {want!r}" + (f"; {detail}" if detail else ""))
-
-
-def tpm12_handles(g, step):
-    res = g.json(step) or {}
-    rsp = bytes.fromhex(res.get("response", ""))
-    if res.get("tpm_rc") != 0 or len(rsp) < 16:
-        return None
-    n = struct.unpack(">H", rsp[14:16])[0]
-    return [struct.unpack(">I", rsp[16 + 4 * i:20 + 4 * i])[0] for i in range(n)]
 
 
 def killed_runs(c, g, step):

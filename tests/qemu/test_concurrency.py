@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 import harness
-from test_quote import get_handles, handles_of
+from tpm_handles import get_handles, handles_of
 
 QUOTERS, ROUNDS, TOOL_LOOPS = 4, 5, 8
 TOOLS = ("tpm2_getrandom", "tpm2_pcrread", "tpm2_createprimary", "tpm2_readpublic",

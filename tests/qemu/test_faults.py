@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 import harness
-from test_quote import get_handles, handles_of
+from tpm_handles import get_handles, handles_of
 
 CC_GET_CAPABILITY, CC_GET_RANDOM, CC_QUOTE = 0x17A, 0x17B, 0x158
 CC_UNASSIGNED = 0x1F0

@@ -23,6 +23,7 @@ import sys
 
 import harness
 import txtlaunch
+from tpm_handles import HR_LOADED_SESSION, HR_PERSISTENT, HR_TRANSIENT, get_handles, handles_of
 
 MODE = "tpm2-agile"
 EK_HANDLE, AK_HANDLE = 0x81010001, 0x81018000
@@ -30,29 +31,10 @@ EK_HANDLE, AK_HANDLE = 0x81010001, 0x81018000
 # the EK the pty steps create (a key found makes no progress line).
 ISECL_EK, OTHER_AK, TTY_EK, TTY_AK = 0x81010000, 0x81018001, 0x81010002, 0x81018002
 PROGRESS = "(can take seconds on a hardware TPM)..."
-TPM2_CC_GET_CAPABILITY = 0x17A
-TPM_CAP_HANDLES = 1
-HR_TRANSIENT, HR_LOADED_SESSION, HR_PERSISTENT = 0x80000000, 0x02000000, 0x81000000
 ALG_NAMES = {0x0004: ("sha1", 20), 0x000B: ("sha256", 32),
              0x000C: ("sha384", 48), 0x000D: ("sha512", 64)}
 SIZEOF_TPML_PCR_SELECTION = 4 + 16 * 8   # count + 16 TPMS_PCR_SELECTION (7 + pad)
 SIZEOF_TPML_DIGEST = 4 + 8 * (2 + 64)    # count + 8 TPM2B_DIGEST
-
-
-def get_handles(first):
-    """TPM2_GetCapability(TPM_CAP_HANDLES, @first, 64), built here."""
-    body = struct.pack(">III", TPM_CAP_HANDLES, first, 64)
-    return struct.pack(">HII", 0x8001, 10 + len(body), TPM2_CC_GET_CAPABILITY) + body
-
-
-def handles_of(g, step):
-    """The handles a get_handles() response lists, or None."""
-    res = g.json(step) or {}
-    rsp = bytes.fromhex(res.get("response", ""))
-    if res.get("tpm_rc") != 0 or len(rsp) < 19:
-        return None
-    count = struct.unpack(">I", rsp[15:19])[0]
-    return [struct.unpack(">I", rsp[19 + 4 * i:23 + 4 * i])[0] for i in range(count)]
 
 
 def parse_pcrs_file(data):

@@ -108,7 +108,8 @@ static size_t build_quote_header(uint32_t family, uint8_t *cmd)
 				? TPM2_TAG_SESSIONS
 				: TPM12_TAG_RQU_AUTH1_COMMAND);
 	xenmb_put_be32(cmd + 2, 10);
-	xenmb_put_be32(cmd + 6, family == XENMB_TPM_FAMILY_2_0 ? 0x158 : 0x16);
+	xenmb_put_be32(
+	    cmd + 6, family == XENMB_TPM_FAMILY_2_0 ? 0x158 : TPM12_ORD_QUOTE);
 	return 10;
 }
 

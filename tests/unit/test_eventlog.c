@@ -196,7 +196,7 @@ static void judge_replay(const struct real_log *l, const struct tcg_replay *r)
 		snprintf(why, sizeof(why), "%u banks, tpm2_eventlog has %u",
 			 r->bank_count, count);
 	for (i = 0; !why[0] && i < count; i++) {
-		ours = tcg_replay_bank(r, banks[i].alg);
+		ours = xenmb_tcg_replay_bank(r, banks[i].alg);
 		if (!ours || ours->status) {
 			snprintf(why, sizeof(why), "no bank 0x%x",
 				 banks[i].alg);
@@ -238,9 +238,9 @@ static void run_real_log(const struct real_log *l)
 		free(r);
 		return;
 	}
-	ret = tcg_log_open(&it, buf, (u32)len, TCG_LOG_AUTO, 0);
+	ret = xenmb_tcg_log_open(&it, buf, (u32)len, TCG_LOG_AUTO, 0);
 	if (!ret)
-		while ((ret = tcg_log_next(&it, &ev)) > 0)
+		while ((ret = xenmb_tcg_log_next(&it, &ev)) > 0)
 			events++;
 	report(ret == 0 && it.format == l->format && events == l->events &&
 		   it.bank_count == l->banks && it.pos == len,
@@ -248,7 +248,7 @@ static void run_real_log(const struct real_log *l)
 	       eventlog_strerror(&it, ret, msg, sizeof(msg)), events, it.format,
 	       it.bank_count);
 
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret = eventlog_replay(buf, len, TCG_LOG_AUTO, 0, r, &it);
 	snprintf(desc, sizeof(desc), "%s replays", l->file);
 	report(!ret && r->events == l->events, desc, "%d: %s", ret,
@@ -289,13 +289,14 @@ static void run_short_no_action(void)
 		free(buf);
 		return;
 	}
-	ok = len == 49 && !tcg_log_open(&it, buf, (u32)len, TCG_LOG_AUTO, 0) &&
-	     tcg_log_next(&it, &ev) == 1 && ev.type == TCG_EV_NO_ACTION &&
-	     tcg_event_startup_locality(&ev, &locality) && locality == 3 &&
-	     tcg_log_next(&it, &ev) == 0;
-	tcg_replay_init(r, 0);
+	ok = len == 49 &&
+	     !xenmb_tcg_log_open(&it, buf, (u32)len, TCG_LOG_AUTO, 0) &&
+	     xenmb_tcg_log_next(&it, &ev) == 1 && ev.type == TCG_EV_NO_ACTION &&
+	     xenmb_tcg_event_startup_locality(&ev, &locality) &&
+	     locality == 3 && xenmb_tcg_log_next(&it, &ev) == 0;
+	xenmb_tcg_replay_init(r, 0);
 	ok = ok && !eventlog_replay(buf, len, TCG_LOG_AUTO, 0, r, &it);
-	b = tcg_replay_bank(r, TCG_ALG_SHA1);
+	b = xenmb_tcg_replay_bank(r, TCG_ALG_SHA1);
 	ok = ok && b && !b->extended && r->extends == 0 &&
 	     !memcmp(b->pcr[0], want, 20) && r->startup_locality == 3;
 	report(ok, desc, "parse or replay differs");
@@ -393,7 +394,7 @@ static void run_attestation(const char *file)
 		goto out;
 	}
 	/* An SRTM log of a boot without DRTM: PCR 17-22 stay all ones. */
-	tcg_replay_init(r, TCG_PCRS_DRTM);
+	xenmb_tcg_replay_init(r, TCG_PCRS_DRTM);
 	ret = eventlog_replay(rawbuf, raw_len, TCG_LOG_AUTO, 0, r, &it);
 	if (!report(!ret && it.pos == raw_len, desc, "%d: %s", ret,
 		    eventlog_strerror(&it, ret, msg, sizeof(msg))))
@@ -417,7 +418,7 @@ static void run_attestation(const char *file)
 		digest = json_object_object_get_ex(e, "Digest", &v)
 			     ? b64_decode(json_object_get_string(v), &dlen)
 			     : NULL;
-		b = tcg_replay_bank(r, alg);
+		b = xenmb_tcg_replay_bank(r, alg);
 		if (!digest || !b || pcr >= TCG_PCR_COUNT || dlen != b->size) {
 			report(false, desc, "unusable entry");
 			free(digest);
@@ -469,9 +470,9 @@ static int replay_bytes(const u8 *bytes, size_t len, u32 format, u16 alg,
 	struct tcg_log_iter it;
 	int ret;
 
-	ret = tcg_log_open(&it, buf, (u32)len, format, alg);
+	ret = xenmb_tcg_log_open(&it, buf, (u32)len, format, alg);
 	if (!ret)
-		ret = tcg_replay_log(r, &it, ops);
+		ret = xenmb_tcg_replay_log(r, &it, ops);
 	free(buf);
 	return ret;
 }
@@ -481,7 +482,7 @@ static int replay_bytes(const u8 *bytes, size_t len, u32 format, u16 alg,
 
 static bool pcr_is(const struct tcg_replay *r, u16 alg, u32 pcr, const u8 *want)
 {
-	const struct tcg_pcr_bank *b = tcg_replay_bank(r, alg);
+	const struct tcg_pcr_bank *b = xenmb_tcg_replay_bank(r, alg);
 
 	return b && !b->status && !memcmp(b->pcr[pcr], want, b->size);
 }
@@ -501,7 +502,7 @@ static void run_crafted_agile(struct tcg_replay *r)
 	memset(d, 0x33, 32);
 	ref_extend("SHA256", p7_256, d, 32);
 
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret = REPLAY(r, &eventlog_openssl_hash, TCG_LOG_AUTO, 0, TC_HDR_1_256,
 		     TC_AGILE_2);
 	report(!ret && r->bank_count == 2 && r->events == 3 &&
@@ -509,7 +510,7 @@ static void run_crafted_agile(struct tcg_replay *r)
 		   pcr_is(r, TCG_ALG_SHA1, 7, p7_1) &&
 		   pcr_is(r, TCG_ALG_SHA256, 0, p0_256) &&
 		   pcr_is(r, TCG_ALG_SHA256, 7, p7_256) &&
-		   tcg_replay_bank(r, TCG_ALG_SHA1)->extended == 0x81,
+		   xenmb_tcg_replay_bank(r, TCG_ALG_SHA1)->extended == 0x81,
 	       "agile log, two banks, digests in either order: replay",
 	       "returned %d", ret);
 }
@@ -522,7 +523,7 @@ static void run_crafted_locality(struct tcg_replay *r)
 	p0[31] = 3;
 	memset(d, 0x22, 32);
 	ref_extend("SHA256", p0, d, 32);
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret = REPLAY(r, &eventlog_openssl_hash, TCG_LOG_AGILE, 0,
 		     TC_HDR(TC_SPEC_ID_DATA(1, TC_ALG(TCG_ALG_SHA256, 32), 0)),
 		     TC_EV2(0, TCG_EV_NO_ACTION, 1), TC_SHA256(0),
@@ -533,14 +534,14 @@ static void run_crafted_locality(struct tcg_replay *r)
 		   pcr_is(r, TCG_ALG_SHA256, 0, p0),
 	       "StartupLocality 3: PCR 0 starts at 00..03", "returned %d", ret);
 
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret = REPLAY(r, &eventlog_openssl_hash, TCG_LOG_SHA1, 0,
 		     TC_EV1(0, TCG_EV_S_CRTM_VERSION, 1, 0),
 		     TC_STARTUP_LOCALITY(3));
 	report(ret == -EINVAL, "StartupLocality after an extend of PCR 0",
 	       "returned %d", ret);
 
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret = REPLAY(r, &eventlog_openssl_hash, TCG_LOG_SHA1, 0,
 		     TC_EV1(0xFFFFFFFF, TCG_EV_NO_ACTION, 0, 1),
 		     TC_EV1(24, TCG_EV_POST_CODE, 1, 0));
@@ -563,7 +564,7 @@ static void run_crafted_banks(struct tcg_replay *r)
 	memset(d, 3, 48);
 	ref_extend("SHA384", p17_384, d, 48);
 
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret =
 	    REPLAY(r, &eventlog_openssl_hash, TCG_LOG_BANK, TCG_ALG_SHA1,
 		   TC_EVB(17, 0x402, TC_X20(1)), TC_EVB(18, 0x404, TC_X20(2)));
@@ -587,7 +588,7 @@ static void run_crafted_ones(struct tcg_replay *r)
 	memset(ones, 0xFF, 20);
 	memset(d, 9, 20);
 	ref_extend("SHA1", p17, d, 20);
-	tcg_replay_init(r, TCG_PCRS_DRTM);
+	xenmb_tcg_replay_init(r, TCG_PCRS_DRTM);
 	ret = REPLAY(r, &eventlog_openssl_hash, TCG_LOG_SHA1, 0,
 		     TC_EV1(17, 0x402, 9));
 	report(!ret && pcr_is(r, TCG_ALG_SHA1, 17, p17) &&
@@ -627,16 +628,16 @@ static void run_crafted_hash_errors(struct tcg_replay *r)
 	memset(d, 0x11, 20);
 	ref_extend("SHA1", p0_1, d, 20);
 	fail_mode = 0;
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret = REPLAY(r, &ops, TCG_LOG_AGILE, 0, TC_HDR_1_256, TC_AGILE_2);
-	b256 = tcg_replay_bank(r, TCG_ALG_SHA256);
+	b256 = xenmb_tcg_replay_bank(r, TCG_ALG_SHA256);
 	report(!ret && b256 && b256->status == -EOPNOTSUPP &&
 		   pcr_is(r, TCG_ALG_SHA1, 0, p0_1),
 	       "a bank the hash ops lack is marked, the others replay",
 	       "returned %d", ret);
 
 	fail_mode = 1;
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret = REPLAY(r, &ops, TCG_LOG_AGILE, 0, TC_HDR_1_256, TC_AGILE_2);
 	report(ret == -EIO, "a hash error stops the replay", "returned %d",
 	       ret);
@@ -655,8 +656,8 @@ static void run_crafted_container(struct tcg_replay *r)
 
 	memset(d, 5, 20);
 	ref_extend("SHA1", p17, d, 20);
-	ret = txt_event_container_parse(log, sizeof(log), &ref);
-	tcg_replay_init(r, 0);
+	ret = xenmb_txt_event_container_parse(log, sizeof(log), &ref);
+	xenmb_tcg_replay_init(r, 0);
 	if (!ret)
 		ret = replay_bytes(log + ref.first, ref.next - ref.first,
 				   TCG_LOG_SHA1, 0, r, &eventlog_openssl_hash);
@@ -686,7 +687,7 @@ static void run_helper_names(void)
 			   "alg_0x0027"),
 	       "helper names of types and banks", "got %s", out);
 
-	tcg_replay_init(r, 0);
+	xenmb_tcg_replay_init(r, 0);
 	ret = eventlog_replay(cut, sizeof(cut), TCG_LOG_AUTO, 0, r, &it);
 	eventlog_strerror(&it, ret, out, sizeof(out));
 	report(ret == -EINVAL &&

@@ -56,9 +56,10 @@ static void run_handle_case(const struct handle_case *c)
 	u32 created;
 	int ret;
 
-	ret = tpm_handles_plan(c->family, c->cmd, c->cmd_len, c->cmd_handles,
-			       &plan);
-	created = ret ? 0 : tpm_handles_created(&plan, c->rsp, c->rsp_len);
+	ret = xenmb_tpm_handles_plan(c->family, c->cmd, c->cmd_len,
+				     c->cmd_handles, &plan);
+	created =
+	    ret ? 0 : xenmb_tpm_handles_created(&plan, c->rsp, c->rsp_len);
 	report(handle_case_ok(c, ret, &plan, created), c->desc,
 	       "ret %d creates %u created 0x%x ended %u (0x%x kind %u)", ret,
 	       plan.creates, created, plan.n_ended, plan.ended[0],
@@ -74,10 +75,11 @@ static void run_flush_cmd_cases(void)
 	u8 buf[18];
 	u32 len;
 
-	len = tpm_handles_flush_cmd(TPM_HANDLE_TPM2, 0x80000001, buf);
+	len = xenmb_tpm_handles_flush_cmd(TPM_HANDLE_TPM2, 0x80000001, buf);
 	report(len == sizeof(tpm2) && !memcmp(buf, tpm2, len),
 	       "FlushContext of 0x80000001, byte for byte", "len %u", len);
-	len = tpm_handles_flush_cmd(TPM_HANDLE_TPM12_AUTH, 0x01000005, buf);
+	len =
+	    xenmb_tpm_handles_flush_cmd(TPM_HANDLE_TPM12_AUTH, 0x01000005, buf);
 	report(len == sizeof(tpm12) && !memcmp(buf, tpm12, len),
 	       "FlushSpecific of auth session 0x01000005, byte for byte",
 	       "len %u", len);
@@ -85,11 +87,11 @@ static void run_flush_cmd_cases(void)
 
 static void run_cmd_name_case(const struct cmd_name_case *c)
 {
-	const char *name = tpm_cmd_name(c->family, c->code);
+	const char *name = xenmb_tpm_cmd_name(c->family, c->code);
 	char desc[80];
 	bool ok;
 
-	snprintf(desc, sizeof(desc), "tpm_cmd_name(%u, 0x%x)", c->family,
+	snprintf(desc, sizeof(desc), "xenmb_tpm_cmd_name(%u, 0x%x)", c->family,
 		 c->code);
 	if (c->name)
 		ok = name && !strcmp(name, c->name);
@@ -110,9 +112,10 @@ static void run_rc_case(const struct rc_case *c)
 		perror("malloc");
 		exit(2);
 	}
-	snprintf(desc, sizeof(desc), "tpm_rc_describe(%u, 0x%x, size %zu)",
-		 c->family, c->rc, size);
-	ret = tpm_rc_describe(c->family, c->rc, out, size);
+	snprintf(desc, sizeof(desc),
+		 "xenmb_tpm_rc_describe(%u, 0x%x, size %zu)", c->family, c->rc,
+		 size);
+	ret = xenmb_tpm_rc_describe(c->family, c->rc, out, size);
 	report(ret == out && !strcmp(out, c->text), desc,
 	       "got \"%s\", expected \"%s\"", out, c->text);
 	free(out);
@@ -175,7 +178,8 @@ static void run_abi_struct(const struct abi_struct *s)
 static void run_rsp_case(const struct rsp_case *c)
 {
 	u8 *rsp = dup_exact(c->rsp, c->len);
-	int ret = tpm_rsp_check_header(c->family, c->cmd_tag, rsp, c->len);
+	int ret =
+	    xenmb_tpm_rsp_check_header(c->family, c->cmd_tag, rsp, c->len);
 
 	report(ret == c->ret, c->desc, "returned %d, expected %d", ret, c->ret);
 	free(rsp);

@@ -27,6 +27,7 @@
 #include <openssl/sha.h>
 
 #include "helper/tpm12.h"
+#include "tests/tpm12_canned.h"
 #include "tests/unit/tap.h"
 
 /* ---- transports ---- */
@@ -97,30 +98,6 @@ static int tamper_transmit(void *ctx, const uint8_t *cmd, size_t cmd_len,
 	if (!ret && tp->armed && *rsp_len > 10 && rsp[1] >= 0xC5)
 		rsp[*rsp_len - 1] ^= 0x01;
 	return ret;
-}
-
-/* Answers the commands with canned responses, in order; then -EIO. */
-struct canned {
-	const uint8_t *rsp[3];
-	size_t len[3];
-	int next, count;
-};
-
-static int canned_transmit(void *ctx, const uint8_t *cmd, size_t cmd_len,
-			   uint8_t *rsp, size_t rsp_size, size_t *rsp_len)
-{
-	struct canned *c = ctx;
-	int i = c->next++;
-
-	(void)cmd;
-	(void)cmd_len;
-	if (i >= c->count)
-		return -EIO;
-	if (c->len[i] > rsp_size)
-		return -EMSGSIZE;
-	memcpy(rsp, c->rsp[i], c->len[i]);
-	*rsp_len = c->len[i];
-	return 0;
 }
 
 /* ---- swtpm ---- */
@@ -482,10 +459,10 @@ static void test_ownership(const struct tpm12_transport *t)
 	report(ret == 0 && owned, "TPM_CAP_PROP_OWNER: owned", "returned %d",
 	       ret);
 	ret = tpm12_take_ownership(t, owner_auth, NULL);
-	report(ret == TPM12_OWNER_SET, "taking ownership again: TPM_OWNER_SET",
-	       "returned %d", ret);
+	report(ret == TPM12_RC_OWNER_SET,
+	       "taking ownership again: TPM_OWNER_SET", "returned %d", ret);
 	ret = tpm12_read_pubek(t, &pub2);
-	report(ret == TPM12_DISABLED_CMD,
+	report(ret == TPM12_RC_DISABLED_CMD,
 	       "TPM_ReadPubek after ownership: TPM_DISABLED_CMD", "returned %d",
 	       ret);
 	ret = tpm12_owner_read_pubek(t, owner_auth, &pub2);
@@ -493,7 +470,7 @@ static void test_ownership(const struct tpm12_transport *t)
 		   !memcmp(pub2.data, pubek.data, pubek.len),
 	       "TPM_OwnerReadPubek: the same EK", "returned %d", ret);
 	ret = tpm12_owner_read_pubek(t, wrong_auth, &pub2);
-	report(ret == TPM12_AUTHFAIL,
+	report(ret == TPM12_RC_AUTHFAIL,
 	       "TPM_OwnerReadPubek with a wrong owner auth: TPM_AUTHFAIL",
 	       "returned %d", ret);
 	ret = tpm12_owner_read_pubek(&tampered, owner_auth, &pub2);
@@ -549,7 +526,7 @@ static void test_identity(const struct tpm12_transport *t)
 	EVP_PKEY_free(key);
 	ret = tpm12_make_identity(t, wrong_auth, TPM12_WELL_KNOWN_AUTH,
 				  aik_auth, label_digest, &binding, NULL);
-	report(ret == TPM12_AUTH2FAIL,
+	report(ret == TPM12_RC_AUTH2FAIL,
 	       "TPM_MakeIdentity with a wrong owner auth: TPM_AUTH2FAIL",
 	       "returned %d", ret);
 }
@@ -620,7 +597,7 @@ static void test_extend_quote(const struct tpm12_transport *t)
 	EVP_PKEY_free(key);
 	ret = tpm12_quote(t, handle, wrong_auth, nonce, pcr_count, &composite,
 			  &sig);
-	report(ret == TPM12_AUTHFAIL,
+	report(ret == TPM12_RC_AUTHFAIL,
 	       "TPM_Quote with a wrong AIK auth: "
 	       "TPM_AUTHFAIL",
 	       "returned %d", ret);
@@ -661,7 +638,7 @@ static void test_nv(const struct tpm12_transport *t)
 	       ret);
 	ret = tpm12_nv_read_value(t, owner_auth, TPM12_NV_INDEX_ASSET_TAG, 0,
 				  20, back, &got);
-	report(ret == TPM12_AUTH_CONFLICT,
+	report(ret == TPM12_RC_AUTH_CONFLICT,
 	       "an owner-authorized read of a space without OWNERREAD: "
 	       "TPM_AUTH_CONFLICT",
 	       "returned %d", ret);
@@ -689,8 +666,8 @@ static void test_nv(const struct tpm12_transport *t)
 	report(ret == 0, "TPM_NV_DefineSpace size 0 deletes the space",
 	       "returned %d", ret);
 	ret = tpm12_nv_get_size(t, TPM12_NV_INDEX_ASSET_TAG, &size);
-	report(ret == TPM12_BADINDEX, "... then TPM_CAP_NV_INDEX: TPM_BADINDEX",
-	       "returned %d", ret);
+	report(ret == TPM12_RC_BADINDEX,
+	       "... then TPM_CAP_NV_INDEX: TPM_BADINDEX", "returned %d", ret);
 }
 
 /* TPM_SYMMETRIC_KEY for AES-128 CBC, written from part 2, 11.2. */
@@ -794,7 +771,7 @@ static void test_owner_clear(const struct tpm12_transport *t)
 	int ret;
 
 	ret = tpm12_owner_clear(t, wrong_auth);
-	report(ret == TPM12_AUTHFAIL,
+	report(ret == TPM12_RC_AUTHFAIL,
 	       "TPM_OwnerClear with a wrong owner auth: TPM_AUTHFAIL",
 	       "returned %d", ret);
 	ret = tpm12_owner_clear(t, owner_auth);
@@ -860,7 +837,7 @@ static void test_disabled_deactivated(const struct tpm12_transport *t,
 	       "returned %d, disabled %d deactivated %d/%d", ret, f.disabled,
 	       f.deactivated, f.volatile_deactivated);
 	ret = tpm12_read_pubek(t, &b);
-	report(ret == TPM12_DISABLED, "a disabled TPM answers TPM_DISABLED",
+	report(ret == TPM12_RC_DISABLED, "a disabled TPM answers TPM_DISABLED",
 	       "returned %d", ret);
 	ret = assert_presence(t);
 	report(ret == 0, "TSC_PhysicalPresence: command enable, present",
@@ -880,7 +857,7 @@ static void test_disabled_deactivated(const struct tpm12_transport *t,
 	       "returned %d, deactivated %d/%d", ret, f.deactivated,
 	       f.volatile_deactivated);
 	ret = tpm12_read_pubek(t, &b);
-	report(ret == TPM12_DEACTIVATED,
+	report(ret == TPM12_RC_DEACTIVATED,
 	       "a deactivated TPM answers TPM_DEACTIVATED", "returned %d", ret);
 	ret = assert_presence(t);
 	if (!ret)
@@ -1058,8 +1035,8 @@ static void test_response_checks(void)
 					    0, 0,    0, 0x02, 0, 0,  1};
 	static const uint8_t clear_short[30] = {0, 0xC5, 0, 0, 0, 30};
 	static const uint8_t clear_bad_hmac[51] = {0, 0xC5, 0, 0, 0, 51};
-	struct canned c = {0};
-	struct tpm12_transport t = {canned_transmit, &c};
+	struct tpm12_canned c = {0};
+	struct tpm12_transport t = {tpm12_canned_transmit, &c};
 	struct tpm12_blob b;
 	uint8_t digest[20];
 	int ret;
@@ -1068,7 +1045,7 @@ static void test_response_checks(void)
 	 * cppcheck 2.10 does not see the transport read c through t.ctx,
 	 * so it takes each new response for a store nobody reads.
 	 */
-#define CANNED1(r) (c = (struct canned){{r}, {sizeof(r)}, 0, 1})
+#define CANNED1(r) (c = (struct tpm12_canned){{r}, {sizeof(r)}, 0, 1})
 	CANNED1(pcr_ok);
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == 0 && digest[0] == 7, "PCRRead: a well-formed response",
@@ -1084,7 +1061,7 @@ static void test_response_checks(void)
 	report(ret == -EBADMSG, "a header length beyond what arrived",
 	       "returned %d", ret);
 	// cppcheck-suppress redundantAssignment
-	c = (struct canned){{pcr_ok}, {9}, 0, 1};
+	c = (struct tpm12_canned){{pcr_ok}, {9}, 0, 1};
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == -EBADMSG, "a response shorter than a header",
 	       "returned %d", ret);
@@ -1098,7 +1075,7 @@ static void test_response_checks(void)
 	// cppcheck-suppress redundantAssignment
 	CANNED1(locality);
 	ret = tpm12_extend(&t, 17, digest, NULL);
-	report(ret == 0x3D,
+	report(ret == TPM12_RC_BAD_LOCALITY,
 	       "a TPM error comes back as its code "
 	       "(TPM_BAD_LOCALITY)",
 	       "returned %d", ret);
@@ -1108,17 +1085,17 @@ static void test_response_checks(void)
 	report(ret == -EBADMSG, "GetCapability: respSize beyond the response",
 	       "returned %d", ret);
 	// cppcheck-suppress redundantAssignment
-	c = (struct canned){{NULL}, {0}, 0, 0};
+	c = (struct tpm12_canned){{NULL}, {0}, 0, 0};
 	ret = tpm12_pcr_read_via(&t, 0, digest);
 	report(ret == -EIO, "a transport error comes back as -errno",
 	       "returned %d", ret);
 	// cppcheck-suppress redundantAssignment
-	c = (struct canned){{oiap_ok, clear_short}, {34, 30}, 0, 2};
+	c = (struct tpm12_canned){{oiap_ok, clear_short}, {34, 30}, 0, 2};
 	ret = tpm12_owner_clear(&t, owner_auth);
 	report(ret == -EBADMSG, "an auth response too short for its trailer",
 	       "returned %d", ret);
 	// cppcheck-suppress [redundantAssignment, unreadVariable]
-	c = (struct canned){{oiap_ok, clear_bad_hmac}, {34, 51}, 0, 2};
+	c = (struct tpm12_canned){{oiap_ok, clear_bad_hmac}, {34, 51}, 0, 2};
 	ret = tpm12_owner_clear(&t, owner_auth);
 	report(ret == -EBADMSG, "an auth response with a wrong HMAC",
 	       "returned %d", ret);
@@ -1129,7 +1106,7 @@ static void test_response_checks(void)
 		put32(rsp + 2, (uint32_t)n);
 		memcpy(rsp + 10, pubek.data, pubek.len);
 		// cppcheck-suppress unreadVariable
-		c = (struct canned){{rsp}, {n}, 0, 1};
+		c = (struct tpm12_canned){{rsp}, {n}, 0, 1};
 		ret = tpm12_read_pubek(&t, &b);
 		report(ret == -EBADMSG,
 		       "ReadPubek: a checksum not over our "

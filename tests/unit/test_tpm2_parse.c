@@ -52,24 +52,25 @@ static void test_pcr_read(void)
 		n = load(cases[i].name, rsp, sizeof(rsp));
 		copy = dup_exact(rsp, n);
 		len = 0;
-		ret = tpm2_pcr_read_parse(copy, n, cases[i].alg, cases[i].pcr,
-					  digest, sizeof(digest), &len);
+		ret = xenmb_tpm2_pcr_read_parse(copy, n, cases[i].alg,
+						cases[i].pcr, digest,
+						sizeof(digest), &len);
 		report(!ret && len == cases[i].size &&
 			   !memcmp(digest, zero, len),
 		       cases[i].name, "ret %d, %zu bytes", ret, len);
-		ret =
-		    tpm2_pcr_read_parse(copy, n, cases[i].alg, cases[i].pcr + 1,
-					digest, sizeof(digest), &len);
+		ret = xenmb_tpm2_pcr_read_parse(copy, n, cases[i].alg,
+						cases[i].pcr + 1, digest,
+						sizeof(digest), &len);
 		report(ret == -EBADMSG, "the answer for another PCR: EBADMSG",
 		       "ret %d", ret);
-		ret =
-		    tpm2_pcr_read_parse(copy, n, TPM2_ALG_SM3_256, cases[i].pcr,
-					digest, sizeof(digest), &len);
+		ret = xenmb_tpm2_pcr_read_parse(copy, n, TPM2_ALG_SM3_256,
+						cases[i].pcr, digest,
+						sizeof(digest), &len);
 		report(ret == -EBADMSG, "the answer for another bank: EBADMSG",
 		       "ret %d", ret);
-		ret =
-		    tpm2_pcr_read_parse(copy, n - 1, cases[i].alg, cases[i].pcr,
-					digest, sizeof(digest), &len);
+		ret = xenmb_tpm2_pcr_read_parse(copy, n - 1, cases[i].alg,
+						cases[i].pcr, digest,
+						sizeof(digest), &len);
 		report(ret == -EBADMSG, "a response one byte short: EBADMSG",
 		       "ret %d", ret);
 		free(copy);
@@ -79,8 +80,9 @@ static void test_pcr_read(void)
 		static const uint8_t empty[] = {0x80, 0x01, 0, 0, 0, 22, 0, 0,
 						0,    0,    0, 0, 0, 5,	 0, 0,
 						0,    0,    0, 0, 0, 0};
-		ret = tpm2_pcr_read_parse(empty, sizeof(empty), TPM2_ALG_SHA384,
-					  0, digest, sizeof(digest), &len);
+		ret = xenmb_tpm2_pcr_read_parse(empty, sizeof(empty),
+						TPM2_ALG_SHA384, 0, digest,
+						sizeof(digest), &len);
 		report(ret == -ENOENT, "an empty answer: ENOENT", "ret %d",
 		       ret);
 	}
@@ -124,28 +126,28 @@ static void test_quote(void)
 	expected_digest(values, (size_t)5 * 32, digest);
 	n = load("quote0.msg", msg, sizeof(msg));
 	copy = dup_exact(msg, n);
-	why =
-	    tpm2_quote_attest_check(copy, n, &nonce, &sel, digest, &consistent);
+	why = xenmb_tpm2_quote_attest_check(copy, n, &nonce, &sel, digest,
+					    &consistent);
 	report(!why && consistent, "swtpm's quote over one bank is accepted",
 	       "%s, consistent %d", why ? why : "accepted", consistent);
 	digest[0] ^= 1;
-	why =
-	    tpm2_quote_attest_check(copy, n, &nonce, &sel, digest, &consistent);
+	why = xenmb_tpm2_quote_attest_check(copy, n, &nonce, &sel, digest,
+					    &consistent);
 	report(!why && !consistent,
 	       "PCR values that changed since: accepted, not consistent",
 	       "%s, consistent %d", why ? why : "accepted", consistent);
 	nonce.buffer[9] ^= 1;
-	why =
-	    tpm2_quote_attest_check(copy, n, &nonce, &sel, digest, &consistent);
+	why = xenmb_tpm2_quote_attest_check(copy, n, &nonce, &sel, digest,
+					    &consistent);
 	report(why && !consistent, "another nonce: refused", "accepted");
 	nonce.buffer[9] ^= 1;
 	add_bank(&other, TPM2_ALG_SHA256, 1U << 0 | 1U << 1 | 1U << 2);
-	why = tpm2_quote_attest_check(copy, n, &nonce, &other, digest,
-				      &consistent);
+	why = xenmb_tpm2_quote_attest_check(copy, n, &nonce, &other, digest,
+					    &consistent);
 	report(why && !consistent, "other PCRs than asked: refused",
 	       "accepted");
-	why = tpm2_quote_attest_check(copy, n - 1, &nonce, &sel, digest,
-				      &consistent);
+	why = xenmb_tpm2_quote_attest_check(copy, n - 1, &nonce, &sel, digest,
+					    &consistent);
 	report(why && !consistent, "a quote one byte short: refused",
 	       "accepted");
 	free(copy);
@@ -161,8 +163,8 @@ static void test_quote(void)
 	expected_digest(values, (size_t)2 * 20 + (size_t)2 * 32, digest);
 	n = load("quote1.msg", msg, sizeof(msg));
 	copy = dup_exact(msg, n);
-	why =
-	    tpm2_quote_attest_check(copy, n, &nonce, &sel, digest, &consistent);
+	why = xenmb_tpm2_quote_attest_check(copy, n, &nonce, &sel, digest,
+					    &consistent);
 	report(!why && consistent, "swtpm's quote over two banks is accepted",
 	       "%s, consistent %d", why ? why : "accepted", consistent);
 	free(copy);
@@ -178,7 +180,7 @@ static void test_cred(void)
 
 	n = load("makecredential.out", file, sizeof(file));
 	copy = dup_exact(file, n);
-	why = tpm2_cred_file_parse(copy, n, &blob, &secret);
+	why = xenmb_tpm2_cred_file_parse(copy, n, &blob, &secret);
 	/* An RSA-2048 EK: the encrypted seed is 256 bytes. */
 	report(!why && secret.size == 256 &&
 		   12 + (size_t)blob.size + secret.size == n,
@@ -186,12 +188,12 @@ static void test_cred(void)
 	       why ? why : "wrong sizes");
 	free(copy);
 	copy = dup_exact(file, n - 1);
-	why = tpm2_cred_file_parse(copy, n - 1, &blob, &secret);
+	why = xenmb_tpm2_cred_file_parse(copy, n - 1, &blob, &secret);
 	report(why != NULL, "the file one byte short: refused", "accepted");
 	free(copy);
 	file[n] = 0;
 	copy = dup_exact(file, n + 1);
-	why = tpm2_cred_file_parse(copy, n + 1, &blob, &secret);
+	why = xenmb_tpm2_cred_file_parse(copy, n + 1, &blob, &secret);
 	report(why != NULL, "a byte after it: refused", "accepted");
 	free(copy);
 }
@@ -233,8 +235,8 @@ static void test_handle(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char name[96];
 
-		why = tpm2_persistent_handle_parse(cases[i].text, cases[i].ek,
-						   &got);
+		why = xenmb_tpm2_persistent_handle_parse(cases[i].text,
+							 cases[i].ek, &got);
 		snprintf(name, sizeof(name), "%s handle '%s': %s",
 			 cases[i].ek ? "EK" : "AK", cases[i].text,
 			 cases[i].want ? "accepted" : "refused");

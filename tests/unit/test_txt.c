@@ -27,7 +27,7 @@ static void run_heap_case(const struct heap_case *c)
 	int ret, i;
 
 	memset(&sum, 0xA5, sizeof(sum));
-	ret = txt_heap_walk(heap, size, &sum);
+	ret = xenmb_txt_heap_walk(heap, size, &sum);
 	free(heap);
 	if (ret != c->ret)
 		snprintf(why, sizeof(why), "returned %d, expected %d", ret,
@@ -65,7 +65,7 @@ static void run_container_case(const struct container_case *c)
 	struct txt_log_ref want = ref;
 	int ret;
 
-	ret = txt_event_container_parse(hdr, (u32)c->len, &ref);
+	ret = xenmb_txt_event_container_parse(hdr, (u32)c->len, &ref);
 	free(hdr);
 	if (!c->ret) {
 		want.allocated = c->allocated;
@@ -79,7 +79,7 @@ static void run_container_case(const struct container_case *c)
 
 static void run_sts_locality_case(const struct sts_locality_case *c)
 {
-	u32 open = txt_sts_open_localities(c->sts);
+	u32 open = xenmb_txt_sts_open_localities(c->sts);
 
 	report(open == c->open, c->desc, "localities 0x%x, expected 0x%x", open,
 	       c->open);
@@ -95,7 +95,7 @@ static void run_access_case(const struct access_case *c)
 
 /*
  * Walks a log to its end; checks that the records tile the buffer and
- * that every pointer stays inside it. Returns the last tcg_log_next().
+ * that every pointer stays inside it. Returns the last xenmb_tcg_log_next().
  */
 static int walk_log(struct tcg_log_iter *it, u32 *events, const char **bad)
 {
@@ -105,7 +105,7 @@ static int walk_log(struct tcg_log_iter *it, u32 *events, const char **bad)
 
 	*events = 0;
 	*bad = NULL;
-	while ((ret = tcg_log_next(it, &ev)) > 0) {
+	while ((ret = xenmb_tcg_log_next(it, &ev)) > 0) {
 		(*events)++;
 		if (ev.offset != pos || !ev.length ||
 		    ev.length > it->len - pos || ev.data < it->buf + pos ||
@@ -132,10 +132,10 @@ static void run_log_case(const struct log_case *c)
 	int open_ret, ret;
 
 	memset(&it, 0xA5, sizeof(it));
-	open_ret = tcg_log_open(&it, buf, (u32)c->len, c->format, c->alg);
+	open_ret = xenmb_tcg_log_open(&it, buf, (u32)c->len, c->format, c->alg);
 	ret = walk_log(&it, &events, &bad);
 	/* Errors are sticky. */
-	if (ret < 0 && tcg_log_next(&it, &(struct tcg_event){0}) != ret)
+	if (ret < 0 && xenmb_tcg_log_next(&it, &(struct tcg_event){0}) != ret)
 		bad = "error not sticky";
 	free(buf);
 	if (bad) {
@@ -153,9 +153,9 @@ static void run_log_case(const struct log_case *c)
 			     it.error_offset == c->error_offset)),
 	       c->desc,
 	       "%u records then %d (%s at %u), expected %u then %d (%s at %u)",
-	       events, ret, tcg_log_reason_text(it.reason), it.error_offset,
-	       c->events, c->ret, tcg_log_reason_text(c->reason),
-	       c->error_offset);
+	       events, ret, xenmb_tcg_log_reason_text(it.reason),
+	       it.error_offset, c->events, c->ret,
+	       xenmb_tcg_log_reason_text(c->reason), c->error_offset);
 }
 
 /* @n SHA1-format EV_POST_CODE records without data. */
@@ -183,7 +183,7 @@ static void run_count_bound(void)
 	int ret;
 
 	buf = sha1_records(TCG_LOG_MAX_EVENTS, &len);
-	tcg_log_open(&it, buf, len, TCG_LOG_SHA1, 0);
+	xenmb_tcg_log_open(&it, buf, len, TCG_LOG_SHA1, 0);
 	ret = walk_log(&it, &events, &bad);
 	report(!bad && ret == 0 && events == TCG_LOG_MAX_EVENTS,
 	       "TCG_LOG_MAX_EVENTS records are read", "%u records then %d",
@@ -191,14 +191,14 @@ static void run_count_bound(void)
 	free(buf);
 
 	buf = sha1_records(TCG_LOG_MAX_EVENTS + 1, &len);
-	tcg_log_open(&it, buf, len, TCG_LOG_SHA1, 0);
+	xenmb_tcg_log_open(&it, buf, len, TCG_LOG_SHA1, 0);
 	ret = walk_log(&it, &events, &bad);
 	report(!bad && ret == -E2BIG && events == TCG_LOG_MAX_EVENTS &&
 		   it.reason == TCG_LOG_ERR_TOO_MANY &&
 		   it.error_offset == len - TCG_PCR_EVENT_HDR_LEN,
 	       "one record more than TCG_LOG_MAX_EVENTS is refused",
 	       "%u records then %d (%s)", events, ret,
-	       tcg_log_reason_text(it.reason));
+	       xenmb_tcg_log_reason_text(it.reason));
 	free(buf);
 }
 
@@ -225,25 +225,38 @@ static void run_names(void)
 	u32 r;
 
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
-		name = tcg_event_type_name(types[i].type);
+		name = xenmb_tcg_event_type_name(types[i].type);
 		if (types[i].name ? !name || strcmp(name, types[i].name)
 				  : !!name)
 			ok = false;
 	}
 	report(ok, "event type names", "a name differs");
-	ok = tcg_alg_digest_size(TCG_ALG_SHA1) == 20 &&
-	     tcg_alg_digest_size(TCG_ALG_SHA256) == 32 &&
-	     tcg_alg_digest_size(TCG_ALG_SHA384) == 48 &&
-	     tcg_alg_digest_size(TCG_ALG_SHA512) == 64 &&
-	     tcg_alg_digest_size(TCG_ALG_SM3_256) == 32 &&
-	     !tcg_alg_digest_size(0x0027) &&
-	     !strcmp(tcg_alg_name(TCG_ALG_SM3_256), "sm3_256") &&
-	     !tcg_alg_name(0);
+	ok = xenmb_tcg_alg_digest_size(TCG_ALG_SHA1) == 20 &&
+	     xenmb_tcg_alg_digest_size(TCG_ALG_SHA256) == 32 &&
+	     xenmb_tcg_alg_digest_size(TCG_ALG_SHA384) == 48 &&
+	     xenmb_tcg_alg_digest_size(TCG_ALG_SHA512) == 64 &&
+	     xenmb_tcg_alg_digest_size(TCG_ALG_SM3_256) == 32 &&
+	     !xenmb_tcg_alg_digest_size(0x0027) &&
+	     !strcmp(xenmb_tcg_alg_name(TCG_ALG_SM3_256), "sm3_256") &&
+	     !xenmb_tcg_alg_name(0);
 	report(ok, "bank names and digest sizes", "a size or name differs");
+	ok = xenmb_tcg_alg_by_name("sha384") &&
+	     xenmb_tcg_alg_by_name("sha384")->id == TCG_ALG_SHA384 &&
+	     !xenmb_tcg_alg_by_name("SHA256") &&
+	     !xenmb_tcg_alg_by_name("sm3") && xenmb_tcg_alg_by_size(32) &&
+	     xenmb_tcg_alg_by_size(32)->id == TCG_ALG_SHA256 &&
+	     xenmb_tcg_alg_by_size(20) &&
+	     xenmb_tcg_alg_by_size(20)->id == TCG_ALG_SHA1 &&
+	     !xenmb_tcg_alg_by_size(28) &&
+	     xenmb_tcg_alg_by_id(TCG_ALG_SHA512) &&
+	     xenmb_tcg_alg_by_id(TCG_ALG_SHA512)->size == 64 &&
+	     !xenmb_tcg_alg_by_id(0);
+	report(ok, "bank lookups by id, by name and by size (32: SHA-256)",
+	       "a lookup differs");
 	ok = true;
 	for (r = TCG_LOG_OK; r <= TCG_LOG_ERR_BAD_ARG; r++)
-		if (!tcg_log_reason_text(r) ||
-		    !strcmp(tcg_log_reason_text(r), "unknown error"))
+		if (!xenmb_tcg_log_reason_text(r) ||
+		    !strcmp(xenmb_tcg_log_reason_text(r), "unknown error"))
 			ok = false;
 	report(ok, "every reason has a text", "reason %u has none", r);
 }
@@ -252,7 +265,7 @@ int main(void)
 {
 	size_t i;
 
-	printf("1..%zu\n", TC_VECTOR_COUNT + 5);
+	printf("1..%zu\n", TC_VECTOR_COUNT + 6);
 	for (i = 0; i < ARRAY_SIZE(heap_cases); i++)
 		run_heap_case(&heap_cases[i]);
 	for (i = 0; i < ARRAY_SIZE(container_cases); i++)
@@ -265,5 +278,5 @@ int main(void)
 		run_access_case(&access_cases[i]);
 	run_count_bound();
 	run_names();
-	return tally() || passed != TC_VECTOR_COUNT + 5;
+	return tally() || passed != TC_VECTOR_COUNT + 6;
 }

@@ -154,8 +154,8 @@ static void flip_event_digests(const char *file, struct verify_input *in,
 	char desc[200];
 	uint32_t d, k;
 
-	tcg_log_open(&it, log->buf, (uint32_t)log->len, TCG_LOG_AUTO, 0);
-	while (tcg_log_next(&it, &ev) == 1) {
+	xenmb_tcg_log_open(&it, log->buf, (uint32_t)log->len, TCG_LOG_AUTO, 0);
+	while (xenmb_tcg_log_next(&it, &ev) == 1) {
 		if (ev.type == TCG_EV_NO_ACTION || ev.pcr >= TCG_PCR_COUNT)
 			continue;
 		for (d = 0; d < ev.digest_count; d++) {
@@ -223,8 +223,8 @@ static void check_diff_names(const char *file, struct verify_input *in,
 	bool named = false;
 
 	/* The last measured event of the log. */
-	tcg_log_open(&it, log->buf, (uint32_t)log->len, TCG_LOG_AUTO, 0);
-	while (tcg_log_next(&it, &ev) == 1) {
+	xenmb_tcg_log_open(&it, log->buf, (uint32_t)log->len, TCG_LOG_AUTO, 0);
+	while (xenmb_tcg_log_next(&it, &ev) == 1) {
 		if (ev.type != TCG_EV_NO_ACTION && ev.digest_count) {
 			at = (size_t)(ev.digests[0].digest - log->buf);
 			pcr = ev.pcr;
