@@ -4,7 +4,6 @@
 #define _GNU_SOURCE /* asprintf */
 #include "attest.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -832,24 +831,20 @@ int attest_challenge(struct attest *a, const uint8_t *buf, size_t len,
 int attest_asset_tag_parse(const char *text, uint8_t tag[ATTEST_ASSET_TAG_MAX],
 			   size_t *tag_len)
 {
-	size_t len = strlen(text), i, n;
+	size_t len = strlen(text), n;
 	uint8_t *buf;
 	int ret;
 
 	memset(tag, 0, ATTEST_ASSET_TAG_MAX);
-	if (len == 64 || len == 40) {
-		for (i = 0; i < len && isxdigit((unsigned char)text[i]); i++)
-			;
-		if (i == len) {
-			*tag_len = len / 2;
-			for (i = 0; i < len / 2; i++) {
-				char hex[3] = {text[2 * i], text[2 * i + 1], 0};
-
-				tag[i] = (uint8_t)strtoul(hex, NULL, 16);
-			}
-			return 0;
-		}
+	/* 64 or 40 hex digits are the digest in hex; anything else base64. */
+	if ((len == 64 || len == 40) &&
+	    hex_decode(text, len, tag, ATTEST_ASSET_TAG_MAX, false) ==
+		(long)len / 2) {
+		*tag_len = len / 2;
+		return 0;
 	}
+	/* What a failed hex reading wrote goes before the base64 one. */
+	memset(tag, 0, ATTEST_ASSET_TAG_MAX);
 	buf = base64_decode(text, &n);
 	ret = buf && (n == 32 || n == 20) ? 0 : -1;
 	if (!ret) {

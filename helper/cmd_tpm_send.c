@@ -3,7 +3,6 @@
  * xenmb tpm send: one raw TPM command, through the driver's policy, at a
  * locality; the response and the TPM's return code by name.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
@@ -18,34 +17,6 @@
 #include "encoding.h"
 #include "subcommands.h"
 #include "xenmb_dev.h"
-
-/* Parses hex text, ignoring white space; returns the byte count or -1. */
-static long parse_hex(const char *text, uint8_t *out, size_t size)
-{
-	size_t n = 0;
-	int hi = -1;
-
-	for (; *text; text++) {
-		int v;
-
-		if (isspace((unsigned char)*text))
-			continue;
-		if (!isxdigit((unsigned char)*text))
-			return -1;
-		v = isdigit((unsigned char)*text)
-			? *text - '0'
-			: tolower((unsigned char)*text) - 'a' + 10;
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		if (n == size)
-			return -1;
-		out[n++] = (uint8_t)(hi << 4 | v);
-		hi = -1;
-	}
-	return hi < 0 ? (long)n : -1;
-}
 
 static char *read_stdin_text(void)
 {
@@ -138,7 +109,7 @@ int cmd_tpm_send(int argc, char **argv)
 		fprintf(stderr, "xenmb: out of memory\n");
 		return EXIT_KERNEL;
 	}
-	len = parse_hex(text, cmd, sizeof(cmd));
+	len = hex_decode(text, strlen(text), cmd, sizeof(cmd), true);
 	free(text);
 	if (len < 0)
 		return cli_usage_error(

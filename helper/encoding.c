@@ -2,6 +2,7 @@
 /* Hex and base64: OpenSSL's base64, with the strictness it lacks. */
 #include "encoding.h"
 
+#include <ctype.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,42 @@ char *hex_encode(const uint8_t *data, size_t len)
 	if (s)
 		hex_encode_to(data, len, s);
 	return s;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long hex_decode(const char *text, size_t len, uint8_t *out, size_t max,
+		bool skip_space)
+{
+	size_t n = 0, i;
+	int hi = -1;
+
+	for (i = 0; i < len; i++) {
+		int v = hex_digit(text[i]);
+
+		if (v < 0 && skip_space && isspace((unsigned char)text[i]))
+			continue;
+		if (v < 0)
+			return -1;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		if (n == max)
+			return -1;
+		out[n++] = (uint8_t)(hi << 4 | v);
+		hi = -1;
+	}
+	return hi < 0 ? (long)n : -1;
 }
 
 uint8_t *base64_decode(const char *text, size_t *len)

@@ -5,6 +5,7 @@
 #ifndef XENMB_ENCODING_H
 #define XENMB_ENCODING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,15 @@ char *hex_encode(const uint8_t *data, size_t len);
 
 /* The same into @out, which holds 2 * @len + 1 bytes. */
 void hex_encode_to(const uint8_t *data, size_t len, char *out);
+
+/*
+ * Strict hex: @len characters of @text, two hex digits (either case) a
+ * byte, white space between digits skipped only with @skip_space. Returns
+ * the byte count, or -1 for another character, an odd digit count or more
+ * than @max bytes (nothing past @max is written).
+ */
+long hex_decode(const char *text, size_t len, uint8_t *out, size_t max,
+		bool skip_space);
 
 /*
  * Strict base64: white space is skipped, every other character must be of

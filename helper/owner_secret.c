@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "owner_secret.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <keyutils.h>
@@ -13,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "encoding.h"
+
 /* The config file is a few lines; anything bigger is not ours. */
 #define OWNER_CONFIG_MAX 4096
 /* The cache lives as long as a management session, not forever. */
@@ -21,14 +22,6 @@
 void owner_secret_wipe(uint8_t secret[OWNER_SECRET_LEN])
 {
 	OPENSSL_cleanse(secret, OWNER_SECRET_LEN);
-}
-
-static int hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 static const char *skip_space(const char *p, const char *end)
@@ -49,19 +42,10 @@ static const char *trim_end(const char *start, const char *end)
 static int parse_hex_secret(const char *v, const char *end,
 			    uint8_t secret[OWNER_SECRET_LEN])
 {
-	size_t i;
-
-	if ((size_t)(end - v) != 2 * (size_t)OWNER_SECRET_LEN)
-		return -EINVAL;
-	for (i = 0; i < OWNER_SECRET_LEN; i++) {
-		int hi = hex_value((unsigned char)v[2 * i]);
-		int lo = hex_value((unsigned char)v[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		secret[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	return hex_decode(v, (size_t)(end - v), secret, OWNER_SECRET_LEN,
+			  false) == OWNER_SECRET_LEN
+		   ? 0
+		   : -EINVAL;
 }
 
 int owner_config_parse(const char *text, size_t len,

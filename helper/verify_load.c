@@ -5,7 +5,6 @@
  */
 #include "verify_load.h"
 
-#include <ctype.h>
 #include <endian.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -228,25 +227,6 @@ static uint8_t *get_b64(struct json_object *o, const char *path, size_t *len)
 	return s ? base64_decode(s, len) : NULL;
 }
 
-static int hex_decode(const char *s, uint8_t *out, size_t max, size_t *len)
-{
-	size_t n = strlen(s), i;
-	char pair[3] = {0};
-
-	if (n % 2 || n / 2 > max)
-		return -1;
-	for (i = 0; i < n / 2; i++) {
-		if (!isxdigit((unsigned char)s[2 * i]) ||
-		    !isxdigit((unsigned char)s[2 * i + 1]))
-			return -1;
-		/* Both checked as hex digits: strtoul cannot fail here. */
-		memcpy(pair, s + 2 * i, 2);
-		out[i] = (uint8_t)strtoul(pair, NULL, 16);
-	}
-	*len = n / 2;
-	return 0;
-}
-
 int verify_load_attestation(struct verify_input *in, const char *json_text,
 			    char *err, size_t size)
 {
@@ -412,16 +392,20 @@ static int load_tpm2_quote_json(struct verify_input *in,
 		json_object_object_foreach(values, key, hex)
 		{
 			uint8_t digest[TCG_MAX_DIGEST_SIZE];
-			size_t dlen = 0;
+			const char *text =
+			    json_object_is_type(hex, json_type_string)
+				? json_object_get_string(hex)
+				: NULL;
+			long dlen = text
+					? hex_decode(text, strlen(text), digest,
+						     sizeof(digest), false)
+					: -1;
 			char *end;
 			unsigned long pcr = strtoul(key, &end, 10);
 
-			if (!alg || *end || end == key ||
-			    !json_object_is_type(hex, json_type_string) ||
-			    hex_decode(json_object_get_string(hex), digest,
-				       sizeof(digest), &dlen) ||
+			if (!alg || *end || end == key || dlen < 0 ||
 			    verify_pcrs_set(&in->pcrs, alg, (uint32_t)pcr,
-					    digest, dlen))
+					    digest, (size_t)dlen))
 				return fail(err, size,
 					    "pcrs.%s.%s is not a PCR value",
 					    bank, key);
