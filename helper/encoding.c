@@ -26,17 +26,6 @@ char *hex_encode(const uint8_t *data, size_t len)
 	return s;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 long hex_decode(const char *text, size_t len, uint8_t *out, size_t max,
 		bool skip_space)
 {
@@ -44,7 +33,7 @@ long hex_decode(const char *text, size_t len, uint8_t *out, size_t max,
 	int hi = -1;
 
 	for (i = 0; i < len; i++) {
-		int v = hex_digit(text[i]);
+		int v = hex_digit_value(text[i]);
 
 		if (v < 0 && skip_space && isspace((unsigned char)text[i]))
 			continue;

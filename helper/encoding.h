@@ -16,6 +16,18 @@ char *hex_encode(const uint8_t *data, size_t len);
 /* The same into @out, which holds 2 * @len + 1 bytes. */
 void hex_encode_to(const uint8_t *data, size_t len, char *out);
 
+/* A hex digit's value (either case), or -1: inline for the pure code too. */
+static inline int hex_digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /*
  * Strict hex: @len characters of @text, two hex digits (either case) a
  * byte, white space between digits skipped only with @skip_space. Returns

@@ -8,6 +8,7 @@
 #include "../driver/tcg_log.h"
 #include "../driver/tpm_cmd.h"
 #include "../uapi/linux/xenmb.h"
+#include "encoding.h"
 
 #define CRED_MAGIC 0xBADCC0DEU
 #define CRED_VERSION 1U
@@ -153,18 +154,6 @@ const char *xenmb_tpm2_cred_file_parse(const uint8_t *buf, size_t len,
 	return NULL;
 }
 
-/* A hex digit's value, or -1. */
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 const char *xenmb_tpm2_persistent_handle_parse(const char *text, bool ek,
 					       TPM2_HANDLE *handle)
 {
@@ -186,7 +175,7 @@ const char *xenmb_tpm2_persistent_handle_parse(const char *text, bool ek,
 	if (!digits || digits > 8)
 		return "not a hex handle such as 0x81010000";
 	for (i = 0; i < digits; i++) {
-		int d = hex_digit(text[i]);
+		int d = hex_digit_value(text[i]);
 
 		if (d < 0)
 			return "not a hex handle such as 0x81010000";
