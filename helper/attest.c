@@ -302,6 +302,25 @@ static int tpm2_pem_text(const TPM2B_PUBLIC *pub, const char *what, char **pem)
 	return 0;
 }
 
+/*
+ * The EK of either family: @k for a TPM 1.2, @ek for a TPM 2.0 (released
+ * here on failure, by the caller after success).
+ */
+static int ek_of(struct attest *a, struct tpm12_key_info *k,
+		 struct tpm2_key *ek)
+{
+	int ret = link_tpm(a);
+
+	if (ret)
+		return ret;
+	if (a->tpm12)
+		return tpm12_flow_ek(a->c, k);
+	ret = tpm2_flow_ek(&a->ctx, ek);
+	if (ret)
+		tpm2_key_release(ek);
+	return ret;
+}
+
 int attest_ek_pem(struct attest *a, char **pem)
 {
 	struct tpm12_key_info k;
@@ -309,20 +328,16 @@ int attest_ek_pem(struct attest *a, char **pem)
 	int ret;
 
 	*pem = NULL;
-	ret = link_tpm(a);
+	ret = ek_of(a, &k, &ek);
 	if (ret)
 		return ret;
 	if (a->tpm12) {
-		ret = tpm12_flow_ek(a->c, &k);
-		if (!ret && tpm12_key_to_pem(&k, pem)) {
-			xenmb_error("xenmb: cannot write the EK as PEM\n");
-			ret = EXIT_KERNEL;
-		}
-		return ret;
+		if (!tpm12_key_to_pem(&k, pem))
+			return 0;
+		xenmb_error("xenmb: cannot write the EK as PEM\n");
+		return EXIT_KERNEL;
 	}
-	ret = tpm2_flow_ek(&a->ctx, &ek);
-	if (!ret)
-		ret = tpm2_pem_text(ek.pub, "EK", pem);
+	ret = tpm2_pem_text(ek.pub, "EK", pem);
 	tpm2_key_release(&ek);
 	return ret;
 }
@@ -403,15 +418,12 @@ int attest_ek_summary(struct attest *a, char **text)
 	int ret;
 
 	*text = NULL;
-	ret = link_tpm(a);
+	ret = ek_of(a, &k, &ek);
 	if (ret)
 		return ret;
 	if (a->tpm12) {
-		ret = tpm12_flow_ek(a->c, &k);
-		if (!ret && tpm12_key_pubkey_sha1(&k, sha1))
-			ret = EXIT_KERNEL;
-		if (ret)
-			return ret;
+		if (tpm12_key_pubkey_sha1(&k, sha1))
+			return EXIT_KERNEL;
 		hex_encode_to(sha1, TPM12_DIGEST_LEN, hex);
 		if (asprintf(text,
 			     "ek: TPM 1.2 endorsement key, RSA-%u\n"
@@ -420,9 +432,6 @@ int attest_ek_summary(struct attest *a, char **text)
 			*text = NULL;
 		return *text ? 0 : EXIT_KERNEL;
 	}
-	ret = tpm2_flow_ek(&a->ctx, &ek);
-	if (ret)
-		return ret;
 	name = hex_encode(ek.name->name, ek.name->size);
 	if (asprintf(text, "ek: 0x%08x (%s)\nname: %s\n", a->ctx.ek_handle,
 		     ek.created ? "created" : "found", name ? name : "?") < 0)
