@@ -17,8 +17,8 @@ packages=(
     # strace for tests/static's check that it opens no library at run time.
     dpkg-dev autoconf automake libtool autoconf-archive libltdl-dev pkgconf
     strace
-    # tests/man: groff -ww on the man pages.
-    groff-base
+    # tests/man: groff -ww and man --warnings on the man pages.
+    groff-base man-db
     # tests/kernels/param_flags.py reads the module's parameters (run by
     # Debian's /usr/bin/python3).
     python3-pyelftools

@@ -42,8 +42,17 @@ for p in "${pages[@]}"; do
     check "$p: renders as text with no warning (man's groff -t -Tutf8)" \
         'groff -ww -t -man -Tutf8 "$p" >"$work/out" 2>"$work/err" && [[ ! -s $work/err ]] &&
          [[ -s $work/out ]] || { cat "$work/err"; false; }'
+    check "$p: man --warnings -l renders it with no warning" \
+        'MANWIDTH=80 man --warnings -l -E UTF-8 "$p" >"$work/out" 2>"$work/err" &&
+         [[ ! -s $work/err && -s $work/out ]] || { cat "$work/err"; false; }'
     check "$p: has NAME, SYNOPSIS, DESCRIPTION, SEE ALSO" 'has_sections "$p"'
 done
+
+# The same man --warnings call must complain about an undefined macro.
+check "man --warnings reports a planted undefined macro" \
+    'printf ".TH X 8\n.SH NAME\nx \\\\- y\n.NOSUCHMACRO z\n" >"$work/bad.8" &&
+     MANWIDTH=80 man --warnings -l -E UTF-8 "$work/bad.8" >/dev/null 2>"$work/err";
+     grep -q "NOSUCHMACRO" "$work/err"'
 
 check "make helper builds build/xenmb" 'make -s helper >"$work/log" 2>&1 || { cat "$work/log"; false; }'
 
