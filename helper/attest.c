@@ -323,7 +323,7 @@ static int ek_of(struct attest *a, struct tpm12_key_info *k,
 
 int attest_ek_pem(struct attest *a, char **pem)
 {
-	struct tpm12_key_info k;
+	struct tpm12_key_info k = {0};
 	struct tpm2_key ek = {0};
 	int ret;
 
@@ -413,7 +413,7 @@ int attest_ek_summary(struct attest *a, char **text)
 {
 	char hex[2 * TPM12_DIGEST_LEN + 1], *name;
 	uint8_t sha1[TPM12_DIGEST_LEN];
-	struct tpm12_key_info k;
+	struct tpm12_key_info k = {0};
 	struct tpm2_key ek = {0};
 	int ret;
 
