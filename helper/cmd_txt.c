@@ -19,18 +19,6 @@
 #include "txt_stat.h"
 #include "xenmb_dev.h"
 
-static const struct {
-	uint64_t bit;
-	const char *name;
-} sts_bits[] = {
-    {TXT_STS_SENTER_DONE, "SENTER.DONE"},
-    {TXT_STS_SEXIT_DONE, "SEXIT.DONE"},
-    {TXT_STS_MEM_CONFIG_LOCK, "MEM-CONFIG-LOCK"},
-    {TXT_STS_PRIVATE_OPEN, "PRIVATE-OPEN"},
-    {TXT_STS_LOCALITY1_OPEN, "LOCALITY1.OPEN"},
-    {TXT_STS_LOCALITY2_OPEN, "LOCALITY2.OPEN"},
-};
-
 static const char *const region_names[] = {
     "BiosData",
     "OsMleData",
@@ -81,11 +69,11 @@ static void sts_names(uint64_t sts, char *out, size_t size)
 	size_t i, used = 0;
 
 	out[0] = '\0';
-	for (i = 0; i < sizeof(sts_bits) / sizeof(sts_bits[0]); i++)
-		if (sts & sts_bits[i].bit && used < size)
-			used +=
-			    (size_t)snprintf(out + used, size - used, "%s%s",
-					     used ? " " : "", sts_bits[i].name);
+	for (i = 0; i < txt_sts_bit_count; i++)
+		if (sts & txt_sts_bits[i].bit && used < size)
+			used += (size_t)snprintf(out + used, size - used,
+						 "%s%s", used ? " " : "",
+						 txt_sts_bits[i].name);
 }
 
 static bool launched(const struct xenmb_txt_info *t)
@@ -162,10 +150,10 @@ static void print_json_info(const struct xenmb_txt_info *t)
 	json_object_object_add(o, "present", json_object_new_boolean(1));
 	json_object_object_add(o, "base", json_object_new_uint64(t->base));
 	json_object_object_add(o, "sts", json_object_new_uint64(t->sts));
-	for (i = 0; i < sizeof(sts_bits) / sizeof(sts_bits[0]); i++)
-		if (t->sts & sts_bits[i].bit)
+	for (i = 0; i < txt_sts_bit_count; i++)
+		if (t->sts & txt_sts_bits[i].bit)
 			json_object_array_add(
-			    sts, json_object_new_string(sts_bits[i].name));
+			    sts, json_object_new_string(txt_sts_bits[i].name));
 	json_object_object_add(o, "sts_bits", sts);
 	json_object_object_add(o, "ests", json_object_new_uint64(t->ests));
 	json_object_object_add(o, "errorcode",

@@ -33,26 +33,25 @@ static void print_banner(FILE *out)
 	fputc('\n', out);
 }
 
+const struct txt_sts_bit txt_sts_bits[] = {
+    {TXT_STS_SENTER_DONE, "SENTER.DONE", "senter_done"},
+    {TXT_STS_SEXIT_DONE, "SEXIT.DONE", "sexit_done"},
+    {TXT_STS_MEM_CONFIG_LOCK, "MEM-CONFIG-LOCK", "mem_config_lock"},
+    {TXT_STS_PRIVATE_OPEN, "PRIVATE-OPEN", "private_open"},
+    {TXT_STS_LOCALITY1_OPEN, "LOCALITY1.OPEN", "locality_1_open"},
+    {TXT_STS_LOCALITY2_OPEN, "LOCALITY2.OPEN", "locality_2_open"},
+};
+const size_t txt_sts_bit_count = sizeof(txt_sts_bits) / sizeof(txt_sts_bits[0]);
+
 static void print_registers(FILE *out, const struct xenmb_txt_info *t)
 {
-	static const struct {
-		uint64_t bit;
-		const char *name;
-	} sts_bits[] = {
-	    {TXT_STS_SENTER_DONE, "senter_done"},
-	    {TXT_STS_SEXIT_DONE, "sexit_done"},
-	    {TXT_STS_MEM_CONFIG_LOCK, "mem_config_lock"},
-	    {TXT_STS_PRIVATE_OPEN, "private_open"},
-	    {TXT_STS_LOCALITY1_OPEN, "locality_1_open"},
-	    {TXT_STS_LOCALITY2_OPEN, "locality_2_open"},
-	};
 	size_t i;
 
 	fprintf(out, "Intel(r) TXT Configuration Registers:\n");
 	fprintf(out, "\tSTS: 0x%08" PRIx64 "\n", (uint64_t)t->sts);
-	for (i = 0; i < sizeof(sts_bits) / sizeof(sts_bits[0]); i++)
-		fprintf(out, "\t    %s: %s\n", sts_bits[i].name,
-			truth(t->sts & sts_bits[i].bit));
+	for (i = 0; i < txt_sts_bit_count; i++)
+		fprintf(out, "\t    %s: %s\n", txt_sts_bits[i].txt_stat_name,
+			truth(t->sts & txt_sts_bits[i].bit));
 	fprintf(out, "\tESTS: 0x%02" PRIx64 "\n", (uint64_t)t->ests);
 	fprintf(out, "\t    txt_reset: %s\n",
 		truth(t->ests & TXT_ESTS_TXT_RESET));

@@ -14,6 +14,18 @@
 #include "../uapi/linux/xenmb.h"
 
 /*
+ * The TXT.STS bits the helper names, once: as 'xenmb txt' prints them
+ * (@name) and as tboot's txt-stat does (@txt_stat_name).
+ */
+struct txt_sts_bit {
+	uint64_t bit;
+	const char *name;
+	const char *txt_stat_name;
+};
+extern const struct txt_sts_bit txt_sts_bits[];
+extern const size_t txt_sts_bit_count;
+
+/*
  * Prints what @t holds, then BiosData from the @heap_len-byte heap copy at
  * @heap (NULL or 0 bytes: the registers alone), located by
  * xenmb_txt_heap_walk(). Lines for registers the module does not read (E2STS
