@@ -271,14 +271,9 @@ class HostTpm12:
                  "--flags", "not-need-init"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             try:
-                # Slow under load: give swtpm up to 30 s to listen.
-                for _ in range(300):
-                    if os.path.exists(data):
-                        break
-                    time.sleep(0.1)
                 out = []
                 with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                    s.connect(data)
+                    self._connect(s, data, proc)
                     s.settimeout(30)
                     for c in [startup_clear()] + list(commands):
                         s.sendall(c)
@@ -291,6 +286,21 @@ class HostTpm12:
                     proc.kill()
                     proc.wait()
         return out[1:]
+
+    @staticmethod
+    def _connect(s, path, proc):
+        """Connects @s to swtpm's socket @path. Slow under load: up to 30 s.
+        The path exists from bind(), before listen(): until then connect()
+        is refused (a CI run failed so), so a refusal is retried too."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                s.connect(path)
+                return
+            except (FileNotFoundError, ConnectionRefusedError):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     @staticmethod
     def _response(s):
